@@ -1,0 +1,150 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// ProblemContentType is the media type of every error response (RFC 9457).
+const ProblemContentType = "application/problem+json"
+
+// problemTypeBase prefixes every problem type. The URN is stable and never
+// dereferenced; clients switch on it, not on the title text.
+const problemTypeBase = "urn:sitrep:problem:"
+
+// FieldError names one bad field as a JSON Pointer (RFC 6901) into the request
+// body, or a query parameter / header name.
+type FieldError struct {
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
+}
+
+// Problem is an RFC 9457 problem details object.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+	// Errors lists every bad field, so a form can mark them all at once.
+	Errors []FieldError `json:"errors,omitempty"`
+	// RetryAfter, when set, is sent as the Retry-After header (seconds).
+	RetryAfter int `json:"-"`
+}
+
+func (p *Problem) Error() string {
+	if p.Detail != "" {
+		return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail)
+	}
+	return fmt.Sprintf("%d %s", p.Status, p.Title)
+}
+
+// NewProblem makes a problem of a stable kind (the last part of its type URN).
+func NewProblem(status int, kind, title, detail string) *Problem {
+	return &Problem{Type: problemTypeBase + kind, Title: title, Status: status, Detail: detail}
+}
+
+// Invalid is a 422 for well-formed input that breaks a rule; it names every
+// field that does.
+func Invalid(errs ...FieldError) *Problem {
+	p := NewProblem(http.StatusUnprocessableEntity, "invalid-field", "Invalid field", "")
+	p.Errors = errs
+	if len(errs) == 1 {
+		p.Detail = errs[0].Field + ": " + errs[0].Detail
+	} else if len(errs) > 1 {
+		p.Detail = strconv.Itoa(len(errs)) + " fields are invalid"
+	}
+	return p
+}
+
+// InvalidField is Invalid for one field.
+func InvalidField(field, detail string) *Problem {
+	return Invalid(FieldError{Field: field, Detail: detail})
+}
+
+// BadRequest is a 400 for input that cannot be read at all (bad JSON, wrong types).
+func BadRequest(field, detail string) *Problem {
+	p := NewProblem(http.StatusBadRequest, "malformed-request", "Malformed request", detail)
+	if field != "" {
+		p.Errors = []FieldError{{Field: field, Detail: detail}}
+	}
+	return p
+}
+
+// NotFound is a 404 naming what was looked for.
+func NotFound(what string) *Problem {
+	return NewProblem(http.StatusNotFound, "not-found", "Not found", what+" does not exist")
+}
+
+// Conflict is a 409: the request clashes with what is stored (a duplicate, a
+// forbidden state change).
+func Conflict(field, detail string) *Problem {
+	p := NewProblem(http.StatusConflict, "conflict", "Conflict", detail)
+	if field != "" {
+		p.Errors = []FieldError{{Field: field, Detail: detail}}
+	}
+	return p
+}
+
+// Unauthorized is a 401: no valid credentials.
+func Unauthorized(detail string) *Problem {
+	return NewProblem(http.StatusUnauthorized, "unauthenticated", "Authentication required", detail)
+}
+
+// Forbidden is a 403: the caller's role may not do this. field names what
+// made it forbidden (e.g. a warning's level), when one thing did.
+func Forbidden(field, detail string) *Problem {
+	p := NewProblem(http.StatusForbidden, "forbidden", "Forbidden", detail)
+	if field != "" {
+		p.Errors = []FieldError{{Field: field, Detail: detail}}
+	}
+	return p
+}
+
+// PreconditionFailed is a 412 for a stale If-Match.
+func PreconditionFailed(detail string) *Problem {
+	return NewProblem(http.StatusPreconditionFailed, "stale-version", "Precondition failed", detail)
+}
+
+// PreconditionRequired is a 428 for a write that lacks If-Match.
+func PreconditionRequired() *Problem {
+	p := NewProblem(http.StatusPreconditionRequired, "version-required", "Precondition required",
+		"send If-Match with the feature's current version (its ETag)")
+	p.Errors = []FieldError{{Field: "If-Match", Detail: "required"}}
+	return p
+}
+
+// TooManyRequests is a 429 asking the client to wait.
+func TooManyRequests(detail string, retryAfterSeconds int) *Problem {
+	p := NewProblem(http.StatusTooManyRequests, "rate-limited", "Too many requests", detail)
+	p.RetryAfter = retryAfterSeconds
+	return p
+}
+
+// Internal is the 500 a client sees; what went wrong stays in the server log.
+func Internal() *Problem {
+	return NewProblem(http.StatusInternalServerError, "internal", "Internal server error",
+		"the error was logged; please report the time and request id")
+}
+
+// Unavailable is a 503 for a dependency that is down or too slow.
+func Unavailable(detail string) *Problem {
+	return NewProblem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", detail)
+}
+
+// WriteProblem sends p as application/problem+json.
+func WriteProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
+	if p.Instance == "" && r != nil {
+		p.Instance = r.URL.Path
+	}
+	h := w.Header()
+	h.Set("Content-Type", ProblemContentType)
+	h.Set("Cache-Control", "no-store")
+	if p.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	}
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}

@@ -1,0 +1,66 @@
+package auth
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Role is what a user is in the command centre.
+type Role string
+
+// The roles, from the plan's organisation (plan 2, 3.2.2).
+const (
+	Viewer      Role = "viewer"       // the map wall: reads everything it shows
+	Editor      Role = "editor"       // keeps the registry current
+	Dispatcher  Role = "dispatcher"   // records incidents, sends teams
+	DutyOfficer Role = "duty_officer" // the HQ office (指挥部办公室): blue and yellow warnings
+	Commander   Role = "commander"    // the HQ (指挥部): orange and red warnings, response levels
+	Admin       Role = "admin"        // users, tokens, the audit trail; everything else too
+)
+
+// Roles lists every role, least to most powerful.
+var Roles = []Role{Viewer, Editor, Dispatcher, DutyOfficer, Commander, Admin}
+
+// ParseRole accepts a role name, with a message listing the valid ones.
+func ParseRole(s string) (Role, error) {
+	r := Role(s)
+	if slices.Contains(Roles, r) {
+		return r, nil
+	}
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return "", fmt.Errorf("unknown role %q; use one of %s", s, strings.Join(names, ", "))
+}
+
+// Permission is one thing a role may do. Handlers check permissions, never
+// role names, so who-may-do-what is this file alone.
+type Permission string
+
+// Permissions.
+const (
+	ReadMap          Permission = "map:read"
+	EditRegistry     Permission = "registry:write"
+	ManageIncidents  Permission = "incidents:write"
+	Dispatch         Permission = "teams:dispatch"
+	WarnBlueYellow   Permission = "warnings:blue-yellow" // plan 3.2.2: the HQ office
+	WarnOrangeRed    Permission = "warnings:orange-red"  // plan 3.2.2: the HQ
+	ActivateResponse Permission = "response:activate"    // plan 2.2.1: the HQ decides response levels
+	ManageUsers      Permission = "users:manage"
+	ReadAudit        Permission = "audit:read"
+)
+
+var grants = map[Role][]Permission{
+	Viewer:      {ReadMap},
+	Editor:      {ReadMap, EditRegistry},
+	Dispatcher:  {ReadMap, ManageIncidents, Dispatch},
+	DutyOfficer: {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow},
+	Commander:   {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, WarnOrangeRed, ActivateResponse},
+	Admin: {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, WarnOrangeRed, ActivateResponse,
+		ManageUsers, ReadAudit},
+}
+
+// Can reports whether role r has permission p.
+func (r Role) Can(p Permission) bool { return slices.Contains(grants[r], p) }

@@ -1,0 +1,61 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// tokenPrefix marks Sitrep API tokens, so a leaked one is easy to recognise
+// (and to scan for in repositories).
+const tokenPrefix = "sitrep_"
+
+// bcryptCost is a variable so tests can make hashing cheap.
+var bcryptCost = bcrypt.DefaultCost
+
+// newSecret returns 256 random bits, URL-safe encoded.
+func newSecret() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand panics on a broken system)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// hashSecret is how tokens and session ids are stored: high-entropy secrets
+// need no slow hash, and a fixed hash lets the database index them.
+func hashSecret(secret string) []byte {
+	h := sha256.Sum256([]byte(secret))
+	return h[:]
+}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// ErrWeakPassword is returned for passwords shorter than MinPasswordLength.
+var ErrWeakPassword = errors.New("password must have at least 10 characters")
+
+func hashPassword(pw string) (string, error) {
+	if len(pw) < MinPasswordLength {
+		return "", ErrWeakPassword
+	}
+	if len(pw) > 72 {
+		// bcrypt reads 72 bytes; longer would silently ignore the rest.
+		return "", errors.New("password must have at most 72 bytes")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+	return string(h), err
+}
+
+// dummyHash is compared against when the user does not exist, so a login for
+// an unknown name takes as long as one with a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
+
+func checkPassword(hash *string, pw string) bool {
+	if hash == nil {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(pw))
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(*hash), []byte(pw)) == nil
+}

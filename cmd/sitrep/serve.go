@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"sitrep/db"
+	"sitrep/server"
+)
+
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlagSet("serve [flags]", "Run the HTTP server. Applies pending migrations first, under an advisory lock,\nso several servers may start against one database at once.", stdout)
+	var dbs dbSettings
+	dbs.register(fs)
+	addr := fs.String("addr", envOr("SITREP_ADDR", ":8080"), "listen address (env SITREP_ADDR)")
+	migrate := fs.Bool("migrate", true, "apply pending migrations at start-up")
+	insecure := fs.Bool("insecure-cookie", os.Getenv("SITREP_INSECURE_COOKIE") == "1", "drop the Secure flag from the session cookie (env SITREP_INSECURE_COOKIE=1)")
+	grace := fs.Duration("shutdown-grace", 20*time.Second, "how long in-flight requests may take to finish after SIGTERM")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := dbs.check(); err != nil {
+		return err
+	}
+	if *migrate {
+		n, err := db.Migrate(ctx, dbs.url)
+		if err != nil {
+			return err
+		}
+		slog.Info("migrations applied", "count", n)
+	}
+	pool, err := db.Open(ctx, dbs.url, db.Options{StatementTimeout: dbs.statementTimeout})
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	// Shutdown does not track websockets (hijacked connections); the hooks
+	// close them with a going-away code.
+	httpSrv.RegisterOnShutdown(srv.Shutdown)
+	slog.Info("listening", "addr", ln.Addr().String())
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: no new connections, finishing requests in flight", "grace", grace.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *grace)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	slog.Info("stopped")
+	return nil
+}

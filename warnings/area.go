@@ -1,0 +1,126 @@
+package warnings
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Area is where a warning applies: one or more closed rings of WGS 84
+// [lon, lat] positions, in GeoJSON order (RFC 7946).
+//
+// Each ring is a separate outer boundary, like the polygons of a GeoJSON
+// MultiPolygon without holes. CAP 1.2 has no holes: every <polygon> adds
+// area, so a hole written as a polygon would warn the very place it meant to
+// leave out. Ring orientation does not matter to CAP and is not checked.
+type Area [][][2]float64
+
+// Limits that keep a warning publishable: CAP receivers and SMS gateways
+// choke on huge polygons, and a warning area is drawn by hand.
+const (
+	maxRings         = 50
+	maxRingPositions = 5000
+)
+
+// validate appends one FieldError per broken rule, pointing at the ring or
+// position ("/area/0/3").
+func (a Area) validate(errs *ValidationError) {
+	if len(a) == 0 {
+		*errs = append(*errs, FieldError{"/area", "at least one polygon ring is required"})
+		return
+	}
+	if len(a) > maxRings {
+		*errs = append(*errs, FieldError{"/area", fmt.Sprintf("at most %d rings, got %d", maxRings, len(a))})
+		return
+	}
+	for r, ring := range a {
+		at := "/area/" + strconv.Itoa(r)
+		if len(ring) < 4 {
+			*errs = append(*errs, FieldError{at, fmt.Sprintf("a closed ring needs at least 4 positions, got %d", len(ring))})
+			continue
+		}
+		if len(ring) > maxRingPositions {
+			*errs = append(*errs, FieldError{at, fmt.Sprintf("at most %d positions, got %d", maxRingPositions, len(ring))})
+			continue
+		}
+		bad := false
+		for p, pos := range ring {
+			if msg := checkPosition(pos); msg != "" {
+				*errs = append(*errs, FieldError{at + "/" + strconv.Itoa(p), msg})
+				bad = true
+			}
+		}
+		if bad {
+			continue
+		}
+		if ring[0] != ring[len(ring)-1] {
+			*errs = append(*errs, FieldError{at, "ring is not closed: the last position must equal the first"})
+			continue
+		}
+		if distinct(ring[:len(ring)-1]) < 3 {
+			*errs = append(*errs, FieldError{at, "ring encloses no area: it needs at least 3 distinct positions"})
+		}
+	}
+}
+
+func checkPosition(pos [2]float64) string {
+	lon, lat := pos[0], pos[1]
+	switch {
+	case math.IsNaN(lon) || math.IsInf(lon, 0) || math.IsNaN(lat) || math.IsInf(lat, 0):
+		return "coordinates must be finite numbers"
+	case lon < -180 || lon > 180:
+		return fmt.Sprintf("longitude %g outside [-180, 180] (positions are [lon, lat])", lon)
+	case lat < -90 || lat > 90:
+		return fmt.Sprintf("latitude %g outside [-90, 90] (positions are [lon, lat])", lat)
+	}
+	return ""
+}
+
+func distinct(ps [][2]float64) int {
+	seen := make(map[[2]float64]struct{}, len(ps))
+	for _, p := range ps {
+		seen[p] = struct{}{}
+	}
+	return len(seen)
+}
+
+// GeoJSON returns the area as a GeoJSON MultiPolygon geometry, e.g. for
+// ST_GeomFromGeoJSON when the store saves it.
+func (a Area) GeoJSON() ([]byte, error) {
+	polys := make([][][][2]float64, len(a))
+	for i, ring := range a {
+		polys[i] = [][][2]float64{ring}
+	}
+	return json.Marshal(struct {
+		Type        string           `json:"type"`
+		Coordinates [][][][2]float64 `json:"coordinates"`
+	}{"MultiPolygon", polys})
+}
+
+// capPolygons writes each ring as a CAP <polygon>: space-separated "lat,lon"
+// pairs (CAP swaps GeoJSON's order), first pair repeated last. A ring that
+// somehow arrives open is closed here rather than published open.
+func (a Area) capPolygons() []string {
+	out := make([]string, 0, len(a))
+	for _, ring := range a {
+		if len(ring) == 0 {
+			continue
+		}
+		if ring[0] != ring[len(ring)-1] {
+			ring = append(ring[:len(ring):len(ring)], ring[0])
+		}
+		var b strings.Builder
+		for i, pos := range ring {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(strconv.FormatFloat(pos[1], 'f', -1, 64))
+			b.WriteByte(',')
+			b.WriteString(strconv.FormatFloat(pos[0], 'f', -1, 64))
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
