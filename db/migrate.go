@@ -37,7 +37,10 @@ func NewMigrator(pool *pgxpool.Pool) (*Migrator, error) {
 		return nil, err
 	}
 	sqlDB := stdlib.OpenDBFromPool(pool)
-	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS, goose.WithSessionLocker(locker))
+	// Out-of-order: feature branches add migrations in parallel, and a
+	// database that already has a later one must still take an earlier one.
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS,
+		goose.WithSessionLocker(locker), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("load migrations: %w", err)

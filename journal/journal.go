@@ -36,7 +36,11 @@ type Change struct {
 	// Topic, when set, also publishes the change on the live stream under that
 	// topic (usually a map layer). Credentials and the like leave it empty.
 	Topic string
-	// Event is what the stream carries; After when nil.
+	// Event is what the stream carries; After when nil. For map layers it
+	// is the contract with the live stream and the map page: on create and
+	// update, the whole GeoJSON Feature as the layer's GET returns it (with
+	// "id" and WGS 84 geometry), so a client can draw it and a bounding-box
+	// subscription can test it; on delete, {"id": ...}.
 	Event any
 	// Drill marks changes that belong to an exercise (plan 7.3).
 	Drill bool

@@ -95,6 +95,8 @@ func New(cfg Config) (*Server, error) {
 			authHandlers.Routes(r)
 			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/boundaries", areaStore.Handler())
 			r.With(auth.Require(auth.ReadAudit)).Method(http.MethodGet, "/audit", journal.AuditHandler(cfg.Pool))
+			// Feature packages mount here, one line each (reads need auth.ReadMap,
+			// writes check their own permission).
 		})
 	})
 
