@@ -23,7 +23,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := db.Migrate(ctx, dbs.url); err != nil {
 		return err
 	}
-	pool, err := db.Open(ctx, dbs.url, db.Options{StatementTimeout: dbs.statementTimeout})
+	pool, err := dbs.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
 		return nil
 	case "status":
-		pool, err := db.Open(ctx, dbs.url, db.Options{StatementTimeout: dbs.statementTimeout})
+		pool, err := dbs.open(ctx)
 		if err != nil {
 			return err
 		}

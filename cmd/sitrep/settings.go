@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"sitrep/db"
 )
@@ -27,6 +30,14 @@ func (s *dbSettings) register(fs *flag.FlagSet) {
 		}
 	}
 	fs.DurationVar(&s.statementTimeout, "statement-timeout", timeout, "server-side timeout for each SQL statement (env SITREP_STATEMENT_TIMEOUT)")
+}
+
+// open checks the settings and connects a pool.
+func (s *dbSettings) open(ctx context.Context) (*pgxpool.Pool, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	return db.Open(ctx, s.url, db.Options{StatementTimeout: s.statementTimeout})
 }
 
 func (s *dbSettings) check() error {

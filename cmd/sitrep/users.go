@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 
 	"sitrep/auth"
-	"sitrep/db"
 	"sitrep/journal"
 )
 
@@ -62,10 +61,7 @@ func runUsers(ctx context.Context, args []string, stdout io.Writer) error {
 		fs.Usage()
 		return errors.New("name an action")
 	}
-	if err := dbs.check(); err != nil {
-		return err
-	}
-	pool, err := db.Open(ctx, dbs.url, db.Options{StatementTimeout: dbs.statementTimeout})
+	pool, err := dbs.open(ctx)
 	if err != nil {
 		return err
 	}
