@@ -52,6 +52,10 @@ func Load(ctx context.Context, pool *pgxpool.Pool) ([]Credential, error) {
 	if err := loadBoundaries(ctx, areas.NewStore(pool)); err != nil {
 		return nil, fmt.Errorf("boundaries: %w", err)
 	}
+	// The synthetic layers are placed inside the county boundary loaded above.
+	if err := loadRegistry(ctx, pool); err != nil {
+		return nil, fmt.Errorf("registry layers: %w", err)
+	}
 	return ensureUsers(ctx, auth.NewStore(pool))
 }
 

@@ -2,7 +2,12 @@ package demo_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
+
+	"sitrep/apitest"
+	"sitrep/auth"
+	"sitrep/layers"
 
 	"sitrep/areas"
 	"sitrep/demo"
@@ -62,5 +67,64 @@ func TestDemoLoadsTwiceAndKeepsData(t *testing.T) {
 	}
 	if km2 < 3800 || km2 > 4400 {
 		t.Errorf("county area %.0f km², want about 4,000", km2)
+	}
+}
+
+// The synthetic registry loads inside the county, adds up to the census,
+// grades its hazard sources, is stable on reload, and every layer answers
+// through the API.
+func TestDemoRegistry(t *testing.T) {
+	e := apitest.Start(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, e.Pool); err != nil {
+		t.Fatal(err)
+	}
+	var residents, outside, unmarked, hazardsN, graded int
+	if err := e.Pool.QueryRow(ctx, `SELECT (SELECT sum(night_people) FROM population_cells),
+		(SELECT count(*) FROM hazard_sources h, admin_areas a WHERE a.is_county AND NOT ST_Intersects(a.geom, h.geom)),
+		(SELECT count(*) FROM shelters WHERE NOT synthetic OR name NOT LIKE '%〔演示〕'),
+		(SELECT count(*) FROM hazard_sources), (SELECT count(*) FROM hazard_sources WHERE people_within_500m > 0)`).
+		Scan(&residents, &outside, &unmarked, &hazardsN, &graded); err != nil {
+		t.Fatal(err)
+	}
+	if residents != demo.Residents || outside != 0 || unmarked != 0 || hazardsN < 10 || graded == 0 {
+		t.Fatalf("residents %d, hazard sources outside %d, unmarked shelters %d, hazard sources %d (%d with people near)", residents, outside, unmarked, hazardsN, graded)
+	}
+	snapshot := func() string {
+		var s string
+		if err := e.Pool.QueryRow(ctx, `SELECT string_agg(l || ':' || n, ',' ORDER BY l) FROM (
+			SELECT 'events' l, count(*) n FROM events WHERE topic <> 'boundaries' UNION ALL
+			SELECT 'h', sum(hashtext(ST_AsText(geom) || inventory::text || version)) FROM hazard_sources UNION ALL
+			SELECT 'p', sum(hashtext(ST_AsText(geom) || night_people)) FROM population_cells) x`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	first := snapshot()
+	if _, err := demo.Load(ctx, e.Pool); err != nil {
+		t.Fatal(err)
+	}
+	if again := snapshot(); again != first {
+		t.Fatalf("reload changed data: %s → %s", first, again)
+	}
+	for _, l := range layers.All {
+		var fc struct {
+			Features []json.RawMessage
+		}
+		r := e.Do("GET", "/api/v1/"+l.Name+"?synthetic=true&limit=5000", auth.Viewer, nil)
+		if r.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", l.Name, r.StatusCode, r.Body)
+		}
+		r.JSON(t, &fc)
+		if len(fc.Features) == 0 {
+			t.Errorf("%s: no demo features", l.Name)
+		}
+	}
+	var teams int
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM rescue_teams WHERE organisation LIKE ANY (ARRAY['乌尉高速项目%', 'S103省道项目%', '新疆兴陶大北矿业%', '西部石油管道乌鲁木齐作业区%', '乌鲁木齐县消防救援大队%'])`).Scan(&teams); err != nil {
+		t.Fatal(err)
+	}
+	if teams != 5 {
+		t.Errorf("%d of the plan 6.2 teams and the fire brigade", teams)
 	}
 }

@@ -21,7 +21,15 @@ import (
 	"sitrep/areas"
 	"sitrep/auth"
 	"sitrep/db"
+	"sitrep/dispatch"
+	"sitrep/hazards"
+	"sitrep/incidents/incidentstore"
 	"sitrep/journal"
+	"sitrep/layers"
+	"sitrep/orgplan"
+	"sitrep/realtime"
+	"sitrep/warnings"
+	"sitrep/zones"
 )
 
 // Config is what a server needs.
@@ -32,6 +40,12 @@ type Config struct {
 	SecureCookie bool
 	// MaxBodyBytes bounds request bodies; imports get ImportBodyBytes.
 	MaxBodyBytes int64
+	// SafeDistances are the safe-distance rules (plan 3.1.2); nil means the
+	// shipped defaults (hazards/safe_distances.json).
+	SafeDistances *hazards.DistanceRules
+	// Plan is the county's emergency organisation (orgplan); nil loads the
+	// embedded default.
+	Plan *orgplan.Plan
 }
 
 // Defaults for Config.
@@ -71,6 +85,27 @@ func New(cfg Config) (*Server, error) {
 	authStore := auth.NewStore(cfg.Pool)
 	authHandlers := auth.NewHandlers(authStore, cfg.SecureCookie)
 	areaStore := areas.NewStore(cfg.Pool)
+	if cfg.Plan == nil {
+		if cfg.Plan, err = orgplan.Default(); err != nil {
+			return nil, err
+		}
+	}
+	// The live stream (GET /ws). Map layers register their snapshotters here:
+	// live.Register(realtime.QuerySnapshotter("teams", ...)) or a Snapshotter of their own.
+	live := realtime.New(realtime.Config{Pool: cfg.Pool, Logger: cfg.Logger, Registry: s.Registry})
+	live.Register(realtime.Boundaries())
+	for _, l := range layers.All {
+		live.Register(realtime.QuerySnapshotter(l.Name, l.SnapshotSQL()))
+	}
+	incidentStore, warningStore := incidentstore.New(cfg.Pool, cfg.Plan), warnings.NewStore(cfg.Pool)
+	live.Register(incidentStore)
+	live.Register(warningStore)
+	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL)) // zones (issue 5)
+	zoneStore, err := zones.New(cfg.Pool, incidentStore, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.OnShutdown(live.Shutdown)
 
 	r := chi.NewRouter()
 	r.Use(requestID, logRequests(cfg.Logger), metrics.middleware, recoverPanics(cfg.Logger),
@@ -87,6 +122,7 @@ func New(cfg Config) (*Server, error) {
 	r.Method(http.MethodGet, "/readyz", api.HandlerFunc(s.readyz))
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
 	r.Get("/api/openapi.json", serveOpenAPI)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Method(http.MethodGet, "/ws", live)
 
 	r.Route("/api/v1", func(r chi.Router) {
 		authHandlers.PublicRoutes(r)
@@ -97,6 +133,11 @@ func New(cfg Config) (*Server, error) {
 			r.With(auth.Require(auth.ReadAudit)).Method(http.MethodGet, "/audit", journal.AuditHandler(cfg.Pool))
 			// Feature packages mount here, one line each (reads need auth.ReadMap,
 			// writes check their own permission).
+			layers.Mount(r, cfg.Pool, cfg.SafeDistances)
+			incidentstore.NewHandlers(incidentStore).Routes(r)
+			warnings.NewHandlers(warningStore).Routes(r)
+			zones.NewHandlers(zoneStore).Routes(r)
+			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
 		})
 	})
 

@@ -26,6 +26,8 @@ var commands = map[string]command{
 	"migrate": {"apply database migrations, or show their status", runMigrate},
 	"users":   {"manage users and API tokens", runUsers},
 	"demo":    {"load the demo data (real county boundaries, synthetic everything else) and demo users", runDemo},
+	"import":  {"import a layer file (GeoJSON or CSV), all or nothing; --dry-run checks only", runImport},
+	"export":  {"write a layer as GeoJSON or CSV to standard output", runExport},
 }
 
 func usage(w io.Writer) {

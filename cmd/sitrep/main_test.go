@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"sitrep/pgtest"
 )
 
@@ -62,16 +64,41 @@ func TestHelpForEveryCommand(t *testing.T) {
 	}
 }
 
-// SIGTERM (here: the context) lets a request in flight finish, then serve returns nil.
+// SIGTERM (here: the context) closes every map wall's websocket with 1001
+// going-away, then serve returns nil and stops accepting.
 func TestServeShutsDownGracefully(t *testing.T) {
 	url := pgtest.NewDatabase(t) // empty: serve migrates it
 	addr := freeAddr(t)
 	stop := startServe(t, url, addr)
-	if code := getMe(t, addr, "x"); code != 401 {
-		t.Fatalf("server not answering: %d", code)
+	var out bytes.Buffer
+	if err := runUsers(context.Background(), []string{"add", "wall", "--role", "viewer", "--database-url", url}, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	header := http.Header{"Authorization": {"Bearer " + lines[len(lines)-1]}}
+	var walls []*websocket.Conn
+	for range 5 {
+		ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/ws", header)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ws.WriteJSON(map[string]any{"type": "subscribe", "layers": []string{"boundaries"}}); err != nil {
+			t.Fatal(err)
+		}
+		walls = append(walls, ws)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve returned %v after shutdown", err)
+	}
+	for i, ws := range walls {
+		_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var err error
+		for err == nil {
+			_, _, err = ws.ReadMessage()
+		}
+		if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+			t.Errorf("wall %d: %v, want close 1001 going away", i, err)
+		}
 	}
 	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
 		t.Fatal("still accepting after shutdown")

@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"sitrep/db"
+	"sitrep/hazards"
+	"sitrep/incidents/incidentstore"
+	"sitrep/orgplan"
 	"sitrep/server"
 )
 
@@ -21,11 +24,21 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", envOr("SITREP_ADDR", ":8080"), "listen address (env SITREP_ADDR)")
 	migrate := fs.Bool("migrate", true, "apply pending migrations at start-up")
 	insecure := fs.Bool("insecure-cookie", os.Getenv("SITREP_INSECURE_COOKIE") == "1", "drop the Secure flag from the session cookie (env SITREP_INSECURE_COOKIE=1)")
+	safeDistances := fs.String("safe-distances", os.Getenv("SITREP_SAFE_DISTANCES"), "safe-distance rules file replacing the shipped defaults (env SITREP_SAFE_DISTANCES; format: hazards/safe_distances.json)")
 	grace := fs.Duration("shutdown-grace", 20*time.Second, "how long in-flight requests may take to finish after SIGTERM")
+	planFile := fs.String("plan", os.Getenv("SITREP_PLAN"), "the county's emergency organisation as a plan file (env SITREP_PLAN; default: the embedded 乌鲁木齐县 plan)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := dbs.check(); err != nil {
+		return err
+	}
+	// A bad plan file stops the start before the database is touched.
+	plan, err := orgplan.Default()
+	if *planFile != "" {
+		plan, err = orgplan.Load(*planFile)
+	}
+	if err != nil {
 		return err
 	}
 	if *migrate {
@@ -35,16 +48,26 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		slog.Info("migrations applied", "count", n)
 	}
+	var rules *hazards.DistanceRules
+	if *safeDistances != "" {
+		var err error
+		if rules, err = hazards.LoadDistanceRulesFile(*safeDistances); err != nil {
+			return errors.New("--safe-distances: " + err.Error())
+		}
+	}
 	pool, err := db.Open(ctx, dbs.url, db.Options{StatementTimeout: dbs.statementTimeout})
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure})
+	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure, SafeDistances: rules, Plan: plan})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	// The reporting clock (plan 4.1): stopped before the pool closes.
+	stopClock := incidentstore.NewTicker(incidentstore.New(pool, plan), slog.Default()).Start(ctx)
+	defer stopClock()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -56,9 +79,6 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	// Shutdown does not track websockets (hijacked connections); the hooks
-	// close them with a going-away code.
-	httpSrv.RegisterOnShutdown(srv.Shutdown)
 	slog.Info("listening", "addr", ln.Addr().String())
 
 	errc := make(chan error, 1)
@@ -71,6 +91,11 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	slog.Info("shutting down: no new connections, finishing requests in flight", "grace", grace.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), *grace)
 	defer cancel()
+	// http.Server.Shutdown does not track websockets (hijacked connections)
+	// and would not wait for a RegisterOnShutdown hook; closing them here,
+	// synchronously, lets every map wall get its 1001 going-away frame before
+	// the pool closes and the process exits.
+	srv.Shutdown()
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
 		return err
 	}

@@ -1,0 +1,51 @@
+// Package layers assembles the registry: every layer and the safe-distance
+// check, mounted under /api/v1. It is the one list of what the registry
+// holds, for the router, the OpenAPI document, the demo and importers.
+package layers
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"sitrep/api"
+	"sitrep/auth"
+	"sitrep/hazards"
+	"sitrep/hazardsources"
+	"sitrep/population"
+	"sitrep/registry"
+	"sitrep/resources"
+	"sitrep/sites"
+)
+
+// All lists the registry layers in display order.
+var All = []*registry.Layer{
+	hazardsources.Layer, sites.Layer, resources.Shelters, resources.Teams,
+	resources.Depots, resources.Medical, resources.Experts, population.Layer,
+}
+
+// ByName returns the named layer.
+func ByName(name string) (*registry.Layer, bool) {
+	for _, l := range All {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return nil, false
+}
+
+// Mount serves every layer at /{layer} and the safe-distance check on r
+// (the /api/v1 router, behind authentication). rules nil means the shipped
+// defaults.
+func Mount(r chi.Router, pool *pgxpool.Pool, rules *hazards.DistanceRules) {
+	if rules == nil {
+		rules = hazards.DefaultDistanceRules()
+	}
+	for _, l := range All {
+		r.Route("/"+l.Name, l.Routes(pool))
+	}
+	sd := &hazardsources.SafeDistanceHandlers{Pool: pool, Rules: rules}
+	r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/safe-distance-violations", api.HandlerFunc(sd.List))
+	r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/safe-distance-violations/map", api.HandlerFunc(sd.Map))
+}

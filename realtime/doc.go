@@ -1,0 +1,73 @@
+// Package realtime is the live stream: every committed change, in commit
+// order, to every map, with nothing lost.
+//
+// # From commit to client
+//
+// journal.Write records each map change as a row of the events table with a
+// gap-free seq in commit order and NOTIFYs journal.NotifyChannel. Each server
+// process runs one listener (a dedicated connection doing LISTEN, reconnecting
+// with backoff) that, on every wake-up, reads the events after the last one it
+// saw, in batches, encodes each event once (websocket.PreparedMessage) and
+// hands the batch to every connection and then to in-process subscribers
+// (Hub.OnEvents: the tile cache invalidates with it). A wake-up is a notification, a
+// reconnect, or a safety read every few seconds; a lost notification delays,
+// never loses. The listener runs for the hub's whole life, from New to
+// Close or Shutdown.
+// Several servers on one database each read the same table, so their clients
+// get the same events in the same order.
+//
+// # Protocol (GET /ws, JSON text frames)
+//
+// Client → server, at any time (again to change the subscription):
+//
+//	{"type":"subscribe","layers":["teams","incidents"],"bbox":[minLon,minLat,maxLon,maxLat],"since":1234}
+//
+// bbox and since are optional. Server → client:
+//
+//	{"type":"snapshot","seq":N,"layers":{"teams":{"type":"FeatureCollection","features":[…]}}}
+//	{"type":"event","seq":N+1,"topic":"teams","id":"7","action":"update","drill":false,"at":"…","data":{Feature}}
+//	{"type":"resumed","from":1234}   // since accepted: the missed events follow
+//	{"type":"resync","detail":"…"}   // since too old (pruned) or unknown: a snapshot follows
+//	{"type":"error","field":"/bbox/2","detail":"…"}  // bad message; the connection stays
+//
+// The snapshot and the event counter are read in one REPEATABLE READ
+// transaction, so the deltas from seq+1 on line up exactly with it. A client
+// keeps the last seq it received and, after any disconnect, subscribes with
+// "since" set to it: it gets every event it missed, in order, then live ones.
+// since means "I hold this same subscription's state as of seq"; a client that
+// changes its layers or box omits it and takes a snapshot.
+//
+// With a bbox a client gets the events whose feature's bounding box meets the
+// box (the snapshot uses PostGIS && likewise). The connection remembers which
+// ids it has sent; when a held feature moves out of the box the client gets
+// the event once with action "leave" and data {"id":…}, and deletes only of
+// features it may hold. Events without geometry go to every subscriber of the
+// topic.
+//
+// Close codes: 1001 the server is shutting down; 1009 a client message over
+// 64 KiB; 1011 a server error; 4008 too slow: the client's outgoing queue
+// passed its bound (8 MiB), its unsent messages were dropped. In every case:
+// reconnect and resume with the last seq.
+//
+// # Back-pressure
+//
+// Each connection has one writer goroutine, the only one writing its socket,
+// and a queue bounded in bytes. The hub's fan-out only appends to queues; it
+// never waits for a client. Snapshots and table reads run in the connection's
+// own syncer goroutine. Pings every 25 s, a 60 s pong deadline, a 64 KiB read
+// limit.
+//
+// # Layers
+//
+// A layer is streamable once a Snapshotter for it is registered with
+// Hub.Register (in server.New): QuerySnapshotter turns one SQL query into one.
+// Its events must be recorded with Topic = the layer name and entity_id = the
+// Feature's id.
+//
+// # Retention
+//
+// The listener prunes events older than 7 days, keeping at least the newest
+// 100,000, every 10 minutes, in short batches under an advisory lock (so two
+// servers do not both prune). A resume from before the oldest kept event gets
+// "resync" and a snapshot.
+package realtime

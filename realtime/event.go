@@ -1,0 +1,142 @@
+package realtime
+
+import (
+	"encoding/json"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// event is one row of the events table, encoded for the wire once and shared
+// by every connection that sends it.
+type event struct {
+	Seq        int64
+	RecordedAt time.Time
+	Topic      string
+	EntityID   string
+	Action     string
+	Drill      bool
+	Data       json.RawMessage
+
+	encoded []byte
+	msg     *websocket.PreparedMessage
+
+	geomOnce sync.Once
+	bound    orb.Bound
+	hasGeom  bool
+
+	leaveOnce sync.Once
+	leave     *outItem
+}
+
+// eventMsg is the wire form of a delta.
+type eventMsg struct {
+	Type   string          `json:"type"`
+	Seq    int64           `json:"seq"`
+	Topic  string          `json:"topic"`
+	ID     string          `json:"id"`
+	Action string          `json:"action"`
+	Drill  bool            `json:"drill"`
+	At     time.Time       `json:"at"`
+	Data   json.RawMessage `json:"data"`
+}
+
+// prepare encodes the event once; every connection then writes the same
+// frame bytes (websocket.PreparedMessage caches the framing).
+func (e *event) prepare() error {
+	b, err := json.Marshal(eventMsg{Type: "event", Seq: e.Seq, Topic: e.Topic, ID: e.EntityID,
+		Action: e.Action, Drill: e.Drill, At: e.RecordedAt, Data: e.Data})
+	if err != nil {
+		return err
+	}
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
+	if err != nil {
+		return err
+	}
+	e.encoded, e.msg = b, pm
+	return nil
+}
+
+func (e *event) item() outItem {
+	return outItem{pm: e.msg, size: len(e.encoded), seq: e.Seq, at: e.RecordedAt}
+}
+
+// leaveItem is what a bounding-box subscriber that holds the feature gets
+// when the feature moves out of its box: the same event with action "leave"
+// and data {"id": …}, so the client removes it. Encoded at most once.
+func (e *event) leaveItem() outItem {
+	e.leaveOnce.Do(func() {
+		data, _ := json.Marshal(map[string]string{"id": e.EntityID})
+		b, err := json.Marshal(eventMsg{Type: "event", Seq: e.Seq, Topic: e.Topic, ID: e.EntityID,
+			Action: ActionLeave, Drill: e.Drill, At: e.RecordedAt, Data: data})
+		if err != nil {
+			return
+		}
+		pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
+		if err != nil {
+			return
+		}
+		e.leave = &outItem{pm: pm, size: len(b), seq: e.Seq, at: e.RecordedAt}
+	})
+	if e.leave == nil {
+		return e.item()
+	}
+	return *e.leave
+}
+
+// geometry returns the bounding box of the event's feature, decoded on first
+// use (only bounding-box subscriptions need it), and false when the event has
+// no geometry: deletes, non-spatial topics, features with null geometry.
+func (e *event) geometry() (orb.Bound, bool) {
+	e.geomOnce.Do(func() {
+		if e.Action == "delete" {
+			return
+		}
+		var probe struct {
+			Type     string          `json:"type"`
+			Geometry json.RawMessage `json:"geometry"`
+		}
+		if json.Unmarshal(e.Data, &probe) != nil || probe.Type != "Feature" || len(probe.Geometry) == 0 || string(probe.Geometry) == "null" {
+			return
+		}
+		g, err := geojson.UnmarshalGeometry(probe.Geometry)
+		if err != nil || g.Geometry() == nil {
+			return
+		}
+		e.bound, e.hasGeom = g.Geometry().Bound(), true
+	})
+	return e.bound, e.hasGeom
+}
+
+// batch is a run of events with consecutive sequence numbers, as the
+// listener read them.
+type batch struct {
+	events []*event
+	bytes  int
+}
+
+func (b *batch) first() int64 { return b.events[0].Seq }
+func (b *batch) last() int64  { return b.events[len(b.events)-1].Seq }
+
+// featureID is a GeoJSON feature's "id" as the events table's entity_id
+// spells it: a string as is, a number as its JSON text.
+func featureID(raw json.RawMessage) string {
+	var probe struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(raw, &probe) != nil || len(probe.ID) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(probe.ID, &s) == nil {
+		return s
+	}
+	if _, err := strconv.ParseFloat(string(probe.ID), 64); err == nil {
+		return string(probe.ID)
+	}
+	return ""
+}

@@ -1,0 +1,135 @@
+package realtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/paulmach/orb"
+)
+
+// Close codes the server uses besides the standard ones (1001 going away on
+// shutdown, 1009 message too big, 1011 internal error).
+const (
+	// CloseTooSlow: the client did not read fast enough; what it had not
+	// read was discarded. Reconnect and resume with the last seq received.
+	CloseTooSlow = 4008
+)
+
+// ActionLeave is the action of the event a bounding-box subscriber gets when a
+// feature it holds moves out of its box: remove the feature.
+const ActionLeave = "leave"
+
+// subscribeMsg is what a client sends.
+type subscribeMsg struct {
+	Type   string     `json:"type"`
+	Layers []string   `json:"layers"`
+	BBox   []*float64 `json:"bbox"`
+	Since  *int64     `json:"since"`
+}
+
+// subscription is a validated subscribe.
+type subscription struct {
+	layers    map[string]bool
+	layerList []string
+	bbox      *orb.Bound
+}
+
+type subscribeReq struct {
+	sub   *subscription
+	since *int64
+}
+
+// fieldError names the part of a client message that is wrong, as a JSON
+// Pointer, like the API's problem details.
+type fieldError struct {
+	Field, Detail string
+}
+
+func (e *fieldError) Error() string { return e.Field + ": " + e.Detail }
+
+// parseSubscribe validates a client message against the registered layers.
+func (h *Hub) parseSubscribe(data []byte) (subscribeReq, *fieldError) {
+	var m subscribeMsg
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return subscribeReq{}, &fieldError{"", "not a valid message: " + err.Error()}
+	}
+	if dec.More() {
+		return subscribeReq{}, &fieldError{"", "one JSON object per message"}
+	}
+	if m.Type != "subscribe" {
+		return subscribeReq{}, &fieldError{"/type", fmt.Sprintf("unknown message type %q; the only one is \"subscribe\"", m.Type)}
+	}
+	if m.Layers == nil {
+		return subscribeReq{}, &fieldError{"/layers", "required: the layers to receive, e.g. [\"boundaries\"]"}
+	}
+	sub := &subscription{layers: map[string]bool{}}
+	for i, l := range m.Layers {
+		if _, ok := h.snapshotter(l); !ok {
+			return subscribeReq{}, &fieldError{"/layers/" + strconv.Itoa(i), fmt.Sprintf("unknown layer %q; known: %v", l, h.Layers())}
+		}
+		if !sub.layers[l] {
+			sub.layers[l] = true
+			sub.layerList = append(sub.layerList, l)
+		}
+	}
+	slices.Sort(sub.layerList)
+	if m.BBox != nil {
+		if len(m.BBox) != 4 {
+			return subscribeReq{}, &fieldError{"/bbox", "must be [minLon, minLat, maxLon, maxLat] in WGS 84 degrees"}
+		}
+		var v [4]float64
+		for i, p := range m.BBox {
+			if p == nil || math.IsNaN(*p) || math.IsInf(*p, 0) {
+				return subscribeReq{}, &fieldError{"/bbox/" + strconv.Itoa(i), "must be a number"}
+			}
+			v[i] = *p
+		}
+		switch {
+		case v[0] < -180 || v[0] > 180:
+			return subscribeReq{}, &fieldError{"/bbox/0", "longitude must be within -180..180"}
+		case v[2] < -180 || v[2] > 180:
+			return subscribeReq{}, &fieldError{"/bbox/2", "longitude must be within -180..180"}
+		case v[1] < -90 || v[1] > 90:
+			return subscribeReq{}, &fieldError{"/bbox/1", "latitude must be within -90..90"}
+		case v[3] < -90 || v[3] > 90:
+			return subscribeReq{}, &fieldError{"/bbox/3", "latitude must be within -90..90"}
+		case v[0] > v[2]:
+			return subscribeReq{}, &fieldError{"/bbox/2", "maxLon is less than minLon (boxes across the antimeridian are not supported)"}
+		case v[1] > v[3]:
+			return subscribeReq{}, &fieldError{"/bbox/3", "maxLat is less than minLat"}
+		}
+		sub.bbox = &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
+	}
+	if m.Since != nil && *m.Since < 0 {
+		return subscribeReq{}, &fieldError{"/since", "must be a sequence number (0 or more)"}
+	}
+	return subscribeReq{sub: sub, since: m.Since}, nil
+}
+
+// Small server messages besides snapshots and events.
+type errorMsg struct {
+	Type   string `json:"type"` // "error"
+	Field  string `json:"field,omitempty"`
+	Detail string `json:"detail"`
+}
+
+type resyncMsg struct {
+	Type   string `json:"type"` // "resync"
+	Detail string `json:"detail"`
+}
+
+type resumedMsg struct {
+	Type string `json:"type"` // "resumed"
+	From int64  `json:"from"`
+}
+
+func rawItem(v any) outItem {
+	b, _ := json.Marshal(v)
+	return outItem{data: b, size: len(b)}
+}

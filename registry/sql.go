@@ -1,0 +1,130 @@
+package registry
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ident quotes an identifier that comes from a layer definition (never from
+// a request).
+func ident(name string) string { return pgx.Identifier{name}.Sanitize() }
+
+// featureExpr is the SQL that makes one row into its GeoJSON Feature, as
+// text. PostGIS writes the geometry; Go never decodes it on the way out.
+func (l *Layer) featureExpr(alias string) string {
+	col := func(c string) string { return alias + "." + ident(c) }
+	var b strings.Builder
+	b.WriteString("json_build_object('type', 'Feature', 'id', " + col("id") + "::text" +
+		", 'geometry', ST_AsGeoJSON(" + col("geom") + ")::json, 'properties', json_build_object(" +
+		"'version', " + col("version") + ", 'updated_at', " + col("updated_at"))
+	for _, f := range l.Fields {
+		b.WriteString(", '" + f.Name + "', ")
+		if f.Kind == Point {
+			b.WriteString("ST_AsGeoJSON(" + col(f.Name) + ")::json")
+		} else {
+			b.WriteString(col(f.Name))
+		}
+	}
+	b.WriteString("))::text")
+	return b.String()
+}
+
+// placeholder is the SQL for bound parameter n of a field's kind.
+func placeholder(k Kind, n int) string {
+	p := "$" + strconv.Itoa(n)
+	switch k {
+	case Text:
+		return p + "::text"
+	case Integer:
+		return p + "::integer"
+	case Number:
+		return p + "::double precision"
+	case Boolean:
+		return p + "::boolean"
+	case Date:
+		return p + "::date"
+	case Timestamp:
+		return p + "::timestamptz"
+	case Tags:
+		return p + "::text[]"
+	case Point:
+		return "ST_SetSRID(ST_GeomFromGeoJSON(" + p + "::text), 4326)"
+	case Lines, JSON:
+		return p + "::jsonb"
+	}
+	panic(fmt.Sprintf("registry: unknown kind %d", k))
+}
+
+// bindValue turns a validated Go value into what pgx binds for its kind.
+func bindValue(k Kind, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if k == Lines || k == JSON {
+		return json.Marshal(v)
+	}
+	return v, nil
+}
+
+// columnsFor lists the fields a write sets: every writable field, and the
+// read-only ones the Prepare hook computed.
+func (l *Layer) columnsFor(in *Input) []Field {
+	out := make([]Field, 0, len(l.Fields))
+	for _, f := range l.Fields {
+		if _, ok := in.Values[f.Name]; ok || !f.ReadOnly {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// insertSQL builds the INSERT for in and its arguments.
+func (l *Layer) insertSQL(in *Input) (string, []any, error) {
+	cols := []string{"geom"}
+	vals := []string{"ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4326)"}
+	args := []any{in.Geometry.GeoJSON}
+	for _, f := range l.columnsFor(in) {
+		v, err := bindValue(f.Kind, in.Values[f.Name])
+		if err != nil {
+			return "", nil, err
+		}
+		args = append(args, v)
+		cols = append(cols, ident(f.Name))
+		vals = append(vals, placeholder(f.Kind, len(args)))
+	}
+	q := "INSERT INTO " + ident(l.Table) + " (" + strings.Join(cols, ", ") + ") VALUES (" +
+		strings.Join(vals, ", ") + ") RETURNING id"
+	return q, args, nil
+}
+
+// updateSQL builds the UPDATE of row id to in (geometry optional: nil keeps it).
+func (l *Layer) updateSQL(id int64, in *Input, fields []Field) (string, []any, error) {
+	args := []any{id}
+	sets := []string{"version = version + 1", "updated_at = now()"}
+	if in.Geometry != nil {
+		args = append(args, in.Geometry.GeoJSON)
+		sets = append(sets, "geom = ST_SetSRID(ST_GeomFromGeoJSON($2::text), 4326)")
+	}
+	for _, f := range fields {
+		v, err := bindValue(f.Kind, in.Values[f.Name])
+		if err != nil {
+			return "", nil, err
+		}
+		args = append(args, v)
+		sets = append(sets, ident(f.Name)+" = "+placeholder(f.Kind, len(args)))
+	}
+	q := "UPDATE " + ident(l.Table) + " SET " + strings.Join(sets, ", ") + " WHERE id = $1"
+	return q, args, nil
+}
+
+// SnapshotSQL is the live stream's snapshot query for the layer: one Feature
+// per row, exactly as GET returns it, $1..$4 an optional bounding box (all
+// NULL for none) tested with && so the GiST index serves it.
+func (l *Layer) SnapshotSQL() string {
+	return "SELECT " + l.featureExpr("t") + "::json FROM " + ident(l.Table) + " t " +
+		"WHERE $1::float8 IS NULL OR t.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) ORDER BY t.id"
+}
