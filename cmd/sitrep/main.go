@@ -22,12 +22,13 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve":   {"run the HTTP server (applies migrations first)", runServe},
-	"migrate": {"apply database migrations, or show their status", runMigrate},
-	"users":   {"manage users and API tokens", runUsers},
-	"demo":    {"load the demo data (real county boundaries, synthetic everything else) and demo users", runDemo},
-	"import":  {"import a layer file (GeoJSON or CSV), all or nothing; --dry-run checks only", runImport},
-	"export":  {"write a layer as GeoJSON or CSV to standard output", runExport},
+	"serve":    {"run the HTTP server (applies migrations first)", runServe},
+	"migrate":  {"apply database migrations, or show their status", runMigrate},
+	"users":    {"manage users and API tokens", runUsers},
+	"demo":     {"load the demo data (real county boundaries, synthetic everything else) and demo users", runDemo},
+	"import":   {"import a layer file (GeoJSON or CSV), all or nothing; --dry-run checks only", runImport},
+	"export":   {"write a layer as GeoJSON or CSV to standard output", runExport},
+	"simulate": {"drive the demo through the API: drill incidents, teams moving, warnings issued and lifted", runSimulate},
 }
 
 func usage(w io.Writer) {

@@ -57,5 +57,5 @@ pg_start() {
 
 pg_stop() {
   local data=$1
-  [ -f "$data/postmaster.pid" ] && run_pg "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  [ -n "$data" ] && [ -f "$data/postmaster.pid" ] && run_pg "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
 }

@@ -1,0 +1,284 @@
+package simulate
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+)
+
+// team is a dispatched team as the scenario moves it.
+type team struct {
+	id       int64
+	name     string
+	at, home orb.Point
+	arrived  bool
+}
+
+// Scenario plays one incident from report to close. Each step is what a
+// person at the console (or a device in a truck) would send.
+func (s *Simulator) Scenario(ctx context.Context) (Report, error) {
+	var rep Report
+	site, name, unit, err := s.pickHazardSource(ctx)
+	if err != nil {
+		return rep, err
+	}
+	now := time.Now()
+	casualties := map[string]any{"endangered": 5 + s.rnd.IntN(20), "serious_injuries": s.rnd.IntN(3)}
+	var inc geojson.Feature
+	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/incidents", map[string]any{
+		"kind": "hazardous_chemicals", "place": name + "（模拟演练）", "unit": unit, "drill": true,
+		"location":    geojson.NewGeometry(site),
+		"occurred_at": rfc3339(now.Add(-3 * time.Minute)), "reported_at": rfc3339(now),
+		"casualties": casualties,
+	}, &inc); err != nil {
+		return rep, err
+	}
+	rep.IncidentID = fmt.Sprint(inc.ID)
+	incPath := "/api/v1/incidents/" + rep.IncidentID
+
+	if _, err := s.api.call(ctx, http.MethodPost, incPath+"/reports", map[string]any{
+		"kind": "first", "tier": "county", "received_at": rfc3339(time.Now()), "reporter": "模拟：企业值班员",
+		"content": map[string]any{"unit": unit, "time_place_scene": name + "储罐区阀门泄漏（演练）",
+			"course": "企业已启动现场处置方案（演练）"},
+	}, nil); err != nil {
+		return rep, err
+	}
+	if err := s.transition(ctx, incPath, map[string]any{"state": "verified", "reason": "值班室电话核实（演练）"}); err != nil {
+		return rep, err
+	}
+
+	// The zone: the plan's first ten minutes — how far to clear.
+	var run struct {
+		Run      int               `json:"run"`
+		Features []geojson.Feature `json:"features"`
+	}
+	substance := []string{"chlorine", "ammonia"}[s.rnd.IntN(2)]
+	if _, err := s.api.call(ctx, http.MethodPost, incPath+"/zones", map[string]any{
+		"model":  "protective",
+		"inputs": map[string]any{"key": substance, "case": "small", "windFromDeg": float64(s.rnd.IntN(360)), "time": rfc3339(time.Now())},
+	}, &run); err != nil {
+		return rep, err
+	}
+	rep.ZoneRun = run.Run
+	if len(run.Features) == 0 {
+		return rep, fmt.Errorf("zone computation returned no zones")
+	}
+
+	teams, err := s.dispatchNearest(ctx, rep.IncidentID)
+	if err != nil {
+		return rep, err
+	}
+	for _, t := range teams {
+		rep.TeamIDs = append(rep.TeamIDs, t.id)
+	}
+
+	// Warn the public around the largest zone (blue/yellow: the HQ office).
+	area := run.Features[len(run.Features)-1].Geometry
+	var warning geojson.Feature
+	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/warnings", map[string]any{
+		"level": "yellow", "category": "hazardous_chemicals", "event": "危险化学品泄漏（演练）", "drill": true,
+		"area": geojson.NewGeometry(area), "area_desc": name + "周边（演练）", "onset": rfc3339(time.Now()),
+		"items": []string{"关闭门窗，减少外出（演练）", "听从现场指挥疏散（演练）"},
+	}, &warning); err != nil {
+		return rep, err
+	}
+	rep.WarningID = fmt.Sprint(warning.ID)
+
+	if _, err := s.api.call(ctx, http.MethodPost, incPath+"/response", map[string]any{
+		"level": "IV", "reason": "启动Ⅳ级应急响应（演练）"}, nil); err != nil {
+		return rep, err
+	}
+
+	// Drive in; halfway, the scene report changes the figures.
+	evolve := func(step int) error {
+		if step != 3 {
+			return nil
+		}
+		return s.patchIncident(ctx, incPath, map[string]any{"casualties": map[string]any{
+			"endangered": 12 + s.rnd.IntN(20), "serious_injuries": 1 + s.rnd.IntN(3), "evacuated": 100 + s.rnd.IntN(300)}})
+	}
+	n, err := s.drive(ctx, teams, func(t *team) orb.Point { return site }, "on_scene", evolve)
+	rep.Fixes += n
+	if err != nil {
+		return rep, err
+	}
+	if err := sleep(ctx, s.cfg.OnScene); err != nil {
+		return rep, err
+	}
+
+	// The danger is over: lift the warning, end the response, drive home.
+	etag, err := s.api.etag(ctx, "/api/v1/warnings/"+rep.WarningID)
+	if err != nil {
+		return rep, err
+	}
+	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/warnings/"+rep.WarningID+"/lift",
+		map[string]any{"reason": "泄漏已控制（演练）"}, nil, "If-Match", etag); err != nil {
+		return rep, err
+	}
+	if err := s.transition(ctx, incPath, map[string]any{"state": "terminated", "reason": "险情消除（演练）",
+		"termination": map[string]any{"people_rescued": true, "scene_controlled": true,
+			"environment_within_standards": true, "secondary_hazards_removed": true, "proposed_by": "现场指挥部（演练）"}}); err != nil {
+		return rep, err
+	}
+	for _, t := range teams {
+		if err := s.setStatus(ctx, t.id, "returning"); err != nil {
+			return rep, err
+		}
+		t.arrived = false
+	}
+	n, err = s.drive(ctx, teams, func(t *team) orb.Point { return t.home }, "available", nil)
+	rep.Fixes += n
+	if err != nil {
+		return rep, err
+	}
+	return rep, s.transition(ctx, incPath, map[string]any{"state": "closed", "reason": "善后处置完毕（演练）"})
+}
+
+// pickHazardSource chooses where the next accident happens.
+func (s *Simulator) pickHazardSource(ctx context.Context) (orb.Point, string, string, error) {
+	var fc geojson.FeatureCollection
+	if _, err := s.api.call(ctx, http.MethodGet, "/api/v1/hazard_sources?limit=500", nil, &fc); err != nil {
+		return orb.Point{}, "", "", err
+	}
+	if len(fc.Features) == 0 {
+		return orb.Point{}, "", "", ErrNoData
+	}
+	f := fc.Features[s.rnd.IntN(len(fc.Features))]
+	var at orb.Point
+	switch g := f.Geometry.(type) {
+	case orb.Point:
+		at = g
+	default:
+		at, _ = planar.CentroidArea(g)
+	}
+	return at, f.Properties.MustString("name", "危险源"), f.Properties.MustString("enterprise", ""), nil
+}
+
+// dispatchNearest sends the nearest available teams in one action and sets
+// them en route.
+func (s *Simulator) dispatchNearest(ctx context.Context, incidentID string) ([]*team, error) {
+	var near struct {
+		Results []struct {
+			ID       int64            `json:"id"`
+			Name     string           `json:"name"`
+			Geometry geojson.Geometry `json:"geometry"`
+		} `json:"results"`
+	}
+	q := url.Values{"layer": {"rescue_teams"}, "incident": {incidentID}, "k": {strconv.Itoa(s.cfg.Teams)}, "status": {"available"}}
+	if _, err := s.api.call(ctx, http.MethodGet, "/api/v1/nearest?"+q.Encode(), nil, &near); err != nil {
+		return nil, err
+	}
+	if len(near.Results) == 0 {
+		return nil, ErrNoData
+	}
+	var teams []*team
+	var ids []int64
+	for _, r := range near.Results {
+		at, ok := r.Geometry.Coordinates.(orb.Point)
+		if !ok {
+			continue
+		}
+		var home geojson.Feature
+		if _, err := s.api.call(ctx, http.MethodGet, idPath("/api/v1/rescue_teams/%d", r.ID), nil, &home); err != nil {
+			return nil, err
+		}
+		homeAt, _ := home.Geometry.(orb.Point)
+		if homeAt == (orb.Point{}) {
+			homeAt = at
+		}
+		teams = append(teams, &team{id: r.ID, name: r.Name, at: at, home: homeAt})
+		ids = append(ids, r.ID)
+	}
+	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/incidents/"+incidentID+"/dispatch", map[string]any{"team_ids": ids}, nil); err != nil {
+		return nil, err
+	}
+	for _, t := range teams {
+		if err := s.setStatus(ctx, t.id, "en_route"); err != nil {
+			return nil, err
+		}
+	}
+	return teams, nil
+}
+
+// drive moves every team toward its target, one batch of fixes per tick,
+// and gives each the status done when it arrives. between runs after each
+// tick's batch with the tick number.
+func (s *Simulator) drive(ctx context.Context, teams []*team, target func(*team) orb.Point, done string, between func(step int) error) (int, error) {
+	fixes := 0
+	for step := 1; ; step++ {
+		var batch []map[string]any
+		now := time.Now().UTC()
+		moving := 0
+		for _, t := range teams {
+			if t.arrived {
+				continue
+			}
+			moving++
+			var arrived bool
+			t.at, arrived = stepToward(t.at, target(t), s.cfg.SpeedMS*s.cfg.Tick.Seconds())
+			batch = append(batch, map[string]any{"team_id": t.id, "lon": t.at[0], "lat": t.at[1],
+				"observed_at": now.Format(time.RFC3339Nano), "speed": s.cfg.SpeedMS})
+			if arrived {
+				t.arrived = true
+			}
+		}
+		if moving == 0 {
+			return fixes, nil
+		}
+		if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/positions", batch, nil); err != nil {
+			return fixes, err
+		}
+		fixes += len(batch)
+		for _, t := range teams {
+			if t.arrived && batchHas(batch, t.id) {
+				if err := s.setStatus(ctx, t.id, done); err != nil {
+					return fixes, err
+				}
+			}
+		}
+		if between != nil {
+			if err := between(step); err != nil {
+				return fixes, err
+			}
+		}
+		if err := sleep(ctx, s.cfg.Tick); err != nil {
+			return fixes, err
+		}
+	}
+}
+
+func batchHas(batch []map[string]any, id int64) bool {
+	for _, f := range batch {
+		if f["team_id"] == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Simulator) setStatus(ctx context.Context, teamID int64, status string) error {
+	_, err := s.api.call(ctx, http.MethodPost, idPath("/api/v1/dispatch/teams/%d/status", teamID), map[string]any{"status": status}, nil)
+	return err
+}
+
+func (s *Simulator) transition(ctx context.Context, incPath string, body map[string]any) error {
+	_, err := s.api.call(ctx, http.MethodPost, incPath+"/transitions", body, nil)
+	return err
+}
+
+// patchIncident edits the incident's facts with the version just read.
+func (s *Simulator) patchIncident(ctx context.Context, incPath string, patch map[string]any) error {
+	etag, err := s.api.etag(ctx, incPath)
+	if err != nil {
+		return err
+	}
+	_, err = s.api.call(ctx, http.MethodPatch, incPath, patch, nil, "If-Match", etag)
+	return err
+}
