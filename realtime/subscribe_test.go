@@ -40,8 +40,9 @@ func TestOnEventsWithoutClients(t *testing.T) {
 	for {
 		mu.Lock()
 		n := len(seqs)
+		done := n > 0 && seqs[n-1] >= last
 		mu.Unlock()
-		if n > 0 && seqs[n-1] >= last {
+		if done {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 ensure_go
 ensure_postgis
 apt_install libxml2-utils   # xmllint validates CAP 1.2 warnings against the OASIS schema
+apt_install gdal-bin        # ogrinfo/ogr2ogr read /ogc through the OAPIF driver in ogc/gdal_test.go
 
 tmp=$(mktemp -d /tmp/sitrep-test.XXXXXX)
 chmod 755 "$tmp"

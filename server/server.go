@@ -26,8 +26,10 @@ import (
 	"sitrep/incidents/incidentstore"
 	"sitrep/journal"
 	"sitrep/layers"
+	"sitrep/ogc"
 	"sitrep/orgplan"
 	"sitrep/realtime"
+	"sitrep/tiles"
 	"sitrep/warnings"
 	"sitrep/zones"
 )
@@ -64,6 +66,7 @@ type Server struct {
 
 	mu         sync.Mutex
 	onShutdown []func()
+	live       *realtime.Hub
 }
 
 // New builds the server. Call Close when done.
@@ -106,6 +109,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.OnShutdown(live.Shutdown)
+	s.live = live
 
 	r := chi.NewRouter()
 	r.Use(requestID, logRequests(cfg.Logger), metrics.middleware, recoverPanics(cfg.Logger),
@@ -123,6 +127,8 @@ func New(cfg Config) (*Server, error) {
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Method(http.MethodGet, "/ws", live)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/ogc", ogc.New(cfg.Pool).Routes)           // OGC API – Features (issue 8)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/tiles", tiles.New(cfg.Pool, live).Routes) // vector tiles (issue 8)
 
 	r.Route("/api/v1", func(r chi.Router) {
 		authHandlers.PublicRoutes(r)
@@ -165,8 +171,9 @@ func (s *Server) Shutdown() {
 	}
 }
 
-// Close releases what New opened (not the pool).
-func (s *Server) Close() error { return s.migrator.Close() }
+// Close releases what New opened (not the pool): the live stream's
+// listener and the migrator.
+func (s *Server) Close() error { s.live.Close(); return s.migrator.Close() }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -26,7 +26,7 @@ func TestScenarioRunsThroughTheAPI(t *testing.T) {
 	homes := [][]float64{{87.30, 43.40}, {87.50, 43.52}, {87.45, 43.30}, {87.20, 43.60}}
 	for i, h := range homes {
 		r := e.Do("POST", "/api/v1/rescue_teams", auth.Editor, map[string]any{"type": "Feature",
-			"geometry": map[string]any{"type": "Point", "coordinates": h},
+			"geometry":   map[string]any{"type": "Point", "coordinates": h},
 			"properties": map[string]any{"name": "测试队" + string(rune('A'+i)), "kind": "hazmat", "headcount": 8, "status": "available"}})
 		if r.StatusCode != 201 {
 			t.Fatalf("team: %d %s", r.StatusCode, r.Body)
