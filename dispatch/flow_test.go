@@ -247,3 +247,21 @@ func TestZoneHysteresis(t *testing.T) {
 	}
 	_ = orb.Point{}
 }
+
+// Nearest to an incident measures from the incident's location and says so.
+func TestNearestFromAnIncidentNamesItsOrigin(t *testing.T) {
+	e := apitest.Start(t)
+	inc := newIncident(t, e)
+	newTeam(t, e, "available")
+	var got struct {
+		From    []float64 `json:"from"`
+		Results []struct {
+			DistanceM float64 `json:"distance_m"`
+		} `json:"results"`
+	}
+	r := e.Do("GET", "/api/v1/nearest?layer=rescue_teams&incident="+strconv.FormatInt(inc, 10), auth.Dispatcher, nil)
+	r.JSON(t, &got)
+	if len(got.From) != 2 || got.From[0] != centre[0] || got.From[1] != centre[1] || len(got.Results) != 1 {
+		t.Fatalf("from %v, %d results; want the incident at %v", got.From, len(got.Results), centre)
+	}
+}

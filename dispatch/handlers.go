@@ -90,6 +90,10 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return api.Invalid(errs...)
 	}
+	// Resolved here so the answer says where distances were measured from.
+	if err := ResolveOrigin(r.Context(), h.store.pool, &q); err != nil {
+		return err
+	}
 	res, err := Nearest(r.Context(), h.store.pool, q)
 	if err != nil {
 		return err

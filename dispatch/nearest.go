@@ -252,25 +252,34 @@ ORDER BY d, t.id
 LIMIT $4::integer`
 }
 
-// Nearest answers q.
+// ResolveOrigin sets q's point from its incident, when it names one.
+func ResolveOrigin(ctx context.Context, pool *pgxpool.Pool, q *NearestQuery) error {
+	if q.IncidentID <= 0 {
+		return nil
+	}
+	var lon, lat *float64
+	err := pool.QueryRow(ctx, `SELECT ST_X(location), ST_Y(location) FROM incidents WHERE id = $1`, q.IncidentID).Scan(&lon, &lat)
+	if db.IsNotFound(err) {
+		return api.InvalidField("incident", "no incident "+strconv.FormatInt(q.IncidentID, 10))
+	}
+	if err != nil {
+		return err
+	}
+	if lon == nil {
+		return api.InvalidField("incident", "the incident has no location yet; give lon and lat")
+	}
+	q.Lon, q.Lat, q.IncidentID = *lon, *lat, 0
+	return nil
+}
+
+// Nearest answers q (resolving its incident first, if it names one).
 func Nearest(ctx context.Context, pool *pgxpool.Pool, q NearestQuery) ([]Result, error) {
 	spec, ok := layerSpecs[q.Layer]
 	if !ok {
 		return nil, api.InvalidField("layer", "must be one of "+strings.Join(Layers(), ", "))
 	}
-	if q.IncidentID > 0 {
-		var lon, lat *float64
-		err := pool.QueryRow(ctx, `SELECT ST_X(location), ST_Y(location) FROM incidents WHERE id = $1`, q.IncidentID).Scan(&lon, &lat)
-		if db.IsNotFound(err) {
-			return nil, api.InvalidField("incident", "no incident "+strconv.FormatInt(q.IncidentID, 10))
-		}
-		if err != nil {
-			return nil, err
-		}
-		if lon == nil {
-			return nil, api.InvalidField("incident", "the incident has no location yet; give lon and lat")
-		}
-		q.Lon, q.Lat = *lon, *lat
+	if err := ResolveOrigin(ctx, pool, &q); err != nil {
+		return nil, err
 	}
 	args := []any{q.Lon, q.Lat, max(q.K*Overfetch, q.K+16), q.K, nil}
 	if q.MaxDistM > 0 {

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 ensure_go
 ensure_postgis
 apt_install libxml2-utils   # xmllint validates CAP 1.2 warnings against the OASIS schema
+apt_install chromium fonts-noto-cjk curl   # the map page's browser tests (web/tests), headless
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 apt_install gdal-bin        # ogrinfo/ogr2ogr read /ogc through the OAPIF driver in ogc/gdal_test.go
 
 tmp=$(mktemp -d /tmp/sitrep-test.XXXXXX)
@@ -17,7 +19,7 @@ cleanup() { pg_stop "$tmp/pg"; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 # Port: any free one; the cluster is ours alone and gone after the run.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 # Durability off: this data is thrown away, and fsync would dominate the run.
 pg_start "$tmp/pg" "$tmp/run" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300
 export SITREP_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
@@ -29,3 +31,5 @@ log "go vet"
 go vet ./...
 log "go test -race"
 go test -race -count=1 -timeout 12m ./...
+log "browser tests (web/tests: headless Chromium against a running server)"
+(cd web && npm ci --no-audit --no-fund && npm test)

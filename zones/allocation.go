@@ -263,6 +263,13 @@ func (s *Store) Confirm(ctx context.Context, actor journal.Actor, zoneID int64, 
 		}
 		changes = append(changes, journal.Change{Entity: "shelter_allocations", EntityID: strconv.FormatInt(allocID, 10),
 			Action: "create", After: map[string]any{"zone": zone, "shelters": c.Shelters, "people": total}})
+		ch, changed, err := s.countEvacuated(ctx, tx, actor, zoneID, allocID)
+		if err != nil {
+			return nil, err
+		}
+		if changed {
+			changes = append(changes, ch)
+		}
 		return changes, nil
 	})
 	return out, err
@@ -317,4 +324,26 @@ func (s *Store) occupy(ctx context.Context, tx pgx.Tx, actor journal.Actor, zone
 		return nil, err
 	}
 	return resources.Shelters.Update(ctx, tx, actor, u.ShelterID, version, in)
+}
+
+// countEvacuated makes the zone's incident count as evacuated at least
+// everyone its confirmed allocations have placed in shelters (every zone of
+// the incident, this one included), so 1.5.2(3) — 500 or more evacuated
+// makes a 较大涉险事故 — fires when the shelters fill, not when someone
+// remembers to type the number. A what-if zone has no incident.
+func (s *Store) countEvacuated(ctx context.Context, tx pgx.Tx, actor journal.Actor, zoneID, allocID int64) (journal.Change, bool, error) {
+	var (
+		incidentID *int64
+		placed     int64
+	)
+	if err := tx.QueryRow(ctx, `SELECT z.incident_id,
+			(SELECT coalesce(sum(a.people), 0) FROM shelter_allocations a JOIN zones y ON y.id = a.zone_id WHERE y.incident_id = z.incident_id)
+		FROM zones z WHERE z.id = $1`, zoneID).Scan(&incidentID, &placed); err != nil {
+		return journal.Change{}, false, err
+	}
+	if incidentID == nil || s.incidents == nil {
+		return journal.Change{}, false, nil
+	}
+	return s.incidents.RaiseEvacuated(ctx, tx, *incidentID, int(placed), actor.Name,
+		fmt.Sprintf("shelter allocation %d confirmed: %d people placed in shelters in all", allocID, placed))
 }

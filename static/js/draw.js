@@ -1,0 +1,110 @@
+// Geometry editing on the map, kept simple: a draft point that can be placed
+// with a click and dragged; a polygon drawn by clicking its vertices and
+// closed with a double-click. The draft lives in its own source above
+// everything, and is only ever what the editor holds, never the stored data.
+
+const EMPTY = { type: 'FeatureCollection', features: [] };
+
+export class Draft {
+  constructor(map) {
+    this.map = map;
+    this.geometry = null;
+    this.onChange = null;
+    this.mode = null; // null | 'place' | 'polygon'
+    this.vertices = [];
+    if (!map.getSource('draft')) {
+      map.addSource('draft', { type: 'geojson', data: EMPTY });
+      map.addLayer({ id: 'draft-fill', type: 'fill', source: 'draft', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#3b8cff', 'fill-opacity': 0.25 } });
+      map.addLayer({ id: 'draft-line', type: 'line', source: 'draft', paint: { 'line-color': '#3b8cff', 'line-width': 3, 'line-dasharray': [2, 1] } });
+      map.addLayer({ id: 'draft-point', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'],
+        paint: { 'circle-radius': 12, 'circle-color': '#3b8cff', 'circle-opacity': 0.5, 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 } });
+    }
+    this.handlers = {
+      down: (e) => this.down(e), click: (e) => this.click(e), dbl: (e) => this.dbl(e),
+      enter: () => { map.getCanvas().style.cursor = 'move'; }, leave: () => { map.getCanvas().style.cursor = ''; },
+    };
+    map.on('mousedown', 'draft-point', this.handlers.down);
+    map.on('mouseenter', 'draft-point', this.handlers.enter);
+    map.on('mouseleave', 'draft-point', this.handlers.leave);
+    map.on('click', this.handlers.click);
+    map.on('dblclick', this.handlers.dbl);
+  }
+
+  set(geometry) {
+    this.geometry = geometry;
+    this.mode = null;
+    this.vertices = [];
+    this.draw();
+  }
+
+  draw() {
+    const features = [];
+    if (this.mode === 'polygon' && this.vertices.length) {
+      features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: this.vertices } });
+    } else if (this.geometry) {
+      features.push({ type: 'Feature', properties: {}, geometry: this.geometry });
+    }
+    this.map.getSource('draft').setData({ type: 'FeatureCollection', features });
+  }
+
+  changed() { this.draw(); this.onChange?.(this.geometry); }
+
+  place() { this.mode = 'place'; this.map.getCanvas().style.cursor = 'crosshair'; }
+  polygon() { this.mode = 'polygon'; this.vertices = []; this.map.getCanvas().style.cursor = 'crosshair'; this.draw(); }
+
+  down(e) {
+    if (this.geometry?.type !== 'Point' || this.mode) return;
+    e.preventDefault();
+    const canvas = this.map.getCanvas();
+    canvas.style.cursor = 'grabbing';
+    const move = (m) => { this.geometry = { type: 'Point', coordinates: round([m.lngLat.lng, m.lngLat.lat]) }; this.draw(); };
+    const up = () => {
+      this.draggedAt = Date.now(); // the click that ends a drag is not a pick
+      this.map.off('mousemove', move);
+      canvas.style.cursor = '';
+      this.changed();
+    };
+    this.map.on('mousemove', move);
+    this.map.once('mouseup', up);
+  }
+
+  click(e) {
+    const at = round([e.lngLat.lng, e.lngLat.lat]);
+    if (this.mode) e.originalEvent.sitrepDraft = true; // the click was ours: nobody else acts on it
+    if (this.mode === 'place') {
+      this.mode = null;
+      this.map.getCanvas().style.cursor = '';
+      this.geometry = { type: 'Point', coordinates: at };
+      this.changed();
+    } else if (this.mode === 'polygon') {
+      this.vertices.push(at);
+      this.draw();
+    }
+  }
+
+  dbl(e) {
+    if (this.mode !== 'polygon') return;
+    e.preventDefault();
+    // The double-click's two clicks added the last vertex twice.
+    const v = this.vertices.filter((p, i, a) => i === 0 || p[0] !== a[i - 1][0] || p[1] !== a[i - 1][1]);
+    this.mode = null;
+    this.map.getCanvas().style.cursor = '';
+    if (v.length < 3) { this.vertices = []; this.draw(); return; }
+    this.geometry = { type: 'Polygon', coordinates: [[...v, v[0]]] };
+    this.vertices = [];
+    this.changed();
+  }
+
+  destroy() {
+    const m = this.map;
+    m.off('mousedown', 'draft-point', this.handlers.down);
+    m.off('mouseenter', 'draft-point', this.handlers.enter);
+    m.off('mouseleave', 'draft-point', this.handlers.leave);
+    m.off('click', this.handlers.click);
+    m.off('dblclick', this.handlers.dbl);
+    m.getSource('draft')?.setData(EMPTY);
+  }
+}
+
+// Seven decimals: about 1 cm, finer than any position we are given.
+const round = (c) => c.map((x) => Math.round(x * 1e7) / 1e7);

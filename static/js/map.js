@@ -1,0 +1,119 @@
+// The map: MapLibre with one GeoJSON source per layer, fed from the feature
+// store. Teams are drawn where they were last seen (last_position), else at
+// their base, with their staleness as a property the style greys out by.
+import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
+import { basemapSetting, baseStyle } from './basemap.js';
+import { installIcons } from './icons.js';
+import { mapLayers, STREAM_LAYERS, FRESH_S, STALE_S } from './style.js';
+import { now, } from './api.js';
+import { onTick } from './time.js';
+
+const BOUNDARY_ATTRIBUTION = '© OpenStreetMap contributors (ODbL 1.0)';
+
+export function createMap(container) {
+  const setting = basemapSetting();
+  const map = new maplibregl.Map({
+    container,
+    style: baseStyle(setting),
+    center: [87.42, 43.35],
+    zoom: 8.3,
+    attributionControl: false,
+    doubleClickZoom: false, // double-click closes a polygon in the editor
+    localIdeographFontFamily: '"Noto Sans CJK SC", sans-serif',
+  });
+  map.addControl(new maplibregl.AttributionControl({ compact: false }), 'bottom-right');
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  installIcons(map);
+  const ready = new Promise((resolve) => map.once('load', resolve)).then(() => {
+    for (const name of STREAM_LAYERS) {
+      map.addSource(name, {
+        type: 'geojson', data: { type: 'FeatureCollection', features: [] },
+        attribution: name === 'boundaries' ? BOUNDARY_ATTRIBUTION : undefined,
+      });
+    }
+    map.addSource('population_tiles', { type: 'vector', url: `${location.origin}/tiles/population_cells.json` });
+    for (const l of mapLayers()) map.addLayer(l);
+  });
+  return { map, ready, maplibregl };
+}
+
+// Seconds since a team's last fix (null: no fix, shown at its base).
+export function positionAge(f, at = now()) {
+  const t = f.properties?.observed_at;
+  return t ? Math.max(0, (at - Date.parse(t)) / 1000) : null;
+}
+
+// 0 fresh, 1 ageing, 2 stale, 3 no fix at all.
+export function staleness(ageS) {
+  if (ageS == null) return 3;
+  return ageS < FRESH_S ? 0 : ageS < STALE_S ? 1 : 2;
+}
+
+// How a stored feature is drawn.
+export function display(layer, f, at) {
+  if (!f.geometry) return null;
+  if (layer === 'rescue_teams') {
+    const ageS = positionAge(f, at);
+    return { type: 'Feature', id: f.id, geometry: f.properties.last_position || f.geometry,
+      properties: { ...f.properties, id: f.id, _stale: staleness(ageS), _age_s: ageS } };
+  }
+  return { ...f, properties: { ...f.properties, id: f.id } };
+}
+
+// Keeps every map source equal to the store; staleness is re-derived every
+// 15 s so a team that stops reporting greys out without any event.
+export function bindStore(map, store) {
+  const draw = (name, layer) => {
+    const at = now();
+    const features = [];
+    for (const f of layer.values()) { const d = display(name, f, at); if (d) features.push(d); }
+    map.getSource(name)?.setData({ type: 'FeatureCollection', features });
+  };
+  for (const name of STREAM_LAYERS) store.on(name, (layer) => draw(name, layer));
+  // The server drops its cached tiles on every change; ask for fresh ones
+  // (at most every 2 s) when the grid changes.
+  let refresh = 0;
+  store.on('population_cells', () => {
+    clearTimeout(refresh);
+    refresh = setTimeout(() => {
+      const src = map.getSource('population_tiles');
+      if (src?.tiles) src.setTiles(src.tiles);
+    }, 2000);
+  });
+  let n = 0;
+  onTick(() => { if (++n % 15 === 0) draw('rescue_teams', store.layer('rescue_teams')); });
+}
+
+// Fit the county once, when its boundary first arrives.
+export function fitCounty(map, store) {
+  let done = false;
+  store.on('boundaries', (layer) => {
+    if (done) return;
+    const county = [...layer.values()].find((f) => f.properties.is_county);
+    if (!county) return;
+    done = true;
+    const b = bbox(county.geometry);
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 40, bottom: 40, left: 40, right: 40 }, duration: 0 });
+  });
+}
+
+export function bbox(g) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) => {
+    if (typeof c[0] === 'number') {
+      b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]); b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]);
+    } else c.forEach(walk);
+  };
+  walk(g.coordinates);
+  return b;
+}
+
+// Distance on the sphere (metres) for "how far is the team now" while it
+// moves; the API's own distances (ellipsoidal) are used wherever it gives one.
+export function haversine(a, b) {
+  const R = 6371008.8, rad = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * rad, dLon = (b[0] - a[0]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * R * Math.asin(Math.sqrt(h));
+}

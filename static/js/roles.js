@@ -1,0 +1,19 @@
+// What each role may do, mirrored from auth/roles.go so the page offers only
+// what the API will accept (the API still checks every request).
+const grants = {
+  viewer: ['map:read'],
+  editor: ['map:read', 'registry:write'],
+  dispatcher: ['map:read', 'incidents:write', 'teams:dispatch'],
+  duty_officer: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow'],
+  commander: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate'],
+  admin: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate', 'users:manage', 'audit:read'],
+};
+
+export const ROLE_LABEL = { viewer: '查看', editor: '数据维护', dispatcher: '调度员', duty_officer: '值班员（指挥部办公室）', commander: '指挥长（指挥部）', admin: '管理员' };
+
+export function can(role, permission) { return (grants[role] || []).includes(permission); }
+
+// Warning levels a role may issue or lift (plan 3.2.2).
+export function warningLevels(role) {
+  return [...(can(role, 'warnings:blue-yellow') ? ['blue', 'yellow'] : []), ...(can(role, 'warnings:orange-red') ? ['orange', 'red'] : [])];
+}

@@ -1,0 +1,84 @@
+// Colours and words shared by the map, the legend and the panels: one place,
+// so a grade is the same colour everywhere on the wall.
+
+export const GRADE_COLOUR = { I: '#ff3b30', II: '#ff9500', III: '#ffd60a', IV: '#0a84ff' };
+export const GRADE_NUMERAL = { I: 'Ⅰ', II: 'Ⅱ', III: 'Ⅲ', IV: 'Ⅳ' };
+export const WARNING_COLOUR = { blue: '#1e90ff', yellow: '#ffd400', orange: '#ff8c00', red: '#ff2d2d' };
+export const WARNING_LABEL = { blue: '蓝色预警', yellow: '黄色预警', orange: '橙色预警', red: '红色预警' };
+export const ZONE_COLOUR = { 1: '#ff2d55', 2: '#ff9f0a', 3: '#ffd60a' };
+export const TEAM_STATUS = {
+  available: ['待命', '#30d158'], dispatched: ['已派遣', '#ff9f0a'], en_route: ['赶赴中', '#ff9f0a'],
+  on_scene: ['在现场', '#ff375f'], returning: ['返回中', '#64d2ff'], off_duty: ['休整', '#8e8e93'],
+};
+export const SHELTER_STATUS = { open: ['开放', '#30d158'], full: ['已满', '#ff453a'], closed: ['关闭', '#8e8e93'] };
+
+// A team position older than these looks old (seconds).
+export const FRESH_S = 120;
+export const STALE_S = 900;
+
+export const LAYER_NAMES = {
+  boundaries: '行政区划', population_cells: '人口网格', warnings: '预警区域', zones: '疏散/防护区',
+  sensitive_sites: '敏感目标', hazard_sources: '重大危险源', shelters: '避难场所', supply_depots: '物资储备',
+  medical_facilities: '医疗机构', experts: '专家', rescue_teams: '救援队伍', incidents: '事件',
+};
+
+// Layers the registry editor keeps (the API's registry layers).
+export const REGISTRY_LAYERS = ['hazard_sources', 'sensitive_sites', 'shelters', 'rescue_teams', 'supply_depots',
+  'medical_facilities', 'experts', 'population_cells'];
+
+// What the wall subscribes to on the live stream.
+export const STREAM_LAYERS = ['boundaries', 'population_cells', 'warnings', 'zones', 'sensitive_sites', 'hazard_sources',
+  'shelters', 'supply_depots', 'medical_facilities', 'experts', 'rescue_teams', 'incidents'];
+
+const hex = (c) => c.slice(1);
+const matchGrade = (what, fallback) => ['match', ['coalesce', ['get', 'grade'], ''],
+  ...Object.entries(what).flat(), fallback];
+
+// MapLibre layers drawing each source, bottom to top.
+export function mapLayers() {
+  const gradeHex = Object.fromEntries(Object.entries(GRADE_COLOUR).map(([k, v]) => [k, hex(v)]));
+  const numerals = Object.fromEntries(Object.entries(GRADE_NUMERAL).map(([k, v]) => [k, encodeURIComponent(v)]));
+  const point = ['==', ['geometry-type'], 'Point'];
+  const area = ['any', ['==', ['geometry-type'], 'Polygon'], ['==', ['geometry-type'], 'MultiPolygon']];
+  const icon = (shape, fill, text) => ['concat', `ic:${shape}:`, fill, ':', text];
+  return [
+    { id: 'county-fill', type: 'fill', source: 'boundaries', filter: ['get', 'is_county'], paint: { 'fill-color': '#142233', 'fill-opacity': 0.9 } },
+    // Population cells draw from the vector tiles (/tiles, package tiles): the
+    // grid can be large, and tiles draw it at any zoom without holding it.
+    { id: 'population', type: 'fill', source: 'population_tiles', 'source-layer': 'population_cells', layout: { visibility: 'none' },
+      paint: { 'fill-color': ['interpolate', ['linear'], ['coalesce', ['get', 'night_people'], 0], 0, '#3a2d5c', 500, '#8e5cff', 3000, '#e0b3ff'], 'fill-opacity': 0.35 } },
+    { id: 'warnings-fill', type: 'fill', source: 'warnings', paint: { 'fill-color': ['match', ['get', 'level'], ...Object.entries(WARNING_COLOUR).flat(), '#888'], 'fill-opacity': 0.22 } },
+    { id: 'zones-fill', type: 'fill', source: 'zones', filter: ['all', ['get', 'active'], ['!', ['get', 'what_if']]],
+      paint: { 'fill-color': ['match', ['get', 'level'], 1, ZONE_COLOUR[1], 2, ZONE_COLOUR[2], ZONE_COLOUR[3]], 'fill-opacity': ['match', ['get', 'level'], 1, 0.38, 2, 0.2, 0.14] } },
+    { id: 'neighbours-line', type: 'line', source: 'boundaries', filter: ['!', ['get', 'is_county']], paint: { 'line-color': '#4b5d73', 'line-width': 1.2 } },
+    { id: 'county-line', type: 'line', source: 'boundaries', filter: ['get', 'is_county'], paint: { 'line-color': '#6cb8ff', 'line-width': 3 } },
+    // A drill's outline is dashed.
+    { id: 'warnings-line', type: 'line', source: 'warnings', filter: ['!', ['get', 'drill']], paint: { 'line-color': ['match', ['get', 'level'], ...Object.entries(WARNING_COLOUR).flat(), '#888'], 'line-width': 3 } },
+    { id: 'warnings-line-drill', type: 'line', source: 'warnings', filter: ['get', 'drill'], paint: { 'line-color': ['match', ['get', 'level'], ...Object.entries(WARNING_COLOUR).flat(), '#888'], 'line-width': 3, 'line-dasharray': [2, 2] } },
+    { id: 'zones-line', type: 'line', source: 'zones', filter: ['all', ['get', 'active'], ['!', ['get', 'what_if']]],
+      paint: { 'line-color': ['match', ['get', 'level'], 1, ZONE_COLOUR[1], 2, ZONE_COLOUR[2], ZONE_COLOUR[3]], 'line-width': 2.5 } },
+    { id: 'sites-fill', type: 'fill', source: 'sensitive_sites', filter: area, paint: { 'fill-color': '#bf5af2', 'fill-opacity': 0.25 } },
+    { id: 'sites-line', type: 'line', source: 'sensitive_sites', filter: area, paint: { 'line-color': '#bf5af2', 'line-width': 1.5 } },
+    { id: 'sites', type: 'circle', source: 'sensitive_sites', filter: point, paint: { 'circle-radius': 5, 'circle-color': '#bf5af2', 'circle-stroke-color': '#0b1118', 'circle-stroke-width': 1.5 } },
+    { id: 'hazards-fill', type: 'fill', source: 'hazard_sources', filter: area, paint: { 'fill-color': matchGrade(GRADE_COLOUR, '#8e8e93'), 'fill-opacity': 0.35 } },
+    { id: 'experts', type: 'symbol', source: 'experts', layout: { 'icon-image': 'ic:circle:5ac8fa:' + encodeURIComponent('专'), 'icon-size': 0.55, 'icon-allow-overlap': true } },
+    { id: 'depots', type: 'symbol', source: 'supply_depots', layout: { 'icon-image': 'ic:sq:a2845e:' + encodeURIComponent('物'), 'icon-size': 0.6, 'icon-allow-overlap': true } },
+    { id: 'medical', type: 'symbol', source: 'medical_facilities', layout: { 'icon-image': 'ic:sq:ffffff:' + encodeURIComponent('医'), 'icon-size': 0.6, 'icon-allow-overlap': true } },
+    { id: 'shelters', type: 'symbol', source: 'shelters', layout: { 'icon-image': icon('house', ['match', ['get', 'status'], 'open', '30d158', 'full', 'ff453a', '8e8e93'], encodeURIComponent('避')), 'icon-size': 0.7, 'icon-allow-overlap': true } },
+    { id: 'hazards', type: 'symbol', source: 'hazard_sources',
+      layout: { 'icon-image': icon('tri', matchGrade(gradeHex, '8e8e93'), matchGrade(numerals, encodeURIComponent('危'))), 'icon-size': 0.8, 'icon-allow-overlap': true } },
+    { id: 'teams', type: 'circle', source: 'rescue_teams',
+      paint: {
+        'circle-radius': 11,
+        'circle-color': ['case', ['>=', ['get', '_stale'], 2], '#6b7280', ['match', ['get', 'status'], ...Object.entries(TEAM_STATUS).map(([k, v]) => [k, v[1]]).flat(), '#8e8e93']],
+        'circle-opacity': ['match', ['get', '_stale'], 0, 1, 1, 0.8, 0.45],
+        'circle-stroke-color': '#ffffff', 'circle-stroke-width': ['match', ['get', '_stale'], 0, 3, 1.5],
+        'circle-stroke-opacity': ['match', ['get', '_stale'], 0, 1, 0.5],
+      } },
+    { id: 'incidents-halo', type: 'circle', source: 'incidents', filter: ['>', ['get', 'overdue_count'], 0],
+      paint: { 'circle-radius': 30, 'circle-color': '#ff3b30', 'circle-opacity': 0.25, 'circle-stroke-color': '#ff3b30', 'circle-stroke-width': 2 } },
+    { id: 'incidents', type: 'circle', source: 'incidents',
+      paint: { 'circle-radius': 16, 'circle-color': matchGrade(GRADE_COLOUR, '#8e8e93'),
+        'circle-stroke-color': ['case', ['get', 'drill'], '#ff5cf0', '#ffffff'], 'circle-stroke-width': 4 } },
+  ];
+}

@@ -1,0 +1,139 @@
+// The zone form of the dispatch console: the four models the API computes
+// (zones/models.go) with their inputs in Chinese and their units, read into
+// the model's own inputs (camelCase, as geo/protective, geo/plume and
+// geo/blast decode them). An API error naming /inputs/<member> shows at that
+// member's field. The wind is always the direction it blows FROM.
+import { esc } from './labels.js';
+
+// ERG protective-action table keys (geo/protective) and their cases.
+const PROTECTIVE = { chlorine: ['氯气', ['small', 'large']], ammonia: ['氨（液氨）', ['small', 'large']], 'hydrogen-sulfide': ['硫化氢', ['small', 'large']],
+  'flammable-gas': ['可燃气体（液化气、天然气）', ['small', 'large', 'fire']], 'flammable-liquid': ['易燃液体（汽油、柴油）', ['small', 'large', 'fire']],
+  'explosives-1.1': ['爆炸物（1.1 项）', ['small', 'large', 'fire']] };
+const CASES = { small: '小量泄漏', large: '大量泄漏', fire: '着火' };
+
+// The plume model's substances: geo/plume/substances.go (Substances), the
+// keys, molecular weights and 60-minute AEGL levels the server ships. The
+// plume model needs the levels in its inputs, so the page sends them; keep
+// this list equal to the Go one.
+export const PLUME_SUBSTANCES = {
+  chlorine: { name: '氯气', un: '1017', mw: 70.90, dense: true, levels: [['AEGL-3 (60 min)', 20], ['AEGL-2 (60 min)', 2.0], ['AEGL-1 (60 min)', 0.50]] },
+  ammonia: { name: '氨（无水）', un: '1005', mw: 17.03, dense: false, levels: [['AEGL-3 (60 min)', 1100], ['AEGL-2 (60 min)', 160], ['AEGL-1 (60 min)', 30]] },
+  'hydrogen-sulfide': { name: '硫化氢', un: '1053', mw: 34.08, dense: true, levels: [['AEGL-3 (60 min)', 50], ['AEGL-2 (60 min)', 27], ['AEGL-1 (60 min)', 0.51]] },
+};
+
+// Lower heats of combustion (MJ/kg) to fill the explosion form; the API
+// takes J/kg and the substance as free text. Propane and methane are the
+// values geo/blast documents; the others are common handbook values.
+const FUELS = { propane: ['丙烷', 46.35], methane: ['甲烷（天然气）', 50.0], lpg: ['液化石油气', 46.0], butane: ['丁烷', 45.7],
+  hydrogen: ['氢气', 120.0], gasoline: ['汽油（蒸气）', 43.7], other: ['其他（手填热值）', null] };
+
+const ZONE_NAME = {
+  'initial isolation zone': '初始隔离区', 'protective action zone (day)': '防护行动区（白天）', 'protective action zone (night)': '防护行动区（夜间）',
+  'AEGL-3 (60 min)': 'AEGL-3：危及生命', 'AEGL-2 (60 min)': 'AEGL-2：严重/不可逆伤害', 'AEGL-1 (60 min)': 'AEGL-1：不适',
+  '8 psi (55.2 kPa): destruction of buildings': '55.2 kPa：建筑物摧毁', '3.5 psi (24.1 kPa): serious injury likely': '24.1 kPa：可能重伤',
+  '1 psi (6.9 kPa): shatters glass': '6.9 kPa：玻璃破碎',
+  '10 kW/m2: potentially lethal within 60 s': '10 kW/㎡：60 秒内可致死', '5 kW/m2: second-degree burns within 60 s': '5 kW/㎡：60 秒内二度烧伤',
+  '2 kW/m2: pain within 60 s': '2 kW/㎡：60 秒内灼痛',
+};
+export const zoneName = (p) => ZONE_NAME[p.name] || p.name;
+
+export const MODELS = { protective: 'ERG 隔离与防护距离', plume: '毒气扩散（高斯烟羽）', explosion: '蒸气云爆炸（TNT 当量）', fireball: '火球（BLEVE）热辐射' };
+
+const opts = (o, sel) => Object.entries(o).map(([k, v]) => `<option value="${k}"${k === sel ? ' selected' : ''}>${esc(Array.isArray(v) ? v[0] : v.name ?? v)}</option>`).join('');
+// One labelled input; data-for is the JSON Pointer the API names it by.
+const num = (key, label, unit, value, { min, max, step = 'any', ptr = key } = {}) => `<label class="field zf" data-field="${ptr}"><span>${label}${unit ? `（${unit}）` : ''}</span>
+  <input name="${key}" type="number" inputmode="decimal" step="${step}"${min != null ? ` min="${min}"` : ''}${max != null ? ` max="${max}"` : ''} value="${value}">
+  <span class="field-err" data-for="/inputs/${ptr}"></span></label>`;
+const pick = (key, label, options, sel, ptr = key) => `<label class="field zf" data-field="${ptr}"><span>${label}</span><select name="${key}">${opts(options, sel)}</select>
+  <span class="field-err" data-for="/inputs/${ptr}"></span></label>`;
+const WIND_FROM = (v) => num('windFromDeg', '风向，来向（风从哪个方向吹来，0°=北风，90°=东风）', '°', v, { min: 0, max: 360 });
+
+const FIELDS = {
+  protective: () => `${pick('key', '物质', PROTECTIVE, 'chlorine')}${pick('case', '情形', CASES, 'large')}${WIND_FROM(300)}
+    <label class="row"><input type="checkbox" name="variableWind"> 风向不定/静风（按全向划定）</label>`,
+  plume: () => `${pick('substance', '物质', PLUME_SUBSTANCES, 'chlorine')}
+    ${num('releaseRateGS', '泄漏速率', 'g/s，克每秒', 2000, { min: 0 })}${num('releaseHeightM', '泄漏高度', 'm，地面为 0', 0, { min: 0, max: 1000 })}
+    ${WIND_FROM(300)}${num('windSpeedMS', '风速（10 m 高处）', 'm/s', 3, { min: 0 })}
+    ${num('cloudOktas', '云量', '0–8 成，0 晴、8 阴', 2, { min: 0, max: 8, step: 1 })}
+    ${pick('terrain', '地表', { rural: '乡村/开阔地', urban: '城区/建成区' }, 'rural')}`,
+  explosion: () => `${pick('fuel', '可燃物质', FUELS, 'propane', 'substance')}
+    ${num('flammableMassKg', '云团中可燃物质量', 'kg', 1000, { min: 0 })}${num('heatMJ', '燃烧热（低热值）', 'MJ/kg', 46.35, { min: 0, ptr: 'heatOfCombustionJPerKg' })}
+    ${num('yieldFactor', '爆炸效率 η', '0–1，缺省 0.10 偏保守', 0.1, { min: 0, max: 1 })}`,
+  fireball: () => `${pick('fuel', '可燃物质', FUELS, 'lpg', 'substance')}${num('fuelMassKg', '容器内可燃物质量', 'kg', 5000, { min: 0 })}`,
+};
+
+// Renders the form's inputs for a model into box.
+export function renderModel(box, model) {
+  box.innerHTML = FIELDS[model]();
+  const f = (n) => box.querySelector(`[name="${n}"]`);
+  if (model === 'protective') {
+    const cases = () => { const k = f('key').value; f('case').innerHTML = opts(Object.fromEntries(PROTECTIVE[k][1].map((c) => [c, CASES[c]])), 'large'); };
+    f('key').onchange = cases;
+    cases();
+  }
+  if (model === 'explosion') f('fuel').onchange = () => { const h = FUELS[f('fuel').value][1]; if (h) f('heatMJ').value = h; };
+  if (model === 'plume') {
+    const note = () => {
+      const s = PLUME_SUBSTANCES[f('substance').value];
+      box.querySelector('.sub-note')?.remove();
+      box.querySelector('[data-field="substance"]').insertAdjacentHTML('beforeend', `<small class="sub-note note">UN ${s.un} · ${s.mw} g/mol · 分级浓度 ${s.levels.map(([n, v]) => `${n.split(' ')[0]} ${v} ppm`).join('、')}${s.dense ? ' · 比空气重，烟羽模型仅作初估' : ''}</small>`);
+    };
+    f('substance').onchange = note;
+    note();
+  }
+}
+
+// The model's inputs from the form. Numbers left empty are sent as null,
+// so the API, not the page, says what is missing.
+export function readModel(box, model) {
+  const v = (n) => box.querySelector(`[name="${n}"]`);
+  const n = (k) => { const s = v(k).value.trim(); return s === '' ? null : Number(s); };
+  switch (model) {
+    case 'protective': {
+      const inputs = { key: v('key').value, case: v('case').value, windFromDeg: n('windFromDeg') };
+      if (v('variableWind').checked) inputs.variableWind = true;
+      return inputs;
+    }
+    case 'plume': {
+      const key = v('substance').value, s = PLUME_SUBSTANCES[key];
+      return { substance: key, molecularWeight: s.mw, levels: s.levels.map(([name, value]) => ({ name, value, unit: 'ppm' })),
+        releaseRateGS: n('releaseRateGS'), releaseHeightM: n('releaseHeightM'), windFromDeg: n('windFromDeg'), windSpeedMS: n('windSpeedMS'),
+        cloudOktas: n('cloudOktas'), terrain: v('terrain').value };
+    }
+    case 'explosion': {
+      const heat = n('heatMJ');
+      return { substance: v('fuel').value, flammableMassKg: n('flammableMassKg'), heatOfCombustionJPerKg: heat == null ? null : heat * 1e6, yieldFactor: n('yieldFactor') };
+    }
+    case 'fireball':
+      return { substance: v('fuel').value, fuelMassKg: n('fuelMassKg') };
+  }
+  return {};
+}
+
+// Which input a model's message (geo/plume, geo/blast, geo/protective) is about.
+const MESSAGE_FIELD = [[/release rate/, '/inputs/releaseRateGS'], [/release height/, '/inputs/releaseHeightM'], [/wind direction/, '/inputs/windFromDeg'],
+  [/wind speed|calm/i, '/inputs/windSpeedMS'], [/cloud/i, '/inputs/cloudOktas'], [/fuel mass/, '/inputs/fuelMassKg'],
+  [/need flammable mass/, '/inputs/flammableMassKg'], [/TNT mass/, '/inputs/flammableMassKg'], [/terrain/, '/inputs/terrain']];
+
+// The models' messages are English; the common ones, said in Chinese first.
+const ZH = [[/wind below|calm/i, '风速过低（静风），高斯烟羽模型不适用：请改用“ERG 隔离与防护距离”并勾选“风向不定/静风”'],
+  [/wind direction/, '风向须在 0–360° 之间（风的来向）'], [/release rate/, '泄漏速率须大于 0'], [/release height/, '泄漏高度须在 0–1000 m 之间'],
+  [/cloud cover/, '云量须在 0–8 成之间'], [/wind speed/, '风速无效'], [/fuel mass/, '可燃物质量须大于 0、不超过 10000 吨'],
+  [/need flammable mass/, '须填写可燃物质量、燃烧热（均大于 0）和 0–1 之间的爆炸效率'], [/TNT mass/, 'TNT 当量超出范围'],
+  [/wrong type/, '请填写数字'], [/required/, '必填']];
+
+// Puts the API's field errors at their fields; returns those it could not place.
+export function showFieldErrors(form, problem) {
+  for (const el of form.querySelectorAll('.field-err')) el.textContent = '';
+  for (const el of form.querySelectorAll('.invalid')) el.classList.remove('invalid');
+  const rest = [];
+  for (let [field, detail] of problem.fields || []) {
+    // A model's own refusal comes as /inputs with a message naming the quantity.
+    if (field === '/inputs') field = MESSAGE_FIELD.find(([re]) => re.test(detail))?.[1] || field;
+    const slot = form.querySelector(`.field-err[data-for="${CSS.escape(field)}"]`);
+    const zh = ZH.find(([re]) => re.test(detail))?.[1];
+    if (slot) { slot.innerHTML = zh ? `${esc(zh)}<br><small>${esc(detail)}</small>` : esc(detail); slot.closest('.field')?.classList.add('invalid'); } else rest.push(`${field}: ${zh || detail}`);
+  }
+  form.querySelector('.invalid input, .invalid select')?.focus();
+  return rest;
+}

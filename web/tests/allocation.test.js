@@ -1,0 +1,69 @@
+// A dispatcher asks where a zone's people go, sees which shelters take how
+// many and who is left without a place, and confirms; when a shelter changed
+// since the proposal (another officer confirmed first), the page explains
+// the refusal and recomputes. The shelters' occupancy on the page follows
+// the live stream. Labels follow their layer's switch in the legend.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openAs, shot, call, minutesAgo } from './lib.js';
+
+test('a dispatcher proposes and confirms an evacuation allocation', async () => {
+  const inc = (await call('dispatcher', 'POST', '/api/v1/incidents', { kind: 'hazardous_chemicals', place: '化工仓库〔测试〕',
+    location: { type: 'Point', coordinates: [87.4026, 43.4780] }, occurred_at: minutesAgo(10) })).data;
+  await call('dispatcher', 'POST', `/api/v1/incidents/${inc.id}/zones`, { model: 'protective', inputs: { key: 'chlorine', case: 'large', windFromDeg: 300 } });
+  const zones = (await call('viewer', 'GET', `/api/v1/incidents/${inc.id}/zones?active=true`)).data.features;
+  const people = await Promise.all(zones.map(async (z) => (await call('viewer', 'GET', `/api/v1/zones/${z.id}/impact`)).data.people));
+  const zone = zones[people.indexOf(Math.max(...people))];
+  assert.ok(Math.max(...people) > 0, 'the demo data has no people in the zone');
+
+  const { context, close } = await launch();
+  try {
+    const { page, errors } = await openAs(context, 'dispatcher', 'dispatch');
+    await page.click(`.dispatch .pick .inc[data-id="${inc.id}"]`);
+    await page.click(`.zones button.propose[data-zone="${zone.id}"]`);
+    await page.waitForSelector('.alloc .alloc-shelters tbody tr');
+    const first = (await call('dispatcher', 'POST', `/api/v1/zones/${zone.id}/allocation`)).data;
+    assert.match(await page.textContent('.alloc-totals'), new RegExp(`区内人口\\s*${first.people}`));
+    assert.equal(await page.locator('.alloc .alloc-shelters tbody tr').count(), first.shelters.length);
+
+    // Another officer confirms the same places first: the page's proposal is stale.
+    await call('dispatcher', 'POST', `/api/v1/zones/${zone.id}/allocation/confirm`, { shelters: first.shelters });
+    await page.click('.alloc-confirm');
+    await page.waitForSelector('.alloc-stale');
+    assert.match(await page.textContent('.alloc-stale'), /未执行/);
+    await shot(page, 'allocation-stale');
+    await page.click('.alloc-recompute');
+    await page.waitForSelector('.alloc .alloc-confirm');
+    const second = (await call('dispatcher', 'POST', `/api/v1/zones/${zone.id}/allocation`)).data;
+    const target = second.shelters[0];
+    assert.ok(target, 'no shelter left with room');
+    const before = await page.evaluate((id) => window.__sitrep.feature('shelters', id).properties.occupancy, String(target.id));
+    await page.click('.alloc-confirm');
+    // The occupancy the stream brings, in the panel and on the map label.
+    const want = before + target.people;
+    await page.waitForFunction(([id, n]) => window.__sitrep.feature('shelters', id)?.properties.occupancy === n, [String(target.id), want], { timeout: 3000 });
+    await page.waitForFunction(([id, n]) => new RegExp(`^${n} / `).test(document.querySelector(`.alloc-live tr[data-shelter="${id}"] .occ`)?.textContent.trim() || ''),
+      [String(target.id), want], { timeout: 3000 });
+    await page.waitForFunction(([id, n]) => (document.querySelector(`.maplabel-shelters[data-id="${id}"]`)?.textContent || '').startsWith(`${n}/`),
+      [String(target.id), want], { timeout: 3000 });
+    // Everyone placed counts as evacuated on the incident (≥ 500 is 较大涉险).
+    const placed = first.placed + second.placed;
+    await page.waitForFunction(([id, n]) => window.__sitrep.feature('incidents', id)?.properties.casualties.evacuated >= n, [String(inc.id), placed], { timeout: 3000 });
+    await page.evaluate(([i, id]) => { const a = window.__sitrep.feature('incidents', i).geometry.coordinates, b = window.__sitrep.feature('shelters', id).geometry.coordinates;
+      window.__sitrep.map.fitBounds([[Math.min(a[0], b[0]), Math.min(a[1], b[1])], [Math.max(a[0], b[0]), Math.max(a[1], b[1])]], { padding: 150, maxZoom: 12, duration: 0 }); }, [String(inc.id), String(target.id)]);
+    await page.waitForTimeout(400);
+    await shot(page, 'allocation');
+
+    // Switching the shelters layer off hides their labels too; on shows them.
+    const label = page.locator(`.maplabel-shelters[data-id="${target.id}"]`);
+    assert.equal(await label.isVisible(), true);
+    await page.uncheck('#legend input[data-layer="shelters"]');
+    assert.equal(await label.isVisible(), false);
+    await page.uncheck('#legend input[data-layer="incidents"]');
+    assert.equal(await page.locator(`.maplabel-incidents[data-id="${inc.id}"]`).isVisible(), false);
+    await page.check('#legend input[data-layer="shelters"]');
+    assert.equal(await label.isVisible(), true);
+    await page.check('#legend input[data-layer="incidents"]');
+    assert.deepEqual(errors, []);
+  } finally { await close(); }
+});
