@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -34,6 +35,9 @@ var errClosed = errors.New("connection closed")
 type client struct {
 	h  *Hub
 	ws *websocket.Conn
+	// cred is the upgrade request's credential headers, kept for
+	// Config.Recheck only: a secret, never logged.
+	cred http.Header
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -46,8 +50,9 @@ type client struct {
 	cursor int64
 	// syncing: the syncer owns the stream (snapshot, backlog, gap); the
 	// hub's batches wait in pending, shared, not copied.
-	syncing      bool
-	pending      []*batch
+	syncing bool
+	pending []pendingBatch
+	// pendingBytes is what pending would send this client (weighLocked).
 	pendingBytes int
 	// held tracks, for bounding-box subscriptions, the ids the client was
 	// sent per layer: true held, false known not held. With heldUnknown (a
@@ -70,9 +75,16 @@ type client struct {
 	gapCh chan struct{}
 }
 
-func newClient(h *Hub, ws *websocket.Conn) *client {
+// pendingBatch is a hub batch waiting for a syncing client, with what it
+// would send this client.
+type pendingBatch struct {
+	b     *batch
+	bytes int
+}
+
+func newClient(h *Hub, ws *websocket.Conn, cred http.Header) *client {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &client{h: h, ws: ws, ctx: ctx, cancel: cancel,
+	return &client{h: h, ws: ws, cred: cred, ctx: ctx, cancel: cancel,
 		wake: make(chan struct{}, 1), space: make(chan struct{}, 1),
 		subCh: make(chan subscribeReq, 1), gapCh: make(chan struct{}, 1)}
 }
@@ -90,6 +102,10 @@ func (c *client) run() {
 	wg.Add(2)
 	go func() { defer wg.Done(); c.writeLoop() }()
 	go func() { defer wg.Done(); c.syncLoop() }()
+	if c.h.cfg.Recheck != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.recheckLoop() }()
+	}
 	reason := c.readLoop()
 	c.closeWith(websocket.CloseNormalClosure, "", reason)
 	c.cancel()

@@ -38,16 +38,21 @@
 // changes its layers or box omits it and takes a snapshot.
 //
 // With a bbox a client gets the events whose feature's bounding box meets the
-// box (the snapshot uses PostGIS && likewise). The connection remembers which
-// ids it has sent; when a held feature moves out of the box the client gets
-// the event once with action "leave" and data {"id":…}, and deletes only of
-// features it may hold. Events without geometry go to every subscriber of the
-// topic.
+// box (the snapshot uses PostGIS && likewise). A feature without geometry (an
+// incident reported by place name only, not located yet) is in every box:
+// snapshots include it (geom IS NULL OR geom && box) and its events go to
+// every subscriber of the topic. The connection remembers which ids it has
+// sent, located or not; when a held feature moves out of the box (or is first
+// located outside it) the client gets the event once with action "leave" and
+// data {"id":…}, and deletes only of features it may hold.
 //
 // Close codes: 1001 the server is shutting down; 1009 a client message over
 // 64 KiB; 1011 a server error; 4008 too slow: the client's outgoing queue
 // passed its bound (8 MiB), its unsent messages were dropped. In every case:
-// reconnect and resume with the last seq.
+// reconnect and resume with the last seq. 4001 credentials revoked: the
+// token was revoked, the session ended or expired, or the user was disabled
+// or may no longer read the map; the server checks every 30 s. Log in (or get
+// a new token) first, then reconnect and resume.
 //
 // # Back-pressure
 //
@@ -55,7 +60,20 @@
 // and a queue bounded in bytes. The hub's fan-out only appends to queues; it
 // never waits for a client. Snapshots and table reads run in the connection's
 // own syncer goroutine. Pings every 25 s, a 60 s pong deadline, a 64 KiB read
-// limit.
+// limit. While the syncer works, the hub's batches wait in the connection's
+// pending list; the bound counts only what the client would be sent from
+// them (its layers, its box), so a busy layer it does not follow never makes
+// it "too slow". One read of the events table holds at most 500 events and
+// stops at the one that reaches 1 MiB of data.
+//
+// # Credentials
+//
+// Authentication happens at the upgrade. Then, every RecheckEvery (30 s), the
+// server resolves the same credential again (Config.Recheck; server.New wires
+// auth.Store.StillAllowed) from the upgrade's Authorization and Cookie
+// headers, which the connection keeps for that alone and never logs. A
+// credential that no longer holds closes the connection with 4001; a check
+// that cannot be made (the database) keeps it, and is counted.
 //
 // # Layers
 //
@@ -66,8 +84,12 @@
 //
 // # Retention
 //
-// The listener prunes events older than 7 days, keeping at least the newest
-// 100,000, every 10 minutes, in short batches under an advisory lock (so two
-// servers do not both prune). A resume from before the oldest kept event gets
-// "resync" and a snapshot.
+// A pruner goroutine of its own (never the listener: a slow delete must not
+// hold up the live stream) deletes, every 10 minutes, the events before the
+// first one recorded within the last 7 days, keeping at least the newest
+// 100,000, in short batches under an advisory lock (so two servers do not
+// both prune). It deletes a prefix only, so the table is one unbroken run of
+// seqs. A resume from before the oldest kept event gets "resync" and a
+// snapshot; so does a connection whose read of the table finds any event
+// missing.
 package realtime

@@ -68,9 +68,12 @@ func (e *env) start(cfg realtime.Config) *testServer {
 	cfg.Pool = e.pool
 	reg := prometheus.NewRegistry()
 	cfg.Registry = reg
+	store := auth.NewStore(e.pool)
+	if cfg.Recheck == nil {
+		cfg.Recheck = store.StillAllowed(auth.ReadMap) // as server.New wires it
+	}
 	hub := realtime.New(cfg)
 	hub.Register(realtime.QuerySnapshotter("things", thingsSnapshot), realtime.Boundaries())
-	store := auth.NewStore(e.pool)
 	r := chi.NewRouter()
 	r.With(store.Authenticate, auth.Require(auth.ReadMap)).Method(http.MethodGet, "/ws", hub)
 	hs := httptest.NewServer(r)
@@ -192,6 +195,7 @@ type wsClient struct {
 
 type dialOpt struct {
 	token     string
+	cookie    string // a session cookie instead of the token
 	origin    string
 	readBuf   int // small values make a client that never reads fill up fast
 	noCleanup bool
@@ -209,7 +213,9 @@ func (s *testServer) dialRaw(t *testing.T, o dialOpt) (*websocket.Conn, *http.Re
 		}
 	}
 	h := http.Header{}
-	if o.token != "" {
+	if o.cookie != "" {
+		h.Set("Cookie", (&http.Cookie{Name: auth.SessionCookie, Value: o.cookie}).String())
+	} else if o.token != "" {
 		h.Set("Authorization", "Bearer "+o.token)
 	}
 	if o.origin != "" {
@@ -224,7 +230,7 @@ func (e *env) dial(s *testServer, o ...dialOpt) *wsClient {
 	if len(o) > 0 {
 		opt = o[0]
 	}
-	if opt.token == "" {
+	if opt.token == "" && opt.cookie == "" {
 		opt.token = e.token
 	}
 	conn, resp, err := s.dialRaw(e.t, opt)

@@ -41,10 +41,25 @@ type Config struct {
 	SafetyRead time.Duration
 	// Retention is how long events are kept for resuming clients; at least
 	// MinKeepEvents of the newest are kept whatever their age. Pruning runs
-	// every PruneEvery while the listener runs. Retention < 0 disables it.
+	// every PruneEvery in its own goroutine, from New to Close. Retention < 0
+	// disables it.
 	Retention     time.Duration
 	MinKeepEvents int64
 	PruneEvery    time.Duration
+	// ReadBatchBytes bounds the event data one read of the events table
+	// (the listener's, or a connection's resume) holds, besides BatchSize.
+	ReadBatchBytes int
+
+	// Recheck, when set, is asked every RecheckEvery whether the credential
+	// a connection was opened with (the upgrade request's Authorization and
+	// Cookie headers) is still good: an API token not revoked, a session not
+	// ended or expired, a user not disabled and still allowed to read the
+	// map. false closes the connection with CloseRevoked; an error means it
+	// could not tell (the database): the connection stays and is asked
+	// again next time. Without Recheck, credentials are checked at the
+	// upgrade only.
+	Recheck      func(ctx context.Context, h http.Header) (bool, error)
+	RecheckEvery time.Duration
 }
 
 // Defaults.
@@ -57,6 +72,8 @@ const (
 	DefaultRetention     = 7 * 24 * time.Hour
 	DefaultMinKeepEvents = 100_000
 	DefaultPruneEvery    = 10 * time.Minute
+	DefaultReadBytes     = 1 << 20
+	DefaultRecheckEvery  = 30 * time.Second
 	// MaxMessageBytes is the read limit: a subscribe is a few hundred bytes.
 	MaxMessageBytes = 64 << 10
 	// BatchSize is how many events one read of the events table returns.
@@ -80,11 +97,16 @@ type Hub struct {
 	conns   sync.WaitGroup
 	pubMu   sync.Mutex // orders publishes
 
-	// The listener runs from New until Close (or Shutdown).
+	// The listener and the pruner run from New until Close (or Shutdown).
 	stopL     context.CancelFunc
 	listenWG  sync.WaitGroup
 	closeOnce sync.Once
 	ready     atomic.Bool // the listener knows its start; every later commit reaches the subscribers
+	// started is closed when ready turns true; startSeq is then the last
+	// seq committed before the listener's start: the listener delivers
+	// every later one, none before.
+	started  chan struct{}
+	startSeq int64
 
 	subsMu sync.RWMutex
 	subs   []func([]Event)
@@ -123,8 +145,14 @@ func New(cfg Config) *Hub {
 	if cfg.PruneEvery <= 0 {
 		cfg.PruneEvery = DefaultPruneEvery
 	}
+	if cfg.ReadBatchBytes <= 0 {
+		cfg.ReadBatchBytes = DefaultReadBytes
+	}
+	if cfg.RecheckEvery <= 0 {
+		cfg.RecheckEvery = DefaultRecheckEvery
+	}
 	h := &Hub{cfg: cfg, log: cfg.Logger, m: newMetrics(cfg.Registry),
-		layers: map[string]Snapshotter{}, clients: map[*client]struct{}{}}
+		layers: map[string]Snapshotter{}, clients: map[*client]struct{}{}, started: make(chan struct{})}
 	h.upgrader = websocket.Upgrader{
 		// Clients send a few small subscribes; the write buffer (used for
 		// snapshots and small messages, not for prepared events) is taken
@@ -145,10 +173,17 @@ func New(cfg Config) *Hub {
 		defer h.listenWG.Done()
 		h.listen(ctx)
 	}()
+	if cfg.Retention > 0 {
+		h.listenWG.Add(1)
+		go func() {
+			defer h.listenWG.Done()
+			h.pruneLoop(ctx)
+		}()
+	}
 	return h
 }
 
-// Close stops the listener and waits for it; it does not touch connected
+// Close stops the listener (and the pruner) and waits for them; it does not touch connected
 // clients (Shutdown does both). Safe to call more than once.
 func (h *Hub) Close() {
 	h.closeOnce.Do(h.stopL)
@@ -213,9 +248,10 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request) error {
 		return nil // the upgrader has answered
 	}
 	// The listener runs for the hub's whole life; a client whose snapshot
-	// is older than the listener's start (the server just started) finds
-	// the gap and reads it from the table (sync.go).
-	c := newClient(h, ws)
+	// is older than the listener's start (the server just started) reads
+	// on from the table up to that start before it joins the live stream
+	// (sync.go).
+	c := newClient(h, ws, credentials(r.Header))
 	if !h.add(c) {
 		c.closeWith(websocket.CloseGoingAway, "server shutting down", "shutdown")
 	}

@@ -23,9 +23,8 @@ import (
 func (h *Hub) listen(ctx context.Context) {
 	last := int64(-1)
 	backoff := 100 * time.Millisecond
-	nextPrune := time.Now().Add(time.Minute)
 	for ctx.Err() == nil {
-		err := h.listenOnce(ctx, &last, &nextPrune)
+		err := h.listenOnce(ctx, &last)
 		if ctx.Err() != nil {
 			return
 		}
@@ -42,7 +41,7 @@ func (h *Hub) listen(ctx context.Context) {
 	}
 }
 
-func (h *Hub) listenOnce(ctx context.Context, last *int64, nextPrune *time.Time) error {
+func (h *Hub) listenOnce(ctx context.Context, last *int64) error {
 	cfg := h.cfg.Pool.Config().ConnConfig.Copy()
 	cfg.RuntimeParams["application_name"] = "sitrep-listener"
 	conn, err := pgx.ConnectConfig(ctx, cfg)
@@ -59,7 +58,9 @@ func (h *Hub) listenOnce(ctx context.Context, last *int64, nextPrune *time.Time)
 		if err := conn.QueryRow(ctx, `SELECT last_seq FROM event_counter`).Scan(last); err != nil {
 			return fmt.Errorf("read event counter: %w", err)
 		}
+		h.startSeq = *last
 		h.ready.Store(true)
+		close(h.started)
 	}
 	// Whatever committed since start or while we were not listening. (The
 	// past before start reaches clients through their own snapshot or
@@ -88,15 +89,6 @@ func (h *Hub) listenOnce(ctx context.Context, last *int64, nextPrune *time.Time)
 		if err := h.readNew(ctx, conn, last); err != nil {
 			return err
 		}
-		if h.cfg.Retention > 0 && time.Now().After(*nextPrune) {
-			*nextPrune = time.Now().Add(h.cfg.PruneEvery)
-			if n, err := prune(ctx, h.cfg.Pool, h.cfg.Retention, h.cfg.MinKeepEvents); err != nil {
-				h.log.Warn("live stream: pruning old events failed", "err", err)
-			} else if n > 0 {
-				h.m.pruned.Add(float64(n))
-				h.log.Info("live stream: pruned old events", "count", n)
-			}
-		}
 	}
 }
 
@@ -104,7 +96,7 @@ func (h *Hub) listenOnce(ctx context.Context, last *int64, nextPrune *time.Time)
 func (h *Hub) readNew(ctx context.Context, conn *pgx.Conn, last *int64) error {
 	for {
 		h.m.listenerReads.Inc()
-		evs, err := readEvents(ctx, conn, *last, 0, BatchSize)
+		evs, more, err := readEvents(ctx, conn, *last, h.cfg.ReadBatchBytes)
 		if err != nil {
 			return fmt.Errorf("read events: %w", err)
 		}
@@ -123,7 +115,7 @@ func (h *Hub) readNew(ctx context.Context, conn *pgx.Conn, last *int64) error {
 		*last = evs[len(evs)-1].Seq
 		h.publish(b)
 		h.notify(evs)
-		if len(evs) < BatchSize {
+		if !more {
 			return nil
 		}
 	}
@@ -134,26 +126,40 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// readEvents returns up to limit events with after < seq (and seq <= upTo
-// when upTo > 0), in order, encoded for the wire.
-func readEvents(ctx context.Context, q querier, after, upTo int64, limit int) ([]*event, error) {
-	rows, err := q.Query(ctx, `SELECT seq, recorded_at, topic, entity_id, action, drill, data
-		FROM events WHERE seq > $1 AND ($2 = 0 OR seq <= $2) ORDER BY seq LIMIT $3`, after, upTo, limit)
+// readEvents returns the events after seq after, in order, encoded for the
+// wire: at most BatchSize of them, and only as many as it takes to reach
+// maxBytes of data (at least one, however large), so one read holds a
+// bounded amount of memory whatever the events carry. more reports that it
+// stopped at a bound: the caller reads again from the last one.
+func readEvents(ctx context.Context, q querier, after int64, maxBytes int) (evs []*event, more bool, err error) {
+	// The window runs over the next BatchSize+1 events: the extra one only
+	// says whether there is more. "before" is the data read ahead of a row.
+	rows, err := q.Query(ctx, `SELECT seq, recorded_at, topic, entity_id, action, drill, data, n < total
+		FROM (SELECT e.*,
+				coalesce(sum(octet_length(data::text)) OVER (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
+				row_number() OVER (ORDER BY seq) AS n,
+				count(*) OVER () AS total
+			FROM (SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2) e) w
+		WHERE before < $3
+		ORDER BY seq`, after, BatchSize+1, maxBytes)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*event, error) {
+	evs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*event, error) {
 		e := &event{}
-		err := r.Scan(&e.Seq, &e.RecordedAt, &e.Topic, &e.EntityID, &e.Action, &e.Drill, &e.Data)
+		err := r.Scan(&e.Seq, &e.RecordedAt, &e.Topic, &e.EntityID, &e.Action, &e.Drill, &e.Data, &more)
 		return e, err
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if len(evs) > BatchSize {
+		evs, more = evs[:BatchSize], true
 	}
 	for _, e := range evs {
 		if err := e.prepare(); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return evs, nil
+	return evs, more, nil
 }

@@ -19,6 +19,7 @@ type metrics struct {
 	listenerReads   prometheus.Counter
 	listenerRestart prometheus.Counter
 	pruned          prometheus.Counter
+	recheckErrors   prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -32,7 +33,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		slowCloses: prometheus.NewCounter(prometheus.CounterOpts{Name: "sitrep_ws_slow_client_closes_total",
 			Help: "Clients closed with code 4008 because their outgoing queue overflowed."}),
 		disconnects: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sitrep_ws_disconnects_total",
-			Help: "Websocket connections ended, by reason (client, slow, write_error, ping_timeout, protocol, shutdown)."},
+			Help: "Websocket connections ended, by reason (client, slow, write_error, ping_timeout, protocol, shutdown, revoked, sync_error)."},
 			[]string{"reason"}),
 		drops: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sitrep_ws_dropped_messages_total",
 			Help: "Messages queued for a client but never written, by the reason the connection ended."},
@@ -54,8 +55,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Times the LISTEN connection was (re)established."}),
 		pruned: prometheus.NewCounter(prometheus.CounterOpts{Name: "sitrep_ws_events_pruned_total",
 			Help: "Old events deleted by this server's retention job."}),
+		recheckErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "sitrep_ws_recheck_errors_total",
+			Help: "Periodic credential rechecks of open connections that failed (the connection was kept)."}),
 	}
 	reg.MustRegister(m.clients, m.eventsSent, m.bytesSent, m.slowCloses, m.disconnects, m.drops, m.lag,
-		m.backlogReads, m.backlogEvents, m.snapshots, m.resyncs, m.listenerReads, m.listenerRestart, m.pruned)
+		m.backlogReads, m.backlogEvents, m.snapshots, m.resyncs, m.listenerReads, m.listenerRestart, m.pruned, m.recheckErrors)
 	return m
 }

@@ -17,6 +17,11 @@ const (
 	// CloseTooSlow: the client did not read fast enough; what it had not
 	// read was discarded. Reconnect and resume with the last seq received.
 	CloseTooSlow = 4008
+	// CloseRevoked: the credential the connection was opened with no longer
+	// holds (token revoked, session ended or expired, user disabled). Log in
+	// or get a new token before reconnecting; resuming with the last seq then
+	// works as after any close.
+	CloseRevoked = 4001
 )
 
 // ActionLeave is the action of the event a bounding-box subscriber gets when a

@@ -17,7 +17,9 @@ type Snapshotter interface {
 	// Snapshot returns the layer's features as GeoJSON Features (each with
 	// "id" spelled as the events' entity_id and WGS 84 geometry), only those
 	// whose bounding box meets bbox when bbox is not nil (PostGIS "&&" with
-	// ST_MakeEnvelope, which the GiST index serves). It must read through tx:
+	// ST_MakeEnvelope, which the GiST index serves), and those with no
+	// geometry yet: the stream sends their events to every box, so the
+	// snapshot must hold them too ("geom IS NULL OR geom && …"). It must read through tx:
 	// the snapshot is one REPEATABLE READ transaction that also reads the
 	// event counter, so it lines up exactly with the deltas that follow.
 	Snapshot(ctx context.Context, tx pgx.Tx, bbox *orb.Bound) ([]json.RawMessage, error)

@@ -12,8 +12,13 @@ import (
 // later than the client's snapshot, the client resumed from further back, or
 // events arrived while a snapshot was being taken) hands the stream to the
 // syncer, which reads the missing events from the table and then drains what
-// the hub queued meanwhile (no gap). The switch back to live happens under
-// the client's lock, so no batch can slip between the two.
+// the hub queued meanwhile (no gap). The syncer hands back only once the
+// cursor has reached the listener's start (what committed before it, the
+// listener never delivers) and checks that every event it reads follows the
+// one before (a hole means pruned: resync). The switch back to live happens
+// under the client's lock, so no batch can slip between the two. A gap signal
+// is acted on only while the connection is still syncing: one left over from
+// before a subscribe that has since caught up is stale.
 
 // offer is the hub's fan-out into one client. It never blocks.
 func (c *client) offer(b *batch) {
@@ -22,8 +27,12 @@ func (c *client) offer(b *batch) {
 	if c.closing || c.sub == nil {
 		return
 	}
-	c.pending = append(c.pending, b)
-	c.pendingBytes += b.bytes
+	// While syncing, the client is judged by what it would be sent, not by
+	// the whole batch: a wall on one layer is not "too slow" because
+	// another layer is busy.
+	n := c.weighLocked(b)
+	c.pending = append(c.pending, pendingBatch{b: b, bytes: n})
+	c.pendingBytes += n
 	if c.syncing {
 		if c.pendingBytes+c.queueBytes > c.h.cfg.MaxQueueBytes {
 			c.slowLocked()
@@ -36,14 +45,33 @@ func (c *client) offer(b *batch) {
 	}
 }
 
+// weighLocked is how many bytes of b this client would be sent, as things
+// stand (a feature that enters the box and leaves it within pending costs
+// its small "leave" uncounted).
+func (c *client) weighLocked(b *batch) int {
+	n := 0
+	for _, e := range b.events {
+		if e.Seq <= c.cursor {
+			continue
+		}
+		switch c.routeOfLocked(e) {
+		case routeSend:
+			n += len(e.encoded)
+		case routeLeave:
+			n += e.leaveItem().size
+		}
+	}
+	return n
+}
+
 // applyPendingLocked sends the pending batches' events that continue the
 // cursor and drops those already accounted for. It reports true if a gap
 // remains: the next pending event is past cursor+1.
 func (c *client) applyPendingLocked() bool {
 	for len(c.pending) > 0 {
-		b := c.pending[0]
-		if b.last() > c.cursor {
-			for _, e := range b.events {
+		p := c.pending[0]
+		if p.b.last() > c.cursor {
+			for _, e := range p.b.events {
 				if e.Seq <= c.cursor {
 					continue
 				}
@@ -59,54 +87,80 @@ func (c *client) applyPendingLocked() bool {
 				c.cursor = e.Seq
 			}
 		}
-		c.pending[0] = nil
+		c.pending[0] = pendingBatch{}
 		c.pending = c.pending[1:]
-		c.pendingBytes -= b.bytes
+		c.pendingBytes -= p.bytes
 	}
 	c.pending, c.pendingBytes = nil, 0
 	return false
 }
 
-// routeLocked decides what, if anything, this client gets for e.
-func (c *client) routeLocked(e *event) (outItem, bool) {
+// route is what a client gets for an event.
+type route int
+
+const (
+	routeNone  route = iota
+	routeSend        // the event
+	routeLeave       // a held feature moved out of the box: "leave"
+)
+
+// routeOfLocked decides what this client gets for e, given what it holds,
+// without changing anything.
+func (c *client) routeOfLocked(e *event) route {
 	if !c.sub.layers[e.Topic] {
-		return outItem{}, false
+		return routeNone
 	}
 	if c.sub.bbox == nil {
-		return e.item(), true
+		return routeSend
 	}
-	ids := c.held[e.Topic]
-	if ids == nil {
-		ids = map[string]bool{}
-		c.held[e.Topic] = ids
-	}
-	held, known := ids[e.EntityID]
+	held, known := c.held[e.Topic][e.EntityID]
 	mayHold := held || (!known && c.heldUnknown)
 	if e.Action == "delete" {
 		if mayHold {
-			delete(ids, e.EntityID)
-			return e.item(), true
+			return routeSend
 		}
-		return outItem{}, false
+		return routeNone
 	}
-	bound, spatial := e.geometry()
-	if !spatial {
-		// Nothing to test: everyone on the topic gets it.
-		return e.item(), true
-	}
-	if bound.Intersects(*c.sub.bbox) {
-		ids[e.EntityID] = true
-		return e.item(), true
+	// Not located (yet): in every box, as in the snapshot.
+	if bound, spatial := e.geometry(); !spatial || bound.Intersects(*c.sub.bbox) {
+		return routeSend
 	}
 	if mayHold {
-		// It moved out of the box: tell the client to drop it.
-		ids[e.EntityID] = false
-		if !c.heldUnknown {
+		return routeLeave
+	}
+	return routeNone
+}
+
+// routeLocked decides what, if anything, this client gets for e, and
+// records what the client holds afterwards.
+func (c *client) routeLocked(e *event) (outItem, bool) {
+	r := c.routeOfLocked(e)
+	if r == routeNone {
+		return outItem{}, false
+	}
+	if c.sub.bbox != nil {
+		ids := c.held[e.Topic]
+		if ids == nil {
+			ids = map[string]bool{}
+			c.held[e.Topic] = ids
+		}
+		switch {
+		case e.Action == "delete":
+			delete(ids, e.EntityID)
+		case r == routeSend:
+			// Including a feature without geometry: a location outside
+			// the box later must send "leave".
+			ids[e.EntityID] = true
+		case c.heldUnknown:
+			ids[e.EntityID] = false // known not held now
+		default:
 			delete(ids, e.EntityID)
 		}
+	}
+	if r == routeLeave {
 		return e.leaveItem(), true
 	}
-	return outItem{}, false
+	return e.item(), true
 }
 
 // syncLoop runs subscribes and gap reads, one at a time, off the reader's
@@ -125,8 +179,16 @@ func (c *client) syncLoop() {
 			cancel()
 			c.syncFailed(ctx, err)
 		case <-c.gapCh:
-			ctx, cancel := context.WithCancel(c.ctx)
+			// A signal left from before a subscribe that has since
+			// brought the stream up to date is stale: reading the table
+			// now would resend what the hub delivered and move the
+			// cursor back.
 			c.mu.Lock()
+			if !c.syncing || c.closing {
+				c.mu.Unlock()
+				continue
+			}
+			ctx, cancel := context.WithCancel(c.ctx)
 			c.syncCancel = cancel
 			c.mu.Unlock()
 			err := c.catchUp(ctx)
@@ -151,6 +213,11 @@ func (c *client) syncFailed(ctx context.Context, err error) {
 // req.since when the table still has what follows it, else a snapshot.
 func (c *client) subscribe(ctx context.Context, req subscribeReq) error {
 	c.mu.Lock()
+	// This subscribe reads whatever a pending gap signal was for.
+	select {
+	case <-c.gapCh:
+	default:
+	}
 	c.sub = req.sub
 	c.syncing = true
 	c.pending, c.pendingBytes = nil, 0
@@ -219,13 +286,42 @@ func (c *client) catchUp(ctx context.Context) error {
 		cursor := c.cursor
 		c.mu.Unlock()
 		c.h.m.backlogReads.Inc()
-		evs, err := readEvents(ctx, c.h.cfg.Pool, cursor, 0, BatchSize)
+		evs, more, err := readEvents(ctx, c.h.cfg.Pool, cursor, c.h.cfg.ReadBatchBytes)
 		if err != nil {
 			return err
 		}
-		if len(evs) > 0 && evs[0].Seq != cursor+1 {
-			// Pruned away: the client cannot have an exact stream from
-			// here, so it starts again from a snapshot.
+		hole := false
+		for _, e := range evs {
+			c.mu.Lock()
+			if c.closing {
+				c.mu.Unlock()
+				return errClosed
+			}
+			if e.Seq <= c.cursor {
+				// Already accounted for; only the syncer moves the
+				// cursor while syncing, so this is a safeguard.
+				c.mu.Unlock()
+				continue
+			}
+			if e.Seq != c.cursor+1 {
+				// Missing from the table (pruned): the client cannot
+				// have an exact stream from here.
+				c.mu.Unlock()
+				hole = true
+				break
+			}
+			it, ok := c.routeLocked(e)
+			c.cursor = e.Seq
+			c.mu.Unlock()
+			c.h.m.backlogEvents.Inc()
+			if ok {
+				it.backlog = true
+				if err := c.enqueueWait(ctx, it); err != nil {
+					return err
+				}
+			}
+		}
+		if hole {
 			c.h.m.resyncs.Inc()
 			if err := c.enqueueWait(ctx, rawItem(resyncMsg{Type: "resync",
 				Detail: "events after your seq are no longer kept; a fresh snapshot follows"})); err != nil {
@@ -236,25 +332,17 @@ func (c *client) catchUp(ctx context.Context) error {
 			}
 			continue
 		}
-		c.h.m.backlogEvents.Add(float64(len(evs)))
-		for _, e := range evs {
-			c.mu.Lock()
-			if c.closing {
-				c.mu.Unlock()
-				return errClosed
-			}
-			it, ok := c.routeLocked(e)
-			c.cursor = e.Seq
-			c.mu.Unlock()
-			if ok {
-				it.backlog = true
-				if err := c.enqueueWait(ctx, it); err != nil {
-					return err
-				}
-			}
-		}
-		if len(evs) == BatchSize {
+		if more {
 			continue
+		}
+		// The listener delivers only what commits after its start (the
+		// server just started): a client behind that point must read on
+		// from the table, or an event committed between our read and the
+		// listener's start would reach nobody.
+		select {
+		case <-c.h.started:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -267,6 +355,10 @@ func (c *client) catchUp(ctx context.Context) error {
 		if c.closing {
 			c.mu.Unlock()
 			return errClosed
+		}
+		if c.cursor < c.h.startSeq {
+			c.mu.Unlock()
+			continue
 		}
 		if !c.applyPendingLocked() {
 			c.syncing = false

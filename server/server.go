@@ -95,7 +95,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	// The live stream (GET /ws). Map layers register their snapshotters here:
 	// live.Register(realtime.QuerySnapshotter("teams", ...)) or a Snapshotter of their own.
-	live := realtime.New(realtime.Config{Pool: cfg.Pool, Logger: cfg.Logger, Registry: s.Registry})
+	live := realtime.New(realtime.Config{Pool: cfg.Pool, Logger: cfg.Logger, Registry: s.Registry, Recheck: authStore.StillAllowed(auth.ReadMap)})
 	live.Register(realtime.Boundaries())
 	for _, l := range layers.All {
 		live.Register(realtime.QuerySnapshotter(l.Name, l.SnapshotSQL()))

@@ -413,13 +413,15 @@ func (s *Store) Timeline(ctx context.Context, id int64) ([]TimelineEntry, error)
 func (s *Store) Layer() string { return Topic }
 
 // Snapshot returns the open incidents (closed ones leave the map) whose
-// location meets bbox, as the Features their events carry.
+// location meets bbox, and those not located yet (reported by place name
+// only: on every wall, as the live stream sends them), as the Features their
+// events carry.
 func (s *Store) Snapshot(ctx context.Context, tx pgx.Tx, bbox *orb.Bound) ([]json.RawMessage, error) {
 	var args [4]*float64
 	if bbox != nil {
 		args = [4]*float64{&bbox.Min[0], &bbox.Min[1], &bbox.Max[0], &bbox.Max[1]}
 	}
-	recs, err := loadMany(ctx, tx, `state <> 'closed' AND ($1::float8 IS NULL OR location && ST_MakeEnvelope($1, $2, $3, $4, 4326))`,
+	recs, err := loadMany(ctx, tx, `state <> 'closed' AND ($1::float8 IS NULL OR location IS NULL OR location && ST_MakeEnvelope($1, $2, $3, $4, 4326))`,
 		args[0], args[1], args[2], args[3])
 	if err != nil {
 		return nil, err
