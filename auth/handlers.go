@@ -181,9 +181,9 @@ func (h *Handlers) createToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	id, err := ParseID(chi.URLParam(r, "id"))
+	id, err := api.PathID(r)
 	if err != nil {
-		return api.BadRequest("id", err.Error())
+		return err
 	}
 	u, _ := FromContext(r.Context())
 	owner := u.ID

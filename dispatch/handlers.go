@@ -27,14 +27,6 @@ func (h *Handlers) Routes(r chi.Router) {
 	d.Method(http.MethodPost, "/positions", api.HandlerFunc(h.positions))
 }
 
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, api.InvalidField("id", "must be a positive whole number")
-	}
-	return id, nil
-}
-
 // MaxK bounds k.
 const MaxK = 100
 
@@ -117,7 +109,7 @@ func joinLayers() string {
 }
 
 func (h *Handlers) dispatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -135,7 +127,7 @@ func (h *Handlers) dispatch(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) status(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}

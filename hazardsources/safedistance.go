@@ -169,6 +169,6 @@ func (h *SafeDistanceHandlers) Map(w http.ResponseWriter, r *http.Request) error
 			ID:       strconv.FormatInt(v.HazardSourceID, 10) + "-" + v.SiteLayer + "-" + strconv.FormatInt(v.SiteID, 10),
 			Geometry: v.line, Properties: v})
 	}
-	w.Header().Set("Content-Type", registry.GeoJSONType)
+	w.Header().Set("Content-Type", api.GeoJSONType)
 	return json.NewEncoder(w).Encode(fc)
 }

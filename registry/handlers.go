@@ -43,9 +43,6 @@ type handlers struct {
 	pool  *pgxpool.Pool
 }
 
-// GeoJSONType is the media type of layer reads.
-const GeoJSONType = "application/geo+json"
-
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	l := h.layer
 	lq, err := l.parseList(r.URL.Query())
@@ -113,12 +110,12 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	links := []map[string]string{{"rel": "self", "type": GeoJSONType, "href": r.URL.RequestURI()}}
+	links := []map[string]string{{"rel": "self", "type": api.GeoJSONType, "href": r.URL.RequestURI()}}
 	if more {
 		nq := r.URL.Query()
 		nq.Set("after", strconv.FormatInt(lastID, 10))
 		next := (&url.URL{Path: r.URL.Path, RawQuery: nq.Encode()}).String()
-		links = append(links, map[string]string{"rel": "next", "type": GeoJSONType, "href": next})
+		links = append(links, map[string]string{"rel": "next", "type": api.GeoJSONType, "href": next})
 		w.Header().Set("Link", "<"+next+`>; rel="next"`)
 	}
 	tail, err := json.Marshal(links)
@@ -128,13 +125,13 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	buf.WriteString(`],"numberReturned":` + strconv.Itoa(n) + `,"links":`)
 	buf.Write(tail)
 	buf.WriteByte('}')
-	w.Header().Set("Content-Type", GeoJSONType)
+	w.Header().Set("Content-Type", api.GeoJSONType)
 	_, err = w.Write(buf.Bytes())
 	return err
 }
 
 func (h *handlers) get(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -142,7 +139,7 @@ func (h *handlers) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeFeature(w, http.StatusOK, feature, version)
+	return api.WriteGeoJSON(w, http.StatusOK, feature, api.ETag(version))
 }
 
 func (h *handlers) create(w http.ResponseWriter, r *http.Request) error {
@@ -172,7 +169,7 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", r.URL.Path+"/"+strconv.FormatInt(out.ID, 10))
-	return writeFeature(w, http.StatusCreated, out.Feature, out.Version)
+	return api.WriteGeoJSON(w, http.StatusCreated, out.Feature, api.ETag(out.Version))
 }
 
 func (h *handlers) replace(w http.ResponseWriter, r *http.Request) error {
@@ -190,11 +187,11 @@ func (h *handlers) update(w http.ResponseWriter, r *http.Request, merge bool) er
 	if err := auth.Check(r.Context(), auth.EditRegistry); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(r)
+	version, err := api.IfMatchVersion(r)
 	if err != nil {
 		return err
 	}
@@ -234,18 +231,18 @@ func (h *handlers) update(w http.ResponseWriter, r *http.Request, merge bool) er
 	if err != nil {
 		return err
 	}
-	return writeFeature(w, http.StatusOK, out.Feature, out.Version)
+	return api.WriteGeoJSON(w, http.StatusOK, out.Feature, api.ETag(out.Version))
 }
 
 func (h *handlers) delete(w http.ResponseWriter, r *http.Request) error {
 	if err := auth.Check(r.Context(), auth.EditRegistry); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(r)
+	version, err := api.IfMatchVersion(r)
 	if err != nil {
 		return err
 	}
@@ -293,7 +290,7 @@ func (l *Layer) History(ctx context.Context, q Querier, id int64) ([]HistoryEntr
 }
 
 func (h *handlers) history(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -307,27 +304,10 @@ func (h *handlers) history(w http.ResponseWriter, r *http.Request) error {
 	return api.WriteJSON(w, http.StatusOK, map[string]any{"layer": h.layer.Name, "id": id, "versions": entries})
 }
 
-func pathID(r *http.Request) (int64, error) {
-	s := chi.URLParam(r, "id")
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id < 1 {
-		return 0, api.BadRequest("id", "the feature id in the URL must be a positive whole number")
-	}
-	return id, nil
-}
-
 func readBody(r *http.Request) ([]byte, error) {
 	var raw json.RawMessage
 	if err := api.DecodeJSON(r, &raw); err != nil {
 		return nil, err
 	}
 	return raw, nil
-}
-
-func writeFeature(w http.ResponseWriter, status int, feature json.RawMessage, version int) error {
-	w.Header().Set("Content-Type", GeoJSONType)
-	w.Header().Set("ETag", ETag(version))
-	w.WriteHeader(status)
-	_, err := w.Write(feature)
-	return err
 }

@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -124,17 +123,4 @@ func parseBBox(s string) ([]float64, error) {
 		return nil, api.BadRequest("bbox", "bbox minimum exceeds its maximum (order: minLon,minLat,maxLon,maxLat)")
 	}
 	return b, nil
-}
-
-// ifMatch reads the version a write is based on from If-Match.
-func ifMatch(r *http.Request) (int, error) {
-	h := strings.TrimSpace(r.Header.Get("If-Match"))
-	if h == "" {
-		return 0, api.PreconditionRequired()
-	}
-	v, err := strconv.Atoi(strings.Trim(h, `"`))
-	if err != nil || v < 1 || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) || len(h) < 3 {
-		return 0, api.BadRequest("If-Match", `If-Match must be the feature's ETag, e.g. "3"`)
-	}
-	return v, nil
 }

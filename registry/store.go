@@ -31,9 +31,6 @@ type Written struct {
 	Changes []journal.Change
 }
 
-// ETag is the strong entity tag of a version.
-func ETag(version int) string { return `"` + strconv.Itoa(version) + `"` }
-
 // Get returns a feature and its version; a missing one is a 404 problem.
 func (l *Layer) Get(ctx context.Context, q Querier, id int64) (json.RawMessage, int, error) {
 	return l.get(ctx, q, id, "")

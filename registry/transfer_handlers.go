@@ -122,7 +122,7 @@ func (h *handlers) exportFile(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 		_, err = h.layer.WriteCSV(r.Context(), h.pool, cw)
 	} else {
-		w.Header().Set("Content-Type", GeoJSONType)
+		w.Header().Set("Content-Type", api.GeoJSONType)
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.geojson"`)
 		_, err = h.layer.WriteGeoJSON(r.Context(), h.pool, cw)
 	}

@@ -42,27 +42,17 @@ func (h *Handlers) Routes(r chi.Router) {
 	r.Method(http.MethodPost, "/warnings/{id}/lift", api.HandlerFunc(h.lift))
 }
 
-func pathID(r *http.Request) (int64, error) {
-	s := chi.URLParam(r, "id")
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, api.NotFound("warning " + strconv.Quote(s))
-	}
-	return id, nil
-}
-
 func writeGeoJSON(w http.ResponseWriter, status int, v any) error {
-	w.Header().Set("Content-Type", "application/geo+json")
+	etag := ""
 	if f, ok := v.(Feature); ok {
 		// The version's CAP identifier is its ETag: adjust and lift must name
 		// the version they were made from (If-Match), so two duty officers
 		// cannot silently overwrite each other's public warning.
 		if id, _ := f.Properties["identifier"].(string); id != "" {
-			w.Header().Set("ETag", `"`+id+`"`)
+			etag = `"` + id + `"`
 		}
 	}
-	w.WriteHeader(status)
-	return json.NewEncoder(w).Encode(v)
+	return api.WriteGeoJSON(w, status, v, etag)
 }
 
 // ifMatch reads the version a change was made from: 428 without one.
@@ -83,7 +73,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) get(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -95,7 +85,7 @@ func (h *Handlers) get(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) history(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -107,7 +97,7 @@ func (h *Handlers) history(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) cap(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -313,7 +303,7 @@ func (h *Handlers) adjust(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -346,7 +336,7 @@ func (h *Handlers) lift(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -34,18 +33,10 @@ func (h *Handlers) Routes(r chi.Router) {
 	write.Method(http.MethodPost, "/zones/{id}/allocation/confirm", api.HandlerFunc(h.confirm))
 }
 
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, api.InvalidField("id", "must be a positive whole number")
-	}
-	return id, nil
-}
-
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func (h *Handlers) computeForIncident(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -73,7 +64,7 @@ func (h *Handlers) whatIf(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -96,15 +87,8 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	return json.NewEncoder(w).Encode(map[string]any{"type": "FeatureCollection", "features": fs})
 }
 
-func writeFeature(w http.ResponseWriter, f json.RawMessage, version int) error {
-	w.Header().Set("Content-Type", "application/geo+json")
-	w.Header().Set("ETag", `"`+strconv.Itoa(version)+`"`)
-	_, err := w.Write(f)
-	return err
-}
-
 func (h *Handlers) get(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -112,21 +96,17 @@ func (h *Handlers) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeFeature(w, f, v)
+	return api.WriteGeoJSON(w, http.StatusOK, f, api.ETag(v))
 }
 
 func (h *Handlers) setActive(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
-	im := r.Header.Get("If-Match")
-	if im == "" {
-		return api.PreconditionRequired()
-	}
-	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(strings.TrimSpace(im), "W/"), `"`))
+	v, err := api.IfMatchVersion(r)
 	if err != nil {
-		return api.InvalidField("If-Match", `must be the zone's ETag, e.g. "3"`)
+		return err
 	}
 	var body struct {
 		Active *bool `json:"active"`
@@ -141,11 +121,11 @@ func (h *Handlers) setActive(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeFeature(w, f, version)
+	return api.WriteGeoJSON(w, http.StatusOK, f, api.ETag(version))
 }
 
 func (h *Handlers) replay(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -157,7 +137,7 @@ func (h *Handlers) replay(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) impact(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -169,7 +149,7 @@ func (h *Handlers) impact(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) propose(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -181,7 +161,7 @@ func (h *Handlers) propose(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}

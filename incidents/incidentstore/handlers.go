@@ -37,24 +37,7 @@ func (h *Handlers) Routes(r chi.Router) {
 	r.Method(http.MethodPatch, "/incidents/{id}/checklist/{item}", api.HandlerFunc(h.checklist))
 }
 
-func pathID(r *http.Request) (int64, error) {
-	s := chi.URLParam(r, "id")
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, api.NotFound("incident " + strconv.Quote(s))
-	}
-	return id, nil
-}
-
 // etag is the incident's version as an HTTP entity tag.
-func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
-
-func writeFeature(w http.ResponseWriter, status int, f Feature) error {
-	w.Header().Set("ETag", etag(f.Properties.Version))
-	w.Header().Set("Content-Type", "application/geo+json")
-	w.WriteHeader(status)
-	return json.NewEncoder(w).Encode(f)
-}
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	open := false
@@ -89,7 +72,7 @@ func (h *Handlers) stats(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) get(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -97,11 +80,11 @@ func (h *Handlers) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeFeature(w, http.StatusOK, f)
+	return api.WriteGeoJSON(w, http.StatusOK, f, api.ETag(f.Properties.Version))
 }
 
 func (h *Handlers) timeline(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -113,7 +96,7 @@ func (h *Handlers) timeline(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) reports(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -172,7 +155,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		return problemOf(err)
 	}
 	w.Header().Set("Location", "/api/v1/incidents/"+f.ID)
-	return writeFeature(w, http.StatusCreated, f)
+	return api.WriteGeoJSON(w, http.StatusCreated, f, api.ETag(f.Properties.Version))
 }
 
 type patchBody struct {
@@ -187,29 +170,15 @@ type patchBody struct {
 	OtherRiskReason *string          `json:"other_risk_reason"`
 }
 
-// ifMatch reads the version from If-Match; writes that edit facts need it,
-// so two people editing the counts cannot overwrite each other unseen.
-func ifMatch(r *http.Request) (int, error) {
-	h := strings.TrimSpace(r.Header.Get("If-Match"))
-	if h == "" {
-		return 0, api.PreconditionRequired()
-	}
-	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
-	if err != nil {
-		return 0, api.BadRequest("If-Match", "want the ETag of the incident, e.g. \"3\"")
-	}
-	return v, nil
-}
-
 func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 	if err := auth.Check(r.Context(), auth.ManageIncidents); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(r)
+	version, err := api.IfMatchVersion(r)
 	if err != nil {
 		return err
 	}
@@ -243,7 +212,7 @@ func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return problemOf(err)
 	}
-	return writeFeature(w, http.StatusOK, f)
+	return api.WriteGeoJSON(w, http.StatusOK, f, api.ETag(f.Properties.Version))
 }
 
 type reportBody struct {
@@ -259,7 +228,7 @@ func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
 	if err := auth.Check(r.Context(), auth.ManageIncidents); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -307,7 +276,7 @@ func permissionFor(s incidents.State) auth.Permission {
 }
 
 func (h *Handlers) transition(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -342,7 +311,7 @@ func (h *Handlers) doTransition(w http.ResponseWriter, r *http.Request, id int64
 	if err != nil {
 		return problemOf(err)
 	}
-	return writeFeature(w, http.StatusOK, f)
+	return api.WriteGeoJSON(w, http.StatusOK, f, api.ETag(f.Properties.Version))
 }
 
 type responseBody struct {
@@ -358,7 +327,7 @@ func (h *Handlers) respond(w http.ResponseWriter, r *http.Request) error {
 	if err := auth.Check(r.Context(), auth.ActivateResponse); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -388,7 +357,7 @@ func (h *Handlers) checklist(w http.ResponseWriter, r *http.Request) error {
 	if err := auth.Check(r.Context(), auth.ManageIncidents); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := api.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -400,5 +369,5 @@ func (h *Handlers) checklist(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return problemOf(err)
 	}
-	return writeFeature(w, http.StatusOK, f)
+	return api.WriteGeoJSON(w, http.StatusOK, f, api.ETag(f.Properties.Version))
 }
