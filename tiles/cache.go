@@ -143,6 +143,13 @@ func (c *Cache) Apply(evs []realtime.Event) {
 		for _, l := range ls {
 			c.epoch[l.Name]++
 			var drop []key
+			if ev.Action == actionReload {
+				// A large import changed the layer without an event per
+				// feature: nothing cached for it can be trusted.
+				for k := range c.byLayer[l.Name] {
+					drop = append(drop, k)
+				}
+			}
 			if id, err := strconv.ParseInt(ev.EntityID, 10, 64); err == nil {
 				for k := range c.byID[l.Name][id] {
 					drop = append(drop, k)
@@ -175,6 +182,10 @@ func (c *Cache) Apply(evs []realtime.Event) {
 		}
 	}
 }
+
+// actionReload is the event a large import sends for its layer instead of
+// one event per feature (registry.ActionReload).
+const actionReload = "reload"
 
 // eventBounds are the bounds of the event Feature's geometry and of the
 // layers' EventGeoms properties; none for deletes and features without
