@@ -10,7 +10,7 @@ ensure_go
 ensure_postgis
 apt_install libxml2-utils   # xmllint validates CAP 1.2 warnings against the OASIS schema
 apt_install chromium fonts-noto-cjk curl   # the map page's browser tests (web/tests), headless
-command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+ensure_node
 apt_install gdal-bin        # ogrinfo/ogr2ogr read /ogc through the OAPIF driver in ogc/gdal_test.go
 
 tmp=$(mktemp -d /tmp/sitrep-test.XXXXXX)

@@ -30,6 +30,26 @@ ensure_go() {
   command -v go >/dev/null 2>&1 || export PATH=/usr/local/go/bin:$PATH
 }
 
+# ensure_node: Node.js 20 or newer for the browser tests (playwright-core needs
+# it; Debian 12's own nodejs is 18). An older or missing one is left alone:
+# Debian's npm fetches Node 22 from the npm registry's node-linux-<arch>
+# package into a cache folder, which goes first on PATH.
+ensure_node() {
+  local major=0 arch dir
+  command -v node >/dev/null 2>&1 && major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$major" -ge 20 ] && return 0
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) die "no Node.js 20+ for $(uname -m): install one and put it on PATH" ;;
+  esac
+  dir=${XDG_CACHE_HOME:-$HOME/.cache}/sitrep/node22
+  if [ ! -x "$dir/node_modules/node-linux-$arch/bin/node" ]; then
+    log "Node.js ${major} is too old for the browser tests; taking Node 22 from the npm registry into $dir"
+    npm install --prefix "$dir" --no-audit --no-fund --no-save "node-linux-$arch@22" >/dev/null
+  fi
+  export PATH="$dir/node_modules/node-linux-$arch/bin:$PATH"
+}
+
 ensure_postgis() {
   apt_install "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3"
 }
