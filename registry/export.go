@@ -224,7 +224,11 @@ func csvCell(f Field, raw json.RawMessage, pointWKT string) (string, error) {
 		return "", nil
 	}
 	switch f.Kind {
-	case Text, Date, Timestamp:
+	case Text:
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return guardFormula(s), err
+	case Date, Timestamp:
 		var s string
 		err := json.Unmarshal(raw, &s)
 		return s, err
@@ -237,11 +241,36 @@ func csvCell(f Field, raw json.RawMessage, pointWKT string) (string, error) {
 		if strings.HasPrefix(joined, "[") || slices.ContainsFunc(tags, func(t string) bool { return strings.Contains(t, ";") }) {
 			return string(raw), nil
 		}
-		return joined, nil
+		return guardFormula(joined), nil
 	case Point:
 		return pointWKT, nil
 	}
 	// Numbers and booleans as JSON writes them; line lists and computed
 	// objects as JSON.
 	return string(raw), nil
+}
+
+// formulaStart lists what makes a spreadsheet (Excel, WPS) read a cell as a
+// formula. Exports go to command-centre PCs; a shelter name an editor typed
+// as =HYPERLINK(…) must open as text there.
+const formulaStart = "=+-@\t\r"
+
+// guardFormula prefixes a text cell that a spreadsheet would run with a
+// single quote (its "this is text" mark). A cell already starting with a quote
+// gets one more, so unguardFormula on import gives back exactly what was
+// stored: the round trip stays exact.
+func guardFormula(s string) string {
+	if s != "" && (s[0] == '\'' || strings.IndexByte(formulaStart, s[0]) >= 0) {
+		return "'" + s
+	}
+	return s
+}
+
+// unguardFormula undoes guardFormula: one leading quote goes when what
+// follows would start a formula or is another quote; any other quote is data.
+func unguardFormula(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && (s[1] == '\'' || strings.IndexByte(formulaStart, s[1]) >= 0) {
+		return s[1:]
+	}
+	return s
 }

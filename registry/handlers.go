@@ -203,14 +203,14 @@ func (h *handlers) update(w http.ResponseWriter, r *http.Request, merge bool) er
 	var out *Written
 	_, err = journal.Write(r.Context(), h.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		body := raw
+		stored, current, err := h.layer.get(r.Context(), tx, id, " FOR UPDATE")
+		if err != nil {
+			return nil, err
+		}
+		if current != version {
+			return nil, stale(current, version)
+		}
 		if merge {
-			stored, current, err := h.layer.get(r.Context(), tx, id, " FOR UPDATE")
-			if err != nil {
-				return nil, err
-			}
-			if current != version {
-				return nil, stale(current, version)
-			}
 			if body, err = patchFeature(stored, raw); err != nil {
 				return nil, err
 			}
@@ -221,6 +221,9 @@ func (h *handlers) update(w http.ResponseWriter, r *http.Request, merge bool) er
 		}
 		if in.ID != nil && strings.Trim(string(in.ID), `"`) != strconv.FormatInt(id, 10) {
 			return nil, api.InvalidField("/id", "does not match the id in the URL")
+		}
+		if err := h.layer.checkCreateOnly(stored, in); err != nil {
+			return nil, err
 		}
 		out, err = h.layer.Update(r.Context(), tx, actor, id, version, in)
 		if err != nil {

@@ -237,6 +237,9 @@ func (l *Layer) csvFeature(cols []csvColumn, mode string, rec []string, line, n 
 
 // csvValue turns a non-empty cell into the JSON its field takes.
 func csvValue(f Field, cell string) (json.RawMessage, error) {
+	if f.Kind == Text || f.Kind == Tags {
+		cell = unguardFormula(cell)
+	}
 	str := func() (json.RawMessage, error) { return json.Marshal(cell) }
 	switch f.Kind {
 	case Integer, Number:

@@ -44,6 +44,13 @@ type Field struct {
 	Lines []Field
 	// ReadOnly fields are computed by the server: shown, never taken from input.
 	ReadOnly bool
+	// CreateOnly fields are taken from input when a feature is created (and
+	// by an import, which creates); an edit (PUT, PATCH) may echo the stored
+	// value but not change it: another part of the server owns the value
+	// after creation (a team's status belongs to the dispatch status
+	// machine, its last position to position ingest). Server code writing
+	// through Layer.Update is not bound by it.
+	CreateOnly bool
 	// Doc is the OpenAPI description.
 	Doc string
 }

@@ -48,8 +48,15 @@ export function mount(side, { store, map, me }) {
   let selected = null, nearest = null, picking = false, newLocation = null, editor = null, allocation = null, zonesShown = [];
   const cleanups = [() => allocation?.destroy()];
 
-  const msg = (kind, text) => { $('.msgs').innerHTML = `<div class="msg ${kind}">${text}</div>`; };
-  const fail = (e) => msg('bad', esc(e instanceof Problem && e.fields.size ? `${e.message}：${[...e.fields].map(([f, d]) => `${f} ${d}`).join('；')}` : e.message));
+  // Messages are plain text (textContent): a feature name or a server
+  // message can never become markup here.
+  const msg = (kind, text) => {
+    const div = document.createElement('div');
+    div.className = `msg ${kind}`;
+    div.textContent = text;
+    $('.msgs').replaceChildren(div);
+  };
+  const fail = (e) => msg('bad', e instanceof Problem && e.fields.size ? `${e.message}：${[...e.fields].map(([f, d]) => `${f} ${d}`).join('；')}` : e.message);
 
   // --- incidents --------------------------------------------------------
   function drawIncidents() {
@@ -171,7 +178,7 @@ export function mount(side, { store, map, me }) {
       // Show the whole run: a plume can reach tens of kilometres downwind.
       const b = (r.data.features || []).map((z) => bbox(z.geometry)).reduce((a, c) => [Math.min(a[0], c[0]), Math.min(a[1], c[1]), Math.max(a[2], c[2]), Math.max(a[3], c[3])], [Infinity, Infinity, -Infinity, -Infinity]);
       if (Number.isFinite(b[0])) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 60, maxZoom: 14, duration: 600 });
-      msg('ok', `区域已计算并发布：${esc(MODELS[model])}，${(r.data.features || []).length} 级`);
+      msg('ok', `区域已计算并发布：${MODELS[model]}，${(r.data.features || []).length} 级`);
       loadZones();
       loadNearest();
     } catch (e) {
