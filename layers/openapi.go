@@ -165,6 +165,9 @@ func fieldSchema(f registry.Field) map[string]any {
 	if f.ReadOnly {
 		s["readOnly"] = true
 	}
+	if f.CreateOnly {
+		s["x-create-only"] = true // the map's registry editor shows it read-only on edit
+	}
 	if f.Doc != "" {
 		s["description"] = f.Doc
 	}

@@ -30,9 +30,16 @@ var Teams = (&registry.Layer{
 			{Name: "quantity", Kind: registry.Number, Required: true, NonNegative: true},
 			{Name: "unit", Kind: registry.Text, MaxLen: 20},
 		}},
-		{Name: "status", Kind: registry.Text, Required: true, Enum: TeamStatuses, Filter: true},
-		{Name: "last_position", Kind: registry.Point, Doc: "where the team was last seen (WGS 84 Point)"},
-		{Name: "observed_at", Kind: registry.Timestamp, Doc: "when last_position was observed"},
+		// Set when the team is created (or imported); afterwards the status
+		// moves only through the dispatch status machine, which keeps the
+		// team's assignment in step, and the position only through position
+		// ingest, which never goes back in time.
+		{Name: "status", Kind: registry.Text, Required: true, Enum: TeamStatuses, Filter: true, CreateOnly: true,
+			Doc: "set on create; afterwards changed only by POST /api/v1/dispatch/teams/{id}/status (or a dispatch)"},
+		{Name: "last_position", Kind: registry.Point, CreateOnly: true,
+			Doc: "where the team was last seen (WGS 84 Point); set on create, afterwards only by POST /api/v1/positions"},
+		{Name: "observed_at", Kind: registry.Timestamp, CreateOnly: true,
+			Doc: "when last_position was observed; set on create, afterwards only by POST /api/v1/positions"},
 		{Name: "contact_person", Kind: registry.Text, MaxLen: 100},
 		{Name: "contact_phone", Kind: registry.Text, MaxLen: 50},
 		{Name: "synthetic", Kind: registry.Boolean, Filter: true},

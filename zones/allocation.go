@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,8 +20,15 @@ import (
 
 // Allocation is a proposal to place a zone's people in shelters.
 type Allocation struct {
-	ZoneID      int64          `json:"zone_id"`
-	People      int64          `json:"people"`
+	ZoneID int64 `json:"zone_id"`
+	// People inside the zone (per cell, rounded up).
+	People int64 `json:"people"`
+	// AlreadyPlaced of them have a place from earlier confirmed allocations
+	// of the incident (this zone before, or another zone over the same
+	// cells); they are not placed again.
+	AlreadyPlaced int64 `json:"already_placed"`
+	// Placed is what this proposal places; Unplaced is who still has no
+	// place after it (People = AlreadyPlaced + Placed + Unplaced).
 	Placed      int64          `json:"placed"`
 	Unplaced    int64          `json:"unplaced"`
 	Method      string         `json:"method"`
@@ -38,7 +46,8 @@ type Assignment struct {
 }
 
 // ShelterUse is what the proposal asks of one shelter; Version is the
-// shelter's version the proposal was made from, which confirming requires.
+// shelter's version the proposal was made from. Confirming sends back the
+// id, version and people of each shelter as shown.
 type ShelterUse struct {
 	ShelterID  int64  `json:"id"`
 	Name       string `json:"name"`
@@ -55,9 +64,11 @@ type UnplacedCell struct {
 }
 
 // AllocationMethod is reported with every proposal.
-const AllocationMethod = "greedy nearest pair first: every (cell, shelter) pair sorted by geodesic distance (WGS 84 ellipsoid) " +
-	"from the cell's centroid to the shelter; each pair in turn moves as many of the cell's remaining people as the shelter " +
-	"still has room for. Shelters: open, with free capacity, outside every active zone and outside this zone."
+const AllocationMethod = "demand per population cell: its people inside the zone less those of the cell already placed by " +
+	"confirmed allocations of the same incident (never below 0); greedy nearest pair first: every (cell, shelter) pair sorted " +
+	"by geodesic distance (WGS 84 ellipsoid) from the cell's centroid to the shelter; each pair in turn moves as many of the " +
+	"cell's remaining people as the shelter still has room for. Shelters: open, with free capacity, outside every active zone " +
+	"and outside this zone."
 
 // pair is one candidate (cell index, shelter index, distance).
 type pair struct {
@@ -101,18 +112,51 @@ func (s *Store) Propose(ctx context.Context, id int64) (*Allocation, error) {
 		return nil, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	if _, _, err := s.Get(ctx, tx, id, false); err != nil {
+	var incident *int64
+	err = tx.QueryRow(ctx, `SELECT incident_id FROM zones WHERE id = $1`, id).Scan(&incident)
+	if db.IsNotFound(err) {
+		return nil, api.NotFound("zone " + strconv.FormatInt(id, 10))
+	}
+	if err != nil {
 		return nil, err
 	}
+	return propose(ctx, tx, id, incident, false)
+}
+
+// propose computes zone id's allocation in tx. incident (nil for a what-if)
+// is whose earlier placements count as done. lock takes the candidate
+// shelters FOR UPDATE (in id order), so a confirmation applies exactly the
+// proposal it computed.
+func propose(ctx context.Context, tx pgx.Tx, id int64, incident *int64, lock bool) (*Allocation, error) {
 	cells, err := cellsIn(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(ctx, `SELECT s.id, s.name, s.version, s.capacity - s.occupancy, ST_X(s.geom), ST_Y(s.geom)
+	placed := map[int64]int64{}
+	if incident != nil && len(cells) > 0 {
+		ids := make([]int64, len(cells))
+		for i, c := range cells {
+			ids[i] = c.ID
+		}
+		rows, err := tx.Query(ctx, `SELECT cell_id, sum(people) FROM shelter_allocation_cells
+			WHERE incident_id = $1 AND cell_id = ANY($2) GROUP BY cell_id`, *incident, ids)
+		if err != nil {
+			return nil, err
+		}
+		var cell, n int64
+		if _, err := pgx.ForEachRow(rows, []any{&cell, &n}, func() error { placed[cell] = n; return nil }); err != nil {
+			return nil, err
+		}
+	}
+	q := `SELECT s.id, s.name, s.version, s.capacity - s.occupancy, ST_X(s.geom), ST_Y(s.geom)
 		FROM shelters s
 		WHERE s.status = 'open' AND s.capacity > s.occupancy
 		  AND NOT EXISTS (SELECT 1 FROM zones z WHERE (z.active OR z.id = $1) AND ST_Intersects(z.geom, s.geom))
-		ORDER BY s.id`, id)
+		ORDER BY s.id`
+	if lock {
+		q += ` FOR UPDATE OF s`
+	}
+	rows, err := tx.Query(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
@@ -130,10 +174,13 @@ func (s *Store) Propose(ctx context.Context, id int64) (*Allocation, error) {
 		lons, lats      []float64
 	)
 	for _, c := range cells {
-		if n := c.Inside(); n > 0 {
+		n := c.Inside()
+		a.People += n
+		done := min(n, placed[c.ID])
+		a.AlreadyPlaced += done
+		if n -= done; n > 0 {
 			demand, cellIDs = append(demand, n), append(cellIDs, c.ID)
 			lons, lats = append(lons, c.Lon), append(lats, c.Lat)
-			a.People += n
 		}
 	}
 	supply := make([]int64, len(shelters))
@@ -171,7 +218,7 @@ func (s *Store) Propose(ctx context.Context, id int64) (*Allocation, error) {
 			a.Unplaced += n
 		}
 	}
-	a.Placed = a.People - a.Unplaced
+	a.Placed = a.People - a.AlreadyPlaced - a.Unplaced
 	for i, sr := range shelters {
 		if used := supply[i] - free[i]; used > 0 {
 			a.Shelters = append(a.Shelters, ShelterUse{ShelterID: sr.id, Name: sr.name, Version: sr.version,
@@ -198,24 +245,29 @@ func latsOf(s []shelterRow) []float64 {
 }
 
 // Confirmation is what confirming an allocation takes: the proposal's
-// shelters, each with the version the proposal saw.
+// shelters as the officer was shown them (id, version and people of each;
+// the other members are ignored). An empty list confirms a proposal that
+// places nobody (everyone already has a place, or no shelter has room).
 type Confirmation struct {
 	Shelters []ShelterUse `json:"shelters"`
 }
 
-// Confirm applies a proposal: each shelter's occupancy grows by its people
-// (status full when it reaches capacity) through the registry's write path,
-// all or nothing. A shelter changed since the proposal (its version moved)
-// fails the whole confirmation with 412, so two commanders confirming
-// against the same free places cannot overfill a shelter: the second must
-// ask for a new proposal.
+// Confirm places the zone's people. The server never applies the client's
+// numbers: inside one transaction it locks the zone, the incident and the
+// candidate shelters, computes the proposal again and applies its own, and
+// only if it is the one the officer was shown (same shelters, versions and
+// people); otherwise nothing changes and the answer is 412 (a shelter
+// changed, or people were placed since: ask for a new proposal). Each
+// shelter's occupancy grows through the registry's write path (full at
+// capacity), the placed people are recorded per cell (so nobody is placed
+// twice) and the incident's evacuated count follows. Only an active zone of
+// an incident can fill shelters: a what-if or a switched-off zone is 409.
 func (s *Store) Confirm(ctx context.Context, actor journal.Actor, zoneID int64, c Confirmation) ([]json.RawMessage, error) {
-	if len(c.Shelters) == 0 {
-		return nil, api.InvalidField("/shelters", "required: the proposal's shelters")
+	if c.Shelters == nil {
+		return nil, api.InvalidField("/shelters", "required: the proposal's shelters as shown (an empty list when it places nobody)")
 	}
 	seen := map[int64]bool{}
 	var errs []api.FieldError
-	var total int64
 	for i, u := range c.Shelters {
 		p := "/shelters/" + strconv.Itoa(i)
 		switch {
@@ -227,24 +279,53 @@ func (s *Store) Confirm(ctx context.Context, actor journal.Actor, zoneID int64, 
 			errs = append(errs, api.FieldError{Field: p + "/version", Detail: "required: the version from the proposal"})
 		}
 		seen[u.ShelterID] = true
-		total += u.People
 	}
 	if len(errs) > 0 {
 		return nil, api.Invalid(errs...)
 	}
 	var out []json.RawMessage
 	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
-		out = nil
+		out = []json.RawMessage{}
+		// Lock order: zone (no switching off meanwhile), incident (one
+		// confirmation per incident at a time: each sees the people the
+		// previous one placed), shelters in id order.
+		var (
+			incident *int64
+			active   bool
+		)
+		err := tx.QueryRow(ctx, `SELECT incident_id, active FROM zones WHERE id = $1 FOR SHARE`, zoneID).Scan(&incident, &active)
+		if db.IsNotFound(err) {
+			return nil, api.NotFound("zone " + strconv.FormatInt(zoneID, 10))
+		}
+		if err != nil {
+			return nil, err
+		}
+		name := "zone " + strconv.FormatInt(zoneID, 10)
+		switch {
+		case incident == nil:
+			return nil, api.Conflict("id", name+" is a what-if: it belongs to no incident, so its people cannot be placed in shelters; compute the zones for the incident")
+		case !active:
+			return nil, api.Conflict("id", name+" is not active: switch it on (or use the incident's active zone) before placing its people in shelters")
+		}
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM incidents WHERE id = $1 FOR UPDATE`, *incident); err != nil {
+			return nil, err
+		}
+		a, err := propose(ctx, tx, zoneID, incident, true)
+		if err != nil {
+			return nil, err
+		}
+		if d := differs(a.Shelters, c.Shelters); d != "" {
+			return nil, api.PreconditionFailed("the proposal is no longer what was shown (" + d + "); nothing was applied: ask for a new proposal")
+		}
+		if len(a.Shelters) == 0 {
+			return nil, errNobodyToPlace // nothing to write: roll back, answer 200
+		}
 		zone, _, err := s.Get(ctx, tx, zoneID, false)
 		if err != nil {
 			return nil, err
 		}
 		var changes []journal.Change
-		// Lock in id order: two confirmations never deadlock.
-		order := slices.Clone(c.Shelters)
-		slices.SortFunc(order, func(a, b ShelterUse) int { return cmp.Compare(a.ShelterID, b.ShelterID) })
-		for _, u := range order {
-			i := slices.IndexFunc(c.Shelters, func(x ShelterUse) bool { return x.ShelterID == u.ShelterID })
+		for i, u := range a.Shelters { // in id order, as locked
 			f, err := s.occupy(ctx, tx, actor, zoneID, u, "/shelters/"+strconv.Itoa(i))
 			if err != nil {
 				return nil, err
@@ -252,18 +333,28 @@ func (s *Store) Confirm(ctx context.Context, actor journal.Actor, zoneID int64, 
 			out = append(out, f.Feature)
 			changes = append(changes, f.Changes...)
 		}
-		plan, err := json.Marshal(c.Shelters)
+		plan, err := json.Marshal(a.Shelters)
 		if err != nil {
 			return nil, err
 		}
 		var allocID int64
 		if err := tx.QueryRow(ctx, `INSERT INTO shelter_allocations (zone_id, plan, people, confirmed_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-			zoneID, plan, total, actor.Name).Scan(&allocID); err != nil {
+			zoneID, plan, a.Placed, actor.Name).Scan(&allocID); err != nil {
+			return nil, err
+		}
+		cells, shelters, people := make([]int64, len(a.Assignments)), make([]int64, len(a.Assignments)), make([]int64, len(a.Assignments))
+		for i, x := range a.Assignments {
+			cells[i], shelters[i], people[i] = x.CellID, x.ShelterID, x.People
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO shelter_allocation_cells (allocation_id, incident_id, cell_id, shelter_id, people)
+			SELECT $1, $2, c, s, sum(n) FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS x(c, s, n) GROUP BY c, s`,
+			allocID, *incident, cells, shelters, people); err != nil {
 			return nil, err
 		}
 		changes = append(changes, journal.Change{Entity: "shelter_allocations", EntityID: strconv.FormatInt(allocID, 10),
-			Action: "create", After: map[string]any{"zone": zone, "shelters": c.Shelters, "people": total}})
-		ch, changed, err := s.countEvacuated(ctx, tx, actor, zoneID, allocID)
+			Action: "create", After: map[string]any{"zone": zone, "shelters": a.Shelters, "assignments": a.Assignments,
+				"people": a.Placed, "already_placed": a.AlreadyPlaced, "unplaced": a.Unplaced}})
+		ch, changed, err := s.countEvacuated(ctx, tx, actor, *incident, allocID)
 		if err != nil {
 			return nil, err
 		}
@@ -272,7 +363,41 @@ func (s *Store) Confirm(ctx context.Context, actor journal.Actor, zoneID int64, 
 		}
 		return changes, nil
 	})
+	if errors.Is(err, errNobodyToPlace) {
+		return []json.RawMessage{}, nil
+	}
 	return out, err
+}
+
+// errNobodyToPlace ends a confirmation whose proposal places nobody: it
+// matched what the client was shown, and there is nothing to record.
+var errNobodyToPlace = errors.New("zones: the proposal places nobody")
+
+// differs says how the shelters the client was shown differ from the
+// proposal computed now, "" when they are the same.
+func differs(now, shown []ShelterUse) string {
+	byID := map[int64]ShelterUse{}
+	for _, u := range shown {
+		byID[u.ShelterID] = u
+	}
+	for _, u := range now {
+		w, ok := byID[u.ShelterID]
+		switch {
+		case !ok:
+			return fmt.Sprintf("shelter %d now takes %d people", u.ShelterID, u.People)
+		case w.Version != u.Version:
+			return fmt.Sprintf("shelter %d is at version %d, not %d", u.ShelterID, u.Version, w.Version)
+		case w.People != u.People:
+			return fmt.Sprintf("shelter %d now takes %d people, not %d", u.ShelterID, u.People, w.People)
+		}
+		delete(byID, u.ShelterID)
+	}
+	for _, w := range shown { // in the client's order, for a stable message
+		if _, ok := byID[w.ShelterID]; ok {
+			return fmt.Sprintf("shelter %d takes nobody now", w.ShelterID)
+		}
+	}
+	return ""
 }
 
 func (s *Store) occupy(ctx context.Context, tx pgx.Tx, actor journal.Actor, zoneID int64, u ShelterUse, ptr string) (*registry.Written, error) {
@@ -326,24 +451,21 @@ func (s *Store) occupy(ctx context.Context, tx pgx.Tx, actor journal.Actor, zone
 	return resources.Shelters.Update(ctx, tx, actor, u.ShelterID, version, in)
 }
 
-// countEvacuated makes the zone's incident count as evacuated at least
-// everyone its confirmed allocations have placed in shelters (every zone of
-// the incident, this one included), so 1.5.2(3) — 500 or more evacuated
-// makes a 较大涉险事故 — fires when the shelters fill, not when someone
-// remembers to type the number. A what-if zone has no incident.
-func (s *Store) countEvacuated(ctx context.Context, tx pgx.Tx, actor journal.Actor, zoneID, allocID int64) (journal.Change, bool, error) {
-	var (
-		incidentID *int64
-		placed     int64
-	)
-	if err := tx.QueryRow(ctx, `SELECT z.incident_id,
-			(SELECT coalesce(sum(a.people), 0) FROM shelter_allocations a JOIN zones y ON y.id = a.zone_id WHERE y.incident_id = z.incident_id)
-		FROM zones z WHERE z.id = $1`, zoneID).Scan(&incidentID, &placed); err != nil {
+// countEvacuated makes the incident count as evacuated at least everyone
+// its confirmed allocations have placed in shelters, so 1.5.2(3) — 500 or
+// more evacuated makes a 较大涉险事故 — fires when the shelters fill, not
+// when someone remembers to type the number. Each person counts once: the
+// sum over cells of the people placed from the cell, which never exceeds
+// the cell's people (a proposal places only those not yet placed).
+func (s *Store) countEvacuated(ctx context.Context, tx pgx.Tx, actor journal.Actor, incidentID, allocID int64) (journal.Change, bool, error) {
+	var placed int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(sum(people), 0) FROM shelter_allocation_cells WHERE incident_id = $1`,
+		incidentID).Scan(&placed); err != nil {
 		return journal.Change{}, false, err
 	}
-	if incidentID == nil || s.incidents == nil {
+	if s.incidents == nil {
 		return journal.Change{}, false, nil
 	}
-	return s.incidents.RaiseEvacuated(ctx, tx, *incidentID, int(placed), actor.Name,
+	return s.incidents.RaiseEvacuated(ctx, tx, incidentID, int(placed), actor.Name,
 		fmt.Sprintf("shelter allocation %d confirmed: %d people placed in shelters in all", allocID, placed))
 }

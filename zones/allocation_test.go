@@ -15,10 +15,11 @@ import (
 )
 
 type proposal struct {
-	People      int64 `json:"people"`
-	Placed      int64 `json:"placed"`
-	Unplaced    int64 `json:"unplaced"`
-	Assignments []struct {
+	People        int64 `json:"people"`
+	AlreadyPlaced int64 `json:"already_placed"`
+	Placed        int64 `json:"placed"`
+	Unplaced      int64 `json:"unplaced"`
+	Assignments   []struct {
 		CellID    int64   `json:"cell_id"`
 		ShelterID int64   `json:"shelter_id"`
 		People    int64   `json:"people"`

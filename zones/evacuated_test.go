@@ -72,7 +72,7 @@ func TestConfirmedAllocationCountsAsEvacuated(t *testing.T) {
 		t.Fatalf("before: %+v", got.Properties)
 	}
 
-	confirm := func() proposal {
+	confirm := func(placed int64) proposal {
 		t.Helper()
 		r := e.Do("POST", "/api/v1/zones/"+zone.ID+"/allocation", auth.DutyOfficer, nil)
 		if r.StatusCode != 200 {
@@ -80,8 +80,8 @@ func TestConfirmedAllocationCountsAsEvacuated(t *testing.T) {
 		}
 		var p proposal
 		r.JSON(t, &p)
-		if p.Placed != 600 || p.Unplaced != 0 {
-			t.Fatalf("proposal placed %d, left %d; want 600, 0", p.Placed, p.Unplaced)
+		if p.Placed != placed || p.Unplaced != 0 {
+			t.Fatalf("proposal placed %d, left %d; want %d, 0", p.Placed, p.Unplaced, placed)
 		}
 		if r := e.Do("POST", "/api/v1/zones/"+zone.ID+"/allocation/confirm", auth.DutyOfficer, map[string]any{"shelters": p.Shelters}); r.StatusCode != 200 {
 			t.Fatalf("confirm: %d %s", r.StatusCode, r.Body)
@@ -89,7 +89,7 @@ func TestConfirmedAllocationCountsAsEvacuated(t *testing.T) {
 		return p
 	}
 	events := e.Count(`SELECT count(*) FROM events WHERE topic = 'incidents'`)
-	confirm()
+	confirm(600)
 	got := getIncident(t, e, inc)
 	if got.Properties.Casualties.Evacuated != 600 || !got.flagged("evacuated") || !got.Properties.AtRisk {
 		t.Fatalf("after confirming 600 placed: %+v", got.Properties)
@@ -111,7 +111,13 @@ func TestConfirmedAllocationCountsAsEvacuated(t *testing.T) {
 	if r.StatusCode != 200 {
 		t.Fatalf("patch: %d %s", r.StatusCode, r.Body)
 	}
-	confirm() // 1200 placed in all: below 2000, so the count stays
+	// 100 more people in the zone: 700 placed in all, below 2000, so the count stays.
+	c = geo.Destination(source, 225, zone.Properties.ExtentM*0.2)
+	if _, err := e.Pool.Exec(t.Context(), `INSERT INTO population_cells (geom, night_people, day_people) VALUES (ST_MakeEnvelope($1, $2, $3, $4, 4326), 100, 0)`,
+		c[0]-h, c[1]-h, c[0]+h, c[1]+h); err != nil {
+		t.Fatal(err)
+	}
+	confirm(100)
 	if got := getIncident(t, e, inc); got.Properties.Casualties.Evacuated != 2000 {
 		t.Fatalf("a confirmation lowered the evacuated count to %d", got.Properties.Casualties.Evacuated)
 	}

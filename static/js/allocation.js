@@ -1,9 +1,14 @@
 // Evacuation allocation in the dispatch console: ask the API where a zone's
 // people go (POST /api/v1/zones/{id}/allocation, which writes nothing), show
 // which shelters take how many and who is left without a place, and confirm
-// the proposal whole (…/allocation/confirm). A 412 means a shelter changed
-// since the proposal (someone else placed people there): nothing was
-// applied, and the officer recomputes. Occupancy shown is the live stream's.
+// the proposal whole (…/allocation/confirm). People of the zone already
+// placed by an earlier confirmation for the incident (this zone before, an
+// inner ring) are not placed again. The server recomputes on confirm and
+// applies only what the officer was shown: a 412 means the proposal changed
+// since (a shelter changed, or someone else placed these people first):
+// nothing was applied, and the officer recomputes. A 409 (a what-if or
+// switched-off zone, a shelter closed) explains itself. Occupancy shown is
+// the live stream's.
 import { api, Problem } from './api.js';
 import { esc } from './labels.js';
 import { zoneName } from './zoneform.js';
@@ -47,9 +52,10 @@ export class AllocationPanel {
     this.box.innerHTML = `<div class="alloc">
       <h4>安置方案 · ${z.properties.level}级 ${esc(zoneName(z.properties))}</h4>
       ${note}
-      <div class="alloc-totals"><span>区内人口 <b>${p.people}</b></span><span class="ok">可安置 <b>${p.placed}</b></span>
-        <span class="${p.unplaced ? 'bad' : ''}">无处安置 <b>${p.unplaced}</b></span></div>
-      ${p.shelters.length ? `<table class="alloc-shelters"><thead><tr><th>避难场所</th><th class="num">安置</th><th class="num">现有空位</th><th class="num">安置后空位</th></tr></thead><tbody>
+      <div class="alloc-totals"><span>区内人口 <b>${p.people}</b></span>${p.already_placed ? `<span class="ok already">已安置 <b>${p.already_placed}</b></span>` : ''}
+        <span class="ok">可安置 <b>${p.placed}</b></span><span class="${p.unplaced ? 'bad' : ''}">无处安置 <b>${p.unplaced}</b></span></div>
+      ${!p.shelters.length && !p.unplaced ? `<p class="msg ok alloc-all-placed">${p.already_placed ? '区内人员均已安置（此前确认的安置方案），无需再安置。' : '区内没有需要安置的人员。'}</p>`
+        : p.shelters.length ? `<table class="alloc-shelters"><thead><tr><th>避难场所</th><th class="num">安置</th><th class="num">现有空位</th><th class="num">安置后空位</th></tr></thead><tbody>
         ${p.shelters.map((s) => `<tr data-shelter="${s.id}"><td>${esc(s.name)}<br><small>${esc(this.distance(s.id))}</small></td><td class="num big">${s.people}</td>
           <td class="num">${s.free_before}</td><td class="num">${s.free_after}</td></tr>`).join('')}</tbody></table>`
         : '<p class="msg bad">没有可用的避难场所（开放、有空位、且不在任何生效区域内）</p>'}
@@ -73,13 +79,15 @@ export class AllocationPanel {
     if (btn) btn.disabled = true;
     const shelters = this.proposal.shelters;
     try {
-      await api('POST', `/api/v1/zones/${this.zone.id}/allocation/confirm`, { body: { shelters } });
+      // What the officer was shown; the server recomputes and compares.
+      const shown = shelters.map((s) => ({ id: s.id, version: s.version, people: s.people }));
+      await api('POST', `/api/v1/zones/${this.zone.id}/allocation/confirm`, { body: { shelters: shown } });
       this.confirmed = shelters.map((s) => ({ id: String(s.id), name: s.name, people: s.people }));
       this.drawConfirmed();
       this.onDone?.(`已确认安置 ${this.proposal.placed} 人`);
     } catch (e) {
       if (e instanceof Problem && e.status === 412) {
-        this.draw(`<div class="msg bad alloc-stale"><b>方案未执行：</b>生成方案后，有避难场所的情况已变化（可能他人已向其安置人员或修改了容量），
+        this.draw(`<div class="msg bad alloc-stale"><b>方案未执行：</b>生成方案后情况已变化（可能他人已安置了这些人员、向避难场所安置了人员或修改了容量），
           为避免超员，本次确认全部未执行。<br><button type="button" class="primary alloc-recompute">按最新情况重新计算方案</button></div>`);
         this.box.querySelector('.alloc-confirm')?.remove();
       } else if (e instanceof Problem && e.status === 409) {

@@ -82,6 +82,10 @@ export function mount(side, { store, map }) {
     const id = `f-${f.name}`;
     const v = value ?? '';
     if (f.readOnly) return '';
+    if (f.createOnly && open?.feature) {
+      const shown = value == null ? '—' : typeof value === 'object' ? (value.coordinates || []).map((c) => Number(c).toFixed(5)).join(', ') : word(String(value));
+      return `<output id="${id}" class="create-only" title="由调度/定位更新，不在此编辑">${esc(shown)}</output>`;
+    }
     if (f.enum) return `<select id="${id}" name="${f.name}">${f.nullable ? '<option value=""></option>' : ''}${f.enum.map((o) => `<option value="${esc(o)}"${o === v ? ' selected' : ''}>${esc(word(o))}</option>`).join('')}</select>`;
     if (f.type === 'boolean') return `<input id="${id}" name="${f.name}" type="checkbox"${v ? ' checked' : ''}>`;
     if (f.type === 'integer' || f.type === 'number') return `<input id="${id}" name="${f.name}" type="number" step="${f.type === 'integer' ? 1 : 'any'}" value="${esc(v)}">`;
@@ -181,7 +185,7 @@ export function mount(side, { store, map }) {
     const before = open.feature;
     try {
       const props = {};
-      for (const f of schema.fields.filter((f) => !f.readOnly)) {
+      for (const f of schema.fields.filter((f) => !f.readOnly && !(before && f.createOnly))) {
         const v = read(f, form);
         if (v === undefined) continue;
         if (!before || JSON.stringify(v) !== JSON.stringify(before.properties[f.name] ?? (f.type === 'array' ? [] : null))) props[f.name] = v;

@@ -19,6 +19,9 @@ export async function layerSchema(layer) {
     fields: Object.entries(props?.properties || {}).map(([name, p]) => ({
       name,
       readOnly: !!p.readOnly,
+      // Set on create only; on edit the server refuses a change (a team's
+      // status and position move through dispatch and position ingest).
+      createOnly: !!p['x-create-only'],
       type: [].concat(p.type || 'string').find((t) => t !== 'null') || 'string',
       nullable: [].concat(p.type || []).includes('null'),
       enum: p.enum?.filter((v) => v !== null),

@@ -1,8 +1,11 @@
 // A dispatcher asks where a zone's people go, sees which shelters take how
-// many and who is left without a place, and confirms; when a shelter changed
-// since the proposal (another officer confirmed first), the page explains
-// the refusal and recomputes. The shelters' occupancy on the page follows
-// the live stream. Labels follow their layer's switch in the legend.
+// many and who is left without a place, and confirms; when the proposal
+// changed since it was shown (an editor changed a shelter's capacity), the
+// page explains the refusal and recomputes. The shelters' occupancy on the
+// page follows the live stream. Once confirmed, the zone's people have a
+// place: proposing again places nobody more and the evacuated count stays,
+// and a page still showing the old proposal is refused (412) when another
+// officer confirmed first. Labels follow their layer's switch in the legend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openAs, shot, call, minutesAgo } from './lib.js';
@@ -26,8 +29,12 @@ test('a dispatcher proposes and confirms an evacuation allocation', async () => 
     assert.match(await page.textContent('.alloc-totals'), new RegExp(`区内人口\\s*${first.people}`));
     assert.equal(await page.locator('.alloc .alloc-shelters tbody tr').count(), first.shelters.length);
 
-    // Another officer confirms the same places first: the page's proposal is stale.
-    await call('dispatcher', 'POST', `/api/v1/zones/${zone.id}/allocation/confirm`, { shelters: first.shelters });
+    // An editor changes the capacity of a shelter the proposal uses: the page's proposal is stale.
+    const changed = first.shelters[0];
+    assert.ok(changed, 'no shelter with room in the demo data');
+    const sh = await call('editor', 'GET', `/api/v1/shelters/${changed.id}`);
+    await call('editor', 'PATCH', `/api/v1/shelters/${changed.id}`, { properties: { capacity: sh.data.properties.capacity + 5 } },
+      { 'If-Match': sh.etag, 'Content-Type': 'application/merge-patch+json' });
     await page.click('.alloc-confirm');
     await page.waitForSelector('.alloc-stale');
     assert.match(await page.textContent('.alloc-stale'), /未执行/);
@@ -35,6 +42,7 @@ test('a dispatcher proposes and confirms an evacuation allocation', async () => 
     await page.click('.alloc-recompute');
     await page.waitForSelector('.alloc .alloc-confirm');
     const second = (await call('dispatcher', 'POST', `/api/v1/zones/${zone.id}/allocation`)).data;
+    assert.equal(second.already_placed, 0, 'nothing was applied on the refusal');
     const target = second.shelters[0];
     assert.ok(target, 'no shelter left with room');
     const before = await page.evaluate((id) => window.__sitrep.feature('shelters', id).properties.occupancy, String(target.id));
@@ -46,9 +54,24 @@ test('a dispatcher proposes and confirms an evacuation allocation', async () => 
       [String(target.id), want], { timeout: 3000 });
     await page.waitForFunction(([id, n]) => (document.querySelector(`.maplabel-shelters[data-id="${id}"]`)?.textContent || '').startsWith(`${n}/`),
       [String(target.id), want], { timeout: 3000 });
-    // Everyone placed counts as evacuated on the incident (≥ 500 is 较大涉险).
-    const placed = first.placed + second.placed;
-    await page.waitForFunction(([id, n]) => window.__sitrep.feature('incidents', id)?.properties.casualties.evacuated >= n, [String(inc.id), placed], { timeout: 3000 });
+    // Everyone placed counts as evacuated on the incident (≥ 500 is 较大涉险), once.
+    await page.waitForFunction(([id, n]) => window.__sitrep.feature('incidents', id)?.properties.casualties.evacuated === n, [String(inc.id), second.placed], { timeout: 3000 });
+
+    // The same zone again: its people already have a place.
+    await page.click(`.zones button.propose[data-zone="${zone.id}"]`);
+    await page.waitForSelector('.alloc .alloc-totals .already');
+    const third = (await call('dispatcher', 'POST', `/api/v1/zones/${zone.id}/allocation`)).data;
+    assert.equal(third.placed, 0, 'the second proposal for the same zone places people again');
+    assert.equal(third.already_placed, second.placed);
+    assert.equal(await page.locator('.alloc .alloc-confirm').count(), 0);
+    assert.match(await page.textContent('.alloc-totals'), new RegExp(`已安置\\s*${second.placed}`));
+    if (!third.unplaced) assert.match(await page.textContent('.alloc'), /均已安置/);
+    await call('dispatcher', 'POST', `/api/v1/zones/${zone.id}/allocation/confirm`, { shelters: third.shelters });
+    // A stale page confirming the first proposal once more is refused: nobody is placed twice.
+    await assert.rejects(call('dispatcher', 'POST', `/api/v1/zones/${zone.id}/allocation/confirm`, { shelters: second.shelters }), /: 412 /);
+    const evacuated = (await call('viewer', 'GET', `/api/v1/incidents/${inc.id}`)).data.properties.casualties.evacuated;
+    assert.equal(evacuated, second.placed, 'confirming the same zone twice raised the evacuated count');
+
     await page.evaluate(([i, id]) => { const a = window.__sitrep.feature('incidents', i).geometry.coordinates, b = window.__sitrep.feature('shelters', id).geometry.coordinates;
       window.__sitrep.map.fitBounds([[Math.min(a[0], b[0]), Math.min(a[1], b[1])], [Math.max(a[0], b[0]), Math.max(a[1], b[1])]], { padding: 150, maxZoom: 12, duration: 0 }); }, [String(inc.id), String(target.id)]);
     await page.waitForTimeout(400);
