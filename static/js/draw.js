@@ -43,6 +43,12 @@ export class Draft {
       features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: this.vertices } });
     } else if (this.geometry) {
       features.push({ type: 'Feature', properties: {}, geometry: this.geometry });
+      if (this.geometry.type === 'Polygon') {
+        // The outline as a line too: MapLibre drops a zero-area polygon (a
+        // symmetric bow-tie), and the editor must still see what was drawn
+        // when the server refuses it.
+        features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: this.geometry.coordinates[0] } });
+      }
     }
     this.map.getSource('draft').setData({ type: 'FeatureCollection', features });
   }
