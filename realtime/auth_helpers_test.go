@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"sitrep/auth"
-	"sitrep/journal"
+	"sitrep/internal/auth"
+	"sitrep/internal/journal"
 )
 
 // credential is a user and the secret a wall opened the stream with.

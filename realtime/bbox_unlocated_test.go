@@ -11,9 +11,9 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
 
-	"sitrep/apitest"
-	"sitrep/auth"
-	"sitrep/journal"
+	"sitrep/internal/apitest"
+	"sitrep/internal/auth"
+	"sitrep/internal/journal"
 	"sitrep/realtime"
 )
 

@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"sitrep/journal"
-	"sitrep/pgtest"
+	"sitrep/internal/journal"
+	"sitrep/internal/pgtest"
 )
 
 // A gap signal left over from before a subscribe brought the stream up to

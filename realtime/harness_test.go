@@ -20,9 +20,9 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"sitrep/auth"
-	"sitrep/journal"
-	"sitrep/pgtest"
+	"sitrep/internal/auth"
+	"sitrep/internal/journal"
+	"sitrep/internal/pgtest"
 	"sitrep/realtime"
 )
 

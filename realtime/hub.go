@@ -16,7 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"sitrep/api"
+	"sitrep/internal/api"
 )
 
 // Config is what a Hub needs. Zero values take the defaults below.

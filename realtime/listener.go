@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"sitrep/journal"
+	"sitrep/internal/journal"
 )
 
 // listen is the server's one reader of the events table. It holds a

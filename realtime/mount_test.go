@@ -7,8 +7,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"sitrep/apitest"
-	"sitrep/auth"
+	"sitrep/internal/apitest"
+	"sitrep/internal/auth"
 )
 
 // The server mounts /ws behind authentication and serves the boundaries

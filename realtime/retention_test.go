@@ -8,8 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"sitrep/journal"
-	"sitrep/pgtest"
+	"sitrep/internal/journal"
+	"sitrep/internal/pgtest"
 )
 
 // Pruning deletes old events but keeps the newest minKeep, and leaves the

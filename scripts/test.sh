@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ensure_go
 ensure_postgis
 apt_install libxml2-utils   # xmllint validates CAP 1.2 warnings against the OASIS schema
-apt_install chromium fonts-noto-cjk curl   # the map page's browser tests (web/tests), headless
+apt_install chromium fonts-noto-cjk curl   # the map page's browser tests (e2e/), headless
 ensure_node
 apt_install gdal-bin        # ogrinfo/ogr2ogr read /ogc through the OAPIF driver in ogc/gdal_test.go
 
@@ -31,5 +31,5 @@ log "go vet"
 go vet ./...
 log "go test -race"
 go test -race -count=1 -timeout 12m ./...
-log "browser tests (web/tests: headless Chromium against a running server)"
-(cd web && npm ci --no-audit --no-fund && npm test)
+log "browser tests (e2e/: headless Chromium against a running server)"
+(cd e2e && npm ci --no-audit --no-fund && npm test)

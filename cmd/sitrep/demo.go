@@ -6,8 +6,8 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"sitrep/db"
-	"sitrep/demo"
+	"sitrep/internal/db"
+	"sitrep/internal/demo"
 )
 
 func runDemo(ctx context.Context, args []string, stdout io.Writer) error {

@@ -14,9 +14,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"sitrep/api"
-	"sitrep/layers"
-	"sitrep/registry"
+	"sitrep/internal/api"
+	"sitrep/internal/layers"
+	"sitrep/internal/registry"
 )
 
 const importSummary = `Import a layer file into the registry, all or nothing.

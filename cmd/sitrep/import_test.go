@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"sitrep/db"
-	"sitrep/pgtest"
+	"sitrep/internal/db"
+	"sitrep/internal/pgtest"
 )
 
 // sitrep import: a dry run prints every bad row with its line and fails;
@@ -18,7 +18,7 @@ func TestImportCommand(t *testing.T) {
 	url := pgtest.NewMigratedDatabase(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	bad := filepath.Join(dir, "sites.csv")
+	bad := filepath.Join(dir, "layers.csv")
 	if err := os.WriteFile(bad, []byte("code,name,kind,lon,lat\nA,甲,school,87.41,43.47\nB,乙,castle,87.42,43.47\nC,丙,school,87.43,95\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"sitrep/pgtest"
+	"sitrep/internal/pgtest"
 )
 
 func TestUsersAddPrintsTokenOnLastLine(t *testing.T) {

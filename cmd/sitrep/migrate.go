@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"sitrep/db"
+	"sitrep/internal/db"
 )
 
 func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {

@@ -10,11 +10,11 @@ import (
 	"os"
 	"time"
 
-	"sitrep/db"
 	"sitrep/hazards"
 	"sitrep/incidents/incidentstore"
-	"sitrep/orgplan"
-	"sitrep/server"
+	"sitrep/incidents/orgplan"
+	"sitrep/internal/db"
+	"sitrep/internal/server"
 )
 
 func runServe(ctx context.Context, args []string, stdout io.Writer) error {

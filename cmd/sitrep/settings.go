@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"sitrep/db"
+	"sitrep/internal/db"
 )
 
 // dbSettings are the flags every database-using command shares; each flag's

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"sitrep/simulate"
+	"sitrep/internal/simulate"
 )
 
 func runSimulate(ctx context.Context, args []string, stdout io.Writer) error {

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"sitrep/auth"
-	"sitrep/journal"
+	"sitrep/internal/auth"
+	"sitrep/internal/journal"
 )
 
 const usersSummary = `Manage users and API tokens.

@@ -35,9 +35,9 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
 
-	"sitrep/auth"
-	"sitrep/db"
-	"sitrep/journal"
+	"sitrep/internal/auth"
+	"sitrep/internal/db"
+	"sitrep/internal/journal"
 )
 
 func main() {

@@ -15,8 +15,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/gorilla/websocket"
 
-	"sitrep/auth"
-	"sitrep/db"
+	"sitrep/internal/auth"
+	"sitrep/internal/db"
 	"sitrep/realtime"
 )
 

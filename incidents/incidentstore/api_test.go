@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"sitrep/apitest"
-	"sitrep/areas"
-	"sitrep/auth"
-	"sitrep/journal"
+	"sitrep/internal/apitest"
+	"sitrep/internal/areas"
+	"sitrep/internal/auth"
+	"sitrep/internal/journal"
 )
 
 type feature struct {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"sitrep/db"
-	"sitrep/journal"
+	"sitrep/internal/db"
+	"sitrep/internal/journal"
 )
 
 // RaiseEvacuated raises the incident's evacuated count to at least n, as

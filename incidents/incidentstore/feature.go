@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"sitrep/incidents"
-	"sitrep/orgplan"
+	"sitrep/incidents/orgplan"
 )
 
 // Feature is an incident as the API and the live stream carry it: a GeoJSON

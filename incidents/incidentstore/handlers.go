@@ -8,10 +8,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"sitrep/api"
-	"sitrep/auth"
 	"sitrep/incidents"
-	"sitrep/orgplan"
+	"sitrep/incidents/orgplan"
+	"sitrep/internal/api"
+	"sitrep/internal/auth"
 )
 
 // Handlers serve /api/v1/incidents.

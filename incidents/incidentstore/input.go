@@ -11,8 +11,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"sitrep/api"
 	"sitrep/incidents"
+	"sitrep/internal/api"
 )
 
 // fieldErrors collects every bad field of a request, so the client learns

@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"sitrep/incidents"
-	"sitrep/orgplan"
+	"sitrep/incidents/orgplan"
 )
 
 // querier is what both the pool and a transaction offer for reads.

@@ -8,10 +8,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"sitrep/api"
-	"sitrep/db"
 	"sitrep/incidents"
-	"sitrep/journal"
+	"sitrep/internal/api"
+	"sitrep/internal/db"
+	"sitrep/internal/journal"
 )
 
 // Report kinds: the first report to a tier (首报) and follow-ups (续报).

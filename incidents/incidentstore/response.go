@@ -7,10 +7,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"sitrep/api"
 	"sitrep/incidents"
-	"sitrep/journal"
-	"sitrep/orgplan"
+	"sitrep/incidents/orgplan"
+	"sitrep/internal/api"
+	"sitrep/internal/journal"
 )
 
 // Transition moves the incident through its lifecycle with

@@ -12,11 +12,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 
-	"sitrep/api"
-	"sitrep/db"
 	"sitrep/incidents"
-	"sitrep/journal"
-	"sitrep/orgplan"
+	"sitrep/incidents/orgplan"
+	"sitrep/internal/api"
+	"sitrep/internal/db"
+	"sitrep/internal/journal"
 )
 
 // Topic is the live-stream topic (and map layer) of incidents.

@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"sitrep/incidents"
-	"sitrep/journal"
+	"sitrep/internal/journal"
 )
 
 // DefaultTickInterval is how often the reporting clock looks for missed

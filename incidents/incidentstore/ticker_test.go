@@ -9,9 +9,9 @@ import (
 
 	"sitrep/incidents"
 	"sitrep/incidents/incidentstore"
-	"sitrep/journal"
-	"sitrep/orgplan"
-	"sitrep/pgtest"
+	"sitrep/incidents/orgplan"
+	"sitrep/internal/journal"
+	"sitrep/internal/pgtest"
 )
 
 // fakeClock is a settable now.

@@ -126,7 +126,7 @@ async function start() {
   window.__sitrep.ready = true;
 }
 
-// Minimal hooks for the browser tests (web/tests): state, not pixels.
+// Minimal hooks for the browser tests (e2e/): state, not pixels.
 function exposeTestHooks({ store, map, stream }) {
   window.__sitrep = {
     ready: false,

@@ -1,4 +1,4 @@
-// What each role may do, mirrored from auth/roles.go so the page offers only
+// What each role may do, mirrored from internal/auth/roles.go so the page offers only
 // what the API will accept (the API still checks every request).
 const grants = {
   viewer: ['map:read'],

@@ -1,5 +1,5 @@
 // The registry's field definitions, read from the API's own OpenAPI document
-// (server/openapi/registry.json), so the editor's form is always the API's:
+// (internal/server/openapi/registry.json), so the editor's form is always the API's:
 // types, enums, required and read-only (computed) fields.
 import { api } from './api.js';
 

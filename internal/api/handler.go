@@ -1,0 +1,40 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"sitrep/internal/db"
+)
+
+// HandlerFunc is an HTTP handler that returns its error instead of writing it,
+// so that one place (ServeHTTP) decides what a client sees.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (h HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h(w, r); err != nil {
+		WriteError(w, r, err)
+	}
+}
+
+// WriteError turns any error into a problem response. A *Problem goes out as
+// it is; a timeout becomes 503; anything else is logged and becomes a bare 500,
+// so no database error text ever reaches a client.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var p *Problem
+	switch {
+	case errors.As(err, &p):
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away; nobody is there to read an answer.
+		return
+	case db.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded):
+		slog.WarnContext(r.Context(), "request timed out", "err", err, "path", r.URL.Path)
+		p = Unavailable("the database took too long to answer; try again")
+	default:
+		slog.ErrorContext(r.Context(), "request failed", "err", err, "path", r.URL.Path)
+		p = Internal()
+	}
+	WriteProblem(w, r, p)
+}

@@ -1,0 +1,267 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"sitrep/internal/api"
+	"sitrep/internal/journal"
+	"sitrep/internal/layers"
+)
+
+// Fix is one position report from a team's device.
+type Fix struct {
+	TeamID     int64     `json:"team_id"`
+	Lon        *float64  `json:"lon"`
+	Lat        *float64  `json:"lat"`
+	ObservedAt time.Time `json:"observed_at"`
+	SpeedMS    *float64  `json:"speed,omitempty"`
+	HeadingDeg *float64  `json:"heading,omitempty"`
+}
+
+// MaxBatch bounds one request's fixes.
+const MaxBatch = 5000
+
+// MaxClockSkew is how far in the future a fix's time may be (device clocks
+// drift); later is refused, or it would freeze the team's last position.
+const MaxClockSkew = 5 * time.Minute
+
+// Ingested says what a batch did.
+type Ingested struct {
+	Received int `json:"received"`
+	// Stored fixes are new to the track; the rest were already there
+	// (a retried batch) and changed nothing.
+	Stored     int `json:"stored"`
+	Duplicates int `json:"duplicates"`
+	// Moved teams had a fix newer than their last position.
+	Moved     []int64    `json:"moved"`
+	Crossings []Crossing `json:"crossings"`
+}
+
+// Crossing is a team entering or leaving an active zone.
+type Crossing struct {
+	TeamID     int64   `json:"team_id"`
+	ZoneID     int64   `json:"zone_id"`
+	IncidentID *int64  `json:"incident_id"`
+	Action     string  `json:"action"` // enter or exit
+	DepthM     float64 `json:"depth_m"`
+}
+
+func validateFixes(fixes []Fix, now time.Time) error {
+	if len(fixes) == 0 {
+		return api.InvalidField("", "send at least one fix")
+	}
+	if len(fixes) > MaxBatch {
+		return api.InvalidField("", "at most "+strconv.Itoa(MaxBatch)+" fixes per batch")
+	}
+	var errs []api.FieldError
+	bad := func(i int, f, d string) {
+		errs = append(errs, api.FieldError{Field: "/" + strconv.Itoa(i) + "/" + f, Detail: d})
+	}
+	for i, f := range fixes {
+		if f.TeamID < 1 {
+			bad(i, "team_id", "required: a rescue team id")
+		}
+		if f.Lon == nil || !(*f.Lon >= -180 && *f.Lon <= 180) {
+			bad(i, "lon", "required: longitude in [-180, 180] (WGS 84)")
+		}
+		if f.Lat == nil || !(*f.Lat >= -90 && *f.Lat <= 90) {
+			bad(i, "lat", "required: latitude in [-90, 90] (WGS 84)")
+		}
+		switch {
+		case f.ObservedAt.IsZero():
+			bad(i, "observed_at", "required: RFC 3339 time of the fix")
+		case f.ObservedAt.After(now.Add(MaxClockSkew)):
+			bad(i, "observed_at", "is in the future; check the device clock")
+		}
+		if f.SpeedMS != nil && !(*f.SpeedMS >= 0 && !math.IsInf(*f.SpeedMS, 0)) {
+			bad(i, "speed", "must be ≥ 0 m/s")
+		}
+		if f.HeadingDeg != nil && !(*f.HeadingDeg >= 0 && *f.HeadingDeg < 360) {
+			bad(i, "heading", "must be in [0, 360) degrees from true north")
+		}
+	}
+	if len(errs) > 0 {
+		return api.Invalid(errs...)
+	}
+	return nil
+}
+
+var errNothingNew = errors.New("dispatch: nothing new in the batch")
+
+// Ingest stores a batch of fixes in one transaction. Each (team,
+// observed_at) is stored once however often it is sent; a fix older than
+// the team's last position goes to the track only; each team that moved
+// gets one event with its Feature (the batch's latest fix), so a device
+// sending once a second in batches of 30 costs one event, not 30.
+func (s *Store) Ingest(ctx context.Context, actor journal.Actor, fixes []Fix) (*Ingested, error) {
+	now := s.Now()
+	if err := validateFixes(fixes, now); err != nil {
+		return nil, err
+	}
+	res := &Ingested{Received: len(fixes), Moved: []int64{}, Crossings: []Crossing{}}
+	n := len(fixes)
+	teamIDs, lons, lats := make([]int64, n), make([]float64, n), make([]float64, n)
+	times := make([]time.Time, n)
+	speeds, headings := make([]*float64, n), make([]*float64, n)
+	for i, f := range fixes {
+		teamIDs[i], lons[i], lats[i], times[i] = f.TeamID, *f.Lon, *f.Lat, f.ObservedAt
+		speeds[i], headings[i] = f.SpeedMS, f.HeadingDeg
+	}
+	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+		res.Moved, res.Crossings, res.Stored = []int64{}, []Crossing{}, 0
+		teams, err := lockTeams(ctx, tx, teamIDs)
+		if err != nil {
+			return nil, err
+		}
+		for i, id := range teamIDs {
+			if _, ok := teams[id]; !ok {
+				return nil, api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "no rescue team "+strconv.FormatInt(id, 10))
+			}
+		}
+		// The track: new fixes only (ON CONFLICT DO NOTHING is the idempotency).
+		rows, err := tx.Query(ctx, `INSERT INTO team_positions (team_id, observed_at, geom, speed_ms, heading_deg)
+			SELECT f.team_id, f.t, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.speed, f.heading
+			FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[])
+				AS f(team_id, t, lon, lat, speed, heading)
+			ON CONFLICT (team_id, observed_at) DO NOTHING
+			RETURNING team_id`, teamIDs, times, lons, lats, speeds, headings)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			res.Stored++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if res.Stored == 0 {
+			return nil, errNothingNew
+		}
+		// Each team's latest fix of the batch, if newer than its last position.
+		rows, err = tx.Query(ctx, `UPDATE rescue_teams t SET last_position = f.geom, observed_at = f.observed_at
+			FROM (SELECT DISTINCT ON (p.team_id) p.team_id, p.observed_at, p.geom
+			      FROM team_positions p
+			      JOIN unnest($1::bigint[], $2::timestamptz[]) AS b(team_id, t) ON b.team_id = p.team_id AND b.t = p.observed_at
+			      ORDER BY p.team_id, p.observed_at DESC) f
+			WHERE t.id = f.team_id AND (t.observed_at IS NULL OR t.observed_at < f.observed_at)
+			RETURNING t.id`, teamIDs, times)
+		if err != nil {
+			return nil, err
+		}
+		moved, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return nil, err
+		}
+		changes := []journal.Change{{Entity: "team_positions", EntityID: "batch", Action: "ingest",
+			After: map[string]any{"received": res.Received, "stored": res.Stored, "moved": moved}}}
+		features := map[int64]json.RawMessage{}
+		for _, id := range moved {
+			f, _, err := layers.RescueTeams.Get(ctx, tx, id)
+			if err != nil {
+				return nil, err
+			}
+			features[id] = f
+			changes = append(changes, journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(id, 10), Action: "update",
+				After: f, Topic: layers.RescueTeams.Name, Event: f})
+		}
+		res.Moved = moved
+		crossings, err := s.fences(ctx, tx, moved)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range crossings {
+			var feat map[string]any
+			if err := json.Unmarshal(features[c.TeamID], &feat); err != nil {
+				return nil, err
+			}
+			// The team's Feature, so map clients can draw it, with the crossing.
+			feat["crossing"] = c
+			changes = append(changes, journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(c.TeamID, 10),
+				Action: c.Action, After: c, Topic: layers.RescueTeams.Name, Event: feat})
+		}
+		res.Crossings = crossings
+		return changes, nil
+	})
+	if errors.Is(err, errNothingNew) {
+		res.Stored, res.Moved, res.Crossings = 0, []int64{}, []Crossing{}
+		res.Duplicates = res.Received
+		return res, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Duplicates = res.Received - res.Stored
+	return res, nil
+}
+
+// fences decides enter and exit for the teams that moved, against every
+// active zone, from their new last position and the stored state (after
+// tile38's fence: the event is the change between the previous state and
+// the new position). depth is the signed distance to the zone's boundary
+// in metres on the ellipsoid, positive inside. A team enters when depth ≥
+// H and leaves when depth ≤ −H; between, the state holds, so a fix
+// wandering a few metres either side of the line changes nothing.
+func (s *Store) fences(ctx context.Context, tx pgx.Tx, teams []int64) ([]Crossing, error) {
+	if len(teams) == 0 {
+		return nil, nil
+	}
+	h := s.HysteresisM
+	rows, err := tx.Query(ctx, `WITH t AS (
+			SELECT id, last_position AS p, observed_at FROM rescue_teams WHERE id = ANY($1) AND last_position IS NOT NULL)
+		SELECT t.id, z.id, z.incident_id, COALESCE(st.inside, false),
+			CASE WHEN ST_Intersects(z.geom, t.p) THEN ST_Distance(ST_Boundary(z.geom)::geography, t.p::geography)
+			     ELSE -ST_Distance(z.geom::geography, t.p::geography) END AS depth,
+			t.observed_at
+		FROM t JOIN zones z ON z.active
+		LEFT JOIN team_zone_state st ON st.team_id = t.id AND st.zone_id = z.id
+		WHERE st.inside OR ST_DWithin(z.geom::geography, t.p::geography, $2)
+		ORDER BY t.id, z.id`, teams, h)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		c      Crossing
+		inside bool
+		at     time.Time
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.c.TeamID, &r.c.ZoneID, &r.c.IncidentID, &r.inside, &r.c.DepthM, &r.at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []Crossing
+	for _, r := range all {
+		switch {
+		case !r.inside && r.c.DepthM >= h:
+			r.c.Action = "enter"
+		case r.inside && r.c.DepthM <= -h:
+			r.c.Action = "exit"
+		default:
+			continue
+		}
+		r.c.DepthM = math.Round(r.c.DepthM*10) / 10
+		if _, err := tx.Exec(ctx, `INSERT INTO team_zone_state (team_id, zone_id, inside, since) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (team_id, zone_id) DO UPDATE SET inside = EXCLUDED.inside, since = EXCLUDED.since`,
+			r.c.TeamID, r.c.ZoneID, r.c.Action == "enter", r.at); err != nil {
+			return nil, err
+		}
+		out = append(out, r.c)
+	}
+	return out, nil
+}

@@ -1,0 +1,237 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"sitrep/internal/api"
+	"sitrep/internal/db"
+	"sitrep/internal/journal"
+	"sitrep/internal/layers"
+	"sitrep/internal/registry"
+)
+
+// next lists the statuses a team may move to from each status. "dispatched"
+// is reached only by Dispatch (it needs an incident). off_duty is the
+// registry's sixth status: a team stands down or comes back only from or to
+// available.
+var next = map[string][]string{
+	"available":  {"dispatched", "off_duty"},
+	"dispatched": {"en_route"},
+	"en_route":   {"on_scene"},
+	"on_scene":   {"returning"},
+	"returning":  {"available"},
+	"off_duty":   {"available"},
+}
+
+// Allowed reports whether a team may go from one status to another.
+func Allowed(from, to string) bool { return slices.Contains(next[from], to) }
+
+// Store dispatches teams and ingests their positions.
+type Store struct {
+	pool *pgxpool.Pool
+	// HysteresisM is how far inside (outside) a zone a team must be for an
+	// enter (exit) event.
+	HysteresisM float64
+	Now         func() time.Time
+}
+
+// DefaultHysteresisM is wider than consumer GPS error (a few metres to
+// ~15 m in towns), so jitter at the boundary does not flap.
+const DefaultHysteresisM = 30.0
+
+// NewStore returns a store.
+func NewStore(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, HysteresisM: DefaultHysteresisM, Now: time.Now}
+}
+
+type team struct {
+	id      int64
+	name    string
+	status  string
+	version int
+}
+
+// lockTeams locks the teams in id order (concurrent writers never deadlock)
+// and returns them by id; missing ids are absent.
+func lockTeams(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]team, error) {
+	rows, err := tx.Query(ctx, `SELECT id, name, status, version FROM rescue_teams WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]team{}
+	for rows.Next() {
+		var t team
+		if err := rows.Scan(&t.id, &t.name, &t.status, &t.version); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[t.id] = t
+	}
+	rows.Close()
+	return out, rows.Err()
+}
+
+// setStatus writes a team's new status through the registry's write path
+// (validation, version, history, the rescue_teams event with the Feature).
+func setStatus(ctx context.Context, tx pgx.Tx, actor journal.Actor, t team, to string) (*registry.Written, error) {
+	feature, _, err := layers.RescueTeams.Get(ctx, tx, t.id)
+	if err != nil {
+		return nil, err
+	}
+	var f map[string]any
+	if err := json.Unmarshal(feature, &f); err != nil {
+		return nil, err
+	}
+	props, _ := f["properties"].(map[string]any)
+	props["status"] = to
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	in, err := layers.RescueTeams.Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	return layers.RescueTeams.Update(ctx, tx, actor, t.id, t.version, in)
+}
+
+// timeline appends an entry to the incident's timeline (the table
+// incidentstore keeps; incidentstore has no exported writer for entries
+// that are not its own).
+func timeline(ctx context.Context, tx pgx.Tx, incidentID int64, at time.Time, actor, typ string, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO incident_timeline (incident_id, at, actor, type, data) VALUES ($1, $2, $3, $4, $5)`,
+		incidentID, at, actor, typ, b)
+	return err
+}
+
+// Dispatch sends teams to an incident in one action: every team must be
+// available, or nothing changes (409 naming the first that is not).
+func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID int64, teamIDs []int64) ([]json.RawMessage, error) {
+	if len(teamIDs) == 0 {
+		return nil, api.InvalidField("/team_ids", "required: at least one team id")
+	}
+	if len(teamIDs) > 100 {
+		return nil, api.InvalidField("/team_ids", "at most 100 teams in one dispatch")
+	}
+	for i, id := range teamIDs {
+		if id < 1 {
+			return nil, api.InvalidField("/team_ids/"+strconv.Itoa(i), "must be a positive id")
+		}
+		if slices.Index(teamIDs, id) != i {
+			return nil, api.InvalidField("/team_ids/"+strconv.Itoa(i), "listed twice")
+		}
+	}
+	var out []json.RawMessage
+	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+		out = nil
+		var state string
+		err := tx.QueryRow(ctx, `SELECT state FROM incidents WHERE id = $1 FOR SHARE`, incidentID).Scan(&state)
+		if db.IsNotFound(err) {
+			return nil, api.NotFound("incident " + strconv.FormatInt(incidentID, 10))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if state == "terminated" || state == "closed" {
+			return nil, api.Conflict("", "the incident is "+state+"; teams are not sent to it")
+		}
+		teams, err := lockTeams(ctx, tx, teamIDs)
+		if err != nil {
+			return nil, err
+		}
+		now := s.Now().UTC()
+		var changes []journal.Change
+		for i, id := range teamIDs {
+			p := "/team_ids/" + strconv.Itoa(i)
+			t, ok := teams[id]
+			if !ok {
+				return nil, api.InvalidField(p, "no rescue team "+strconv.FormatInt(id, 10))
+			}
+			if t.status != "available" {
+				return nil, api.Conflict(p, fmt.Sprintf("team %s is %s, not available", t.name, t.status))
+			}
+			w, err := setStatus(ctx, tx, actor, t, "dispatched")
+			if err != nil {
+				return nil, err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO team_assignments (team_id, incident_id, dispatched_at, dispatched_by) VALUES ($1, $2, $3, $4)`,
+				id, incidentID, now, actor.Name); err != nil {
+				if db.UniqueViolation(err) != "" {
+					return nil, api.Conflict(p, "the team is already assigned to an incident")
+				}
+				return nil, err
+			}
+			if err := timeline(ctx, tx, incidentID, now, actor.Name, "dispatch",
+				map[string]any{"team_id": id, "team": t.name, "from": t.status, "to": "dispatched"}); err != nil {
+				return nil, err
+			}
+			out = append(out, w.Feature)
+			changes = append(changes, w.Changes...)
+		}
+		return changes, nil
+	})
+	return out, err
+}
+
+// SetStatus moves a dispatched team along the machine; a move the machine
+// does not allow is a 409 naming the allowed ones. The change goes on the
+// timeline of the incident the team works for; back to available ends the
+// assignment.
+func (s *Store) SetStatus(ctx context.Context, actor journal.Actor, teamID int64, to string) (json.RawMessage, error) {
+	if !slices.Contains(layers.TeamStatuses, to) {
+		return nil, api.InvalidField("/status", "unknown status; one of "+fmt.Sprint(layers.TeamStatuses))
+	}
+	if to == "dispatched" {
+		return nil, api.Conflict("/status", "a team is dispatched with POST /api/v1/incidents/{id}/dispatch, which names the incident")
+	}
+	var out json.RawMessage
+	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+		teams, err := lockTeams(ctx, tx, []int64{teamID})
+		if err != nil {
+			return nil, err
+		}
+		t, ok := teams[teamID]
+		if !ok {
+			return nil, api.NotFound("rescue team " + strconv.FormatInt(teamID, 10))
+		}
+		if !Allowed(t.status, to) {
+			return nil, api.Conflict("/status", fmt.Sprintf("a team that is %s cannot become %s; allowed: %v", t.status, to, next[t.status]))
+		}
+		w, err := setStatus(ctx, tx, actor, t, to)
+		if err != nil {
+			return nil, err
+		}
+		now := s.Now().UTC()
+		var incident *int64
+		err = tx.QueryRow(ctx, `SELECT incident_id FROM team_assignments WHERE team_id = $1 AND ended_at IS NULL`, teamID).Scan(&incident)
+		if err != nil && !db.IsNotFound(err) {
+			return nil, err
+		}
+		if incident != nil {
+			if err := timeline(ctx, tx, *incident, now, actor.Name, "team_status",
+				map[string]any{"team_id": teamID, "team": t.name, "from": t.status, "to": to}); err != nil {
+				return nil, err
+			}
+			if to == "available" {
+				if _, err := tx.Exec(ctx, `UPDATE team_assignments SET ended_at = $2 WHERE team_id = $1 AND ended_at IS NULL`, teamID, now); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out = w.Feature
+		return w.Changes, nil
+	})
+	return out, err
+}

@@ -1,0 +1,164 @@
+package journal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"sitrep/internal/db"
+)
+
+// NotifyChannel is the LISTEN/NOTIFY channel that wakes servers when events
+// commit. The payload is the last sequence number; listeners read the events
+// table, so a lost notification loses nothing.
+const NotifyChannel = "sitrep_events"
+
+// Actor is who makes a change: a user, or a named system process (UserID 0),
+// such as "cli" or "demo".
+type Actor struct {
+	UserID int64
+	Name   string
+}
+
+// Change is one entity changed by a write.
+type Change struct {
+	Entity   string // e.g. "hazard_sources", "users"
+	EntityID string
+	Action   string // e.g. "create", "update", "delete"
+	// Before and After are the entity's state around the change; nil where it
+	// did not exist. json.RawMessage passes through as is.
+	Before, After any
+	// Topic, when set, also publishes the change on the live stream under that
+	// topic (usually a map layer). Credentials and the like leave it empty.
+	Topic string
+	// Event is what the stream carries; After when nil. For map layers it
+	// is the contract with the live stream and the map page: on create and
+	// update, the whole GeoJSON Feature as the layer's GET returns it (with
+	// "id" and WGS 84 geometry), so a client can draw it and a bounding-box
+	// subscription can test it; on delete, {"id": ...}.
+	Event any
+	// Drill marks changes that belong to an exercise (plan 7.3).
+	Drill bool
+}
+
+// ErrNoChange is returned when a write's function reports no change: every
+// write must say what it changed.
+var ErrNoChange = errors.New("journal: write reported no change")
+
+// Write runs fn in one transaction and records the changes it returns, audit
+// rows and events, before committing. If fn or the recording fails, nothing
+// of the write stays. It returns the sequence numbers given to the events.
+func Write(ctx context.Context, pool *pgxpool.Pool, actor Actor, fn func(tx pgx.Tx) ([]Change, error)) ([]int64, error) {
+	var seqs []int64
+	err := db.InTx(ctx, pool, func(tx pgx.Tx) error {
+		changes, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			return ErrNoChange
+		}
+		seqs, err = Record(ctx, tx, actor, changes)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return seqs, nil
+}
+
+// Record writes the audit rows and events for changes inside tx. Prefer Write;
+// Record is for code that must own its transaction (bulk imports).
+func Record(ctx context.Context, tx pgx.Tx, actor Actor, changes []Change) ([]int64, error) {
+	published := 0
+	for _, c := range changes {
+		if c.Entity == "" || c.EntityID == "" || c.Action == "" {
+			return nil, fmt.Errorf("journal: change %+v lacks entity, id or action", c)
+		}
+		if c.Topic != "" {
+			published++
+		}
+	}
+	// The counter is taken last: its row lock is what orders concurrent writers,
+	// and it is held until commit, so the shorter the better.
+	var firstSeq int64
+	if published > 0 {
+		var last int64
+		if err := tx.QueryRow(ctx,
+			`UPDATE event_counter SET last_seq = last_seq + $1 RETURNING last_seq`, published).Scan(&last); err != nil {
+			return nil, fmt.Errorf("journal: take sequence numbers: %w", err)
+		}
+		firstSeq = last - int64(published) + 1
+	}
+
+	var actorID *int64
+	if actor.UserID != 0 {
+		actorID = &actor.UserID
+	}
+	seqs := make([]int64, 0, published)
+	batch := &pgx.Batch{}
+	next := firstSeq
+	for _, c := range changes {
+		before, err := toJSON(c.Before)
+		if err != nil {
+			return nil, err
+		}
+		after, err := toJSON(c.After)
+		if err != nil {
+			return nil, err
+		}
+		var seq *int64
+		if c.Topic != "" {
+			payload := c.Event
+			if payload == nil {
+				payload = c.After
+			}
+			data, err := toJSON(payload)
+			if err != nil {
+				return nil, err
+			}
+			if data == nil {
+				data = []byte(`{}`)
+			}
+			s := next
+			next++
+			seq = &s
+			seqs = append(seqs, s)
+			batch.Queue(`INSERT INTO events (seq, topic, entity_id, action, drill, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+				s, c.Topic, c.EntityID, c.Action, c.Drill, data)
+		}
+		batch.Queue(`INSERT INTO audit_log (actor_id, actor_name, entity, entity_id, action, before, after, event_seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			actorID, actor.Name, c.Entity, c.EntityID, c.Action, before, after, seq)
+	}
+	if published > 0 {
+		// Delivered at commit, and only if the transaction commits.
+		batch.Queue(`SELECT pg_notify($1, $2)`, NotifyChannel, strconv.FormatInt(next-1, 10))
+	}
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("journal: record changes: %w", err)
+	}
+	return seqs, nil
+}
+
+func toJSON(v any) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case json.RawMessage:
+		if len(v) == 0 {
+			return nil, nil
+		}
+		return v, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("journal: encode change: %w", err)
+	}
+	return b, nil
+}

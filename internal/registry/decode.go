@@ -1,0 +1,317 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"sitrep/internal/api"
+)
+
+// Input is a Feature that passed every check that needs no database: the
+// geometry's shape and range, each property's type and rules, the layer's
+// cross-field rules. Values holds a Go value per column (nil is NULL).
+type Input struct {
+	// ID is the "id" member as sent (nil when absent); callers decide what
+	// an id in the body means (refused on create, must match on replace).
+	ID       json.RawMessage
+	Geometry *geometryInput
+	Values   map[string]any
+}
+
+// Line is one element of a Lines field, as validated.
+type Line = map[string]any
+
+// featureEnvelope is what a Feature may hold (RFC 7946 3.2, plus the 2008
+// "crs" member, which is checked rather than ignored).
+type featureEnvelope struct {
+	Type       string          `json:"type"`
+	ID         json.RawMessage `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties json.RawMessage `json:"properties"`
+	BBox       json.RawMessage `json:"bbox"`
+	CRS        json.RawMessage `json:"crs"`
+}
+
+// Decode checks one GeoJSON Feature against the layer. A fault in the JSON
+// itself (syntax, an unknown member) is a 400; a value breaking a rule is a
+// 422 listing every such field. Both are *api.Problem naming the fields as
+// JSON Pointers into the Feature.
+func (l *Layer) Decode(raw []byte) (*Input, error) {
+	var env featureEnvelope
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&env); err != nil {
+		return nil, jsonProblem(err, "")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, api.BadRequest("", "the body holds more than one JSON value")
+	}
+	var errs []api.FieldError
+	if env.Type != "Feature" {
+		errs = append(errs, api.FieldError{Field: "/type", Detail: `must be "Feature" (one GeoJSON Feature, RFC 7946 3.2)`})
+	}
+	if fe := checkCRS(env.CRS, "/crs"); fe != nil {
+		return nil, api.Invalid(*fe)
+	}
+	in := &Input{Values: map[string]any{}}
+	if len(env.ID) > 0 && string(env.ID) != "null" {
+		in.ID = env.ID
+	}
+	g, gerrs, err := decodeGeometry(env.Geometry, "/geometry", l.Geometries)
+	if err != nil {
+		return nil, err
+	}
+	errs = append(errs, gerrs...)
+	in.Geometry = g
+
+	props := map[string]json.RawMessage{}
+	if len(env.Properties) > 0 && string(env.Properties) != "null" {
+		pd := json.NewDecoder(bytes.NewReader(env.Properties))
+		pd.UseNumber()
+		if err := pd.Decode(&props); err != nil {
+			return nil, jsonProblem(err, "/properties")
+		}
+	}
+	perrs, err := decodeFields(l.Fields, props, "/properties", in.Values)
+	if err != nil {
+		return nil, err
+	}
+	errs = append(errs, perrs...)
+	if len(errs) == 0 && l.Hooks.Check != nil {
+		errs = append(errs, l.Hooks.Check(in)...)
+	}
+	if len(errs) > 0 {
+		return nil, api.Invalid(errs...)
+	}
+	return in, nil
+}
+
+// decodeFields checks an object against fields, storing each value in out.
+// Read-only and server-kept properties that a client echoes back from a GET
+// are skipped (they are the server's to set); anything else unknown is a 400.
+func decodeFields(fields []Field, obj map[string]json.RawMessage, ptr string, out map[string]any) ([]api.FieldError, error) {
+	known := map[string]Field{}
+	for _, f := range fields {
+		known[f.Name] = f
+	}
+	names := make([]string, 0, len(obj))
+	for k := range obj {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if _, ok := known[k]; !ok && !(ptr == "/properties" && reserved[k]) {
+			return nil, api.BadRequest(ptr+"/"+escapePointer(k), "unknown field "+k)
+		}
+	}
+	var errs []api.FieldError
+	for _, f := range fields {
+		if f.ReadOnly {
+			continue
+		}
+		p := ptr + "/" + f.Name
+		raw, present := obj[f.Name]
+		if !present || string(raw) == "null" {
+			if f.Required {
+				errs = append(errs, api.FieldError{Field: p, Detail: "required"})
+				continue
+			}
+			out[f.Name] = zeroOf(f)
+			continue
+		}
+		v, fe, err := decodeValue(f, raw, p)
+		if err != nil {
+			return nil, err
+		}
+		if fe != nil {
+			errs = append(errs, fe...)
+			continue
+		}
+		out[f.Name] = v
+	}
+	return errs, nil
+}
+
+// zeroOf is the stored value of an absent optional field: empty for lists
+// and false for flags (their columns are NOT NULL), NULL for the rest.
+func zeroOf(f Field) any {
+	switch f.Kind {
+	case Tags:
+		return []string{}
+	case Lines:
+		return []Line{}
+	case Boolean:
+		return false
+	}
+	return nil
+}
+
+func decodeValue(f Field, raw json.RawMessage, p string) (any, []api.FieldError, error) {
+	bad := func(detail string) (any, []api.FieldError, error) {
+		return nil, []api.FieldError{{Field: p, Detail: detail}}, nil
+	}
+	switch f.Kind {
+	case Text, Date, Timestamp:
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return bad("expected a string")
+		}
+		s = strings.TrimSpace(s)
+		switch f.Kind {
+		case Date:
+			if _, err := time.Parse(time.DateOnly, s); err != nil {
+				return bad("expected a date YYYY-MM-DD")
+			}
+			return s, nil, nil
+		case Timestamp:
+			t, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil {
+				return bad("expected an RFC 3339 time with a zone, e.g. 2024-05-01T08:00:00+08:00")
+			}
+			return t.UTC(), nil, nil
+		}
+		if f.Required && s == "" {
+			return bad("required: must not be empty")
+		}
+		if n := utf8.RuneCountInString(s); n > f.maxLen() {
+			return bad(fmt.Sprintf("at most %d characters (got %d)", f.maxLen(), n))
+		}
+		if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
+			return bad("must be one of " + strings.Join(f.Enum, ", "))
+		}
+		if s == "" {
+			return nil, nil, nil
+		}
+		return s, nil, nil
+	case Integer:
+		var n json.Number
+		if json.Unmarshal(raw, &n) != nil {
+			return bad("expected an integer")
+		}
+		i, err := n.Int64()
+		if err != nil || i > 1<<31-1 || i < -(1<<31) {
+			return bad("expected a whole number within ±2147483647")
+		}
+		if f.NonNegative && i < 0 {
+			return bad("must not be negative")
+		}
+		return i, nil, nil
+	case Number:
+		var n json.Number
+		if json.Unmarshal(raw, &n) != nil {
+			return bad("expected a number")
+		}
+		x, err := n.Float64()
+		if err != nil {
+			return bad("expected a finite number")
+		}
+		if f.NonNegative && x < 0 {
+			return bad("must not be negative")
+		}
+		return x, nil, nil
+	case Boolean:
+		var b bool
+		if json.Unmarshal(raw, &b) != nil {
+			return bad("expected true or false")
+		}
+		return b, nil, nil
+	case Tags:
+		var tags []string
+		if json.Unmarshal(raw, &tags) != nil {
+			return bad("expected an array of strings")
+		}
+		out := make([]string, 0, len(tags))
+		var errs []api.FieldError
+		for i, t := range tags {
+			t = strings.TrimSpace(t)
+			ip := fmt.Sprintf("%s/%d", p, i)
+			switch {
+			case t == "":
+				errs = append(errs, api.FieldError{Field: ip, Detail: "must not be empty"})
+			case utf8.RuneCountInString(t) > 100:
+				errs = append(errs, api.FieldError{Field: ip, Detail: "at most 100 characters"})
+			case len(f.Enum) > 0 && !slices.Contains(f.Enum, t):
+				errs = append(errs, api.FieldError{Field: ip, Detail: "must be one of " + strings.Join(f.Enum, ", ")})
+			case slices.Contains(out, t):
+				errs = append(errs, api.FieldError{Field: ip, Detail: "listed twice"})
+			default:
+				out = append(out, t)
+			}
+		}
+		if len(errs) > 0 {
+			return nil, errs, nil
+		}
+		return out, nil, nil
+	case Point:
+		g, errs, err := decodeGeometry(raw, p, []string{"Point"})
+		if err != nil || len(errs) > 0 {
+			return nil, errs, err
+		}
+		return g.GeoJSON, nil, nil
+	case Lines:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return bad("expected an array of objects")
+		}
+		lines := make([]Line, 0, len(items))
+		var errs []api.FieldError
+		for i, item := range items {
+			obj := map[string]json.RawMessage{}
+			d := json.NewDecoder(bytes.NewReader(item))
+			d.UseNumber()
+			ip := fmt.Sprintf("%s/%d", p, i)
+			if err := d.Decode(&obj); err != nil || obj == nil {
+				errs = append(errs, api.FieldError{Field: ip, Detail: "expected an object"})
+				continue
+			}
+			line := Line{}
+			lerrs, err := decodeFields(f.Lines, obj, ip, line)
+			if err != nil {
+				return nil, nil, err
+			}
+			errs = append(errs, lerrs...)
+			lines = append(lines, line)
+		}
+		if len(errs) > 0 {
+			return nil, errs, nil
+		}
+		return lines, nil, nil
+	}
+	return nil, nil, fmt.Errorf("registry: field %s has unknown kind %d", f.Name, f.Kind)
+}
+
+// jsonProblem turns a decoding error into a 400 naming where it happened.
+func jsonProblem(err error, ptr string) error {
+	var (
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syntaxErr):
+		return api.BadRequest(ptr, fmt.Sprintf("invalid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr))
+	case errors.As(err, &typeErr):
+		field := ptr
+		if typeErr.Field != "" {
+			field += "/" + strings.ReplaceAll(typeErr.Field, ".", "/")
+		}
+		return api.BadRequest(field, fmt.Sprintf("expected %s, got JSON %s", typeErr.Type, typeErr.Value))
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return api.BadRequest(ptr, "the JSON is empty or ends too early")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return api.BadRequest(ptr+"/"+escapePointer(name), "unknown field "+name)
+	}
+	return api.BadRequest(ptr, "invalid JSON: "+err.Error())
+}
+
+// escapePointer escapes a JSON Pointer reference token (RFC 6901).
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}

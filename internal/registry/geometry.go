@@ -1,0 +1,155 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sitrep/internal/api"
+)
+
+// wgs84Names are the "crs" names (GeoJSON 2008, a member RFC 7946 dropped)
+// that mean WGS 84 lon/lat. Anything else would need a transformation we do
+// not guess at, so it is refused.
+var wgs84Names = []string{
+	"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+	"urn:ogc:def:crs:EPSG::4326", "EPSG:4326", "http://www.opengis.net/def/crs/EPSG/0/4326",
+}
+
+// checkCRS accepts an absent crs or one naming WGS 84.
+func checkCRS(raw json.RawMessage, ptr string) *api.FieldError {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var c struct {
+		Type       string `json:"type"`
+		Properties struct {
+			Name string `json:"name"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &c); err == nil && c.Type == "name" && slices.Contains(wgs84Names, c.Properties.Name) {
+		return nil
+	}
+	return &api.FieldError{Field: ptr, Detail: "only WGS 84 longitude/latitude (EPSG:4326, OGC CRS84) is accepted; " +
+		"transform the data, or leave crs out (RFC 7946)"}
+}
+
+// geometryInput is a decoded, checked geometry: its canonical GeoJSON for
+// PostGIS (written by orb, not by hand) and its type.
+type geometryInput struct {
+	Type    string
+	GeoJSON string
+}
+
+// depth of the position arrays for each type: Point is a position, Polygon an
+// array of rings of positions.
+var geometryDepth = map[string]int{"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+
+// decodeGeometry checks a GeoJSON geometry object: allowed type, positions of
+// exactly two finite numbers in range, closed rings of four or more positions,
+// no CRS other than WGS 84. Errors name the JSON Pointer of the bad part.
+// Whether the shape is valid (self-intersection) is PostGIS's call, later.
+func decodeGeometry(raw json.RawMessage, ptr string, allowed []string) (*geometryInput, []api.FieldError, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, []api.FieldError{{Field: ptr, Detail: "required: a GeoJSON geometry, one of " + strings.Join(allowed, ", ")}}, nil
+	}
+	var g struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+		CRS         json.RawMessage `json:"crs"`
+		BBox        json.RawMessage `json:"bbox"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&g); err != nil {
+		return nil, nil, jsonProblem(err, ptr)
+	}
+	if fe := checkCRS(g.CRS, ptr+"/crs"); fe != nil {
+		return nil, []api.FieldError{*fe}, nil
+	}
+	if !slices.Contains(allowed, g.Type) {
+		return nil, []api.FieldError{{Field: ptr + "/type", Detail: fmt.Sprintf("%q is not allowed here; use one of %s", g.Type, strings.Join(allowed, ", "))}}, nil
+	}
+	var coords any
+	if err := json.Unmarshal(g.Coordinates, &coords); err != nil || coords == nil {
+		return nil, []api.FieldError{{Field: ptr + "/coordinates", Detail: "required: an array of positions"}}, nil
+	}
+	var errs []api.FieldError
+	walkPositions(coords, geometryDepth[g.Type], ptr+"/coordinates", g.Type, &errs)
+	if len(errs) > 0 {
+		return nil, errs, nil
+	}
+	// Only type and the checked coordinates go on to PostGIS: bbox is
+	// recomputed, crs was checked above. (orb/geojson would need the BSON
+	// driver in go.sum; encoding/json on a typed struct is enough here.)
+	out, err := json.Marshal(struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	}{g.Type, g.Coordinates})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &geometryInput{Type: g.Type, GeoJSON: string(out)}, nil, nil
+}
+
+// walkPositions checks nested coordinate arrays down to the positions.
+func walkPositions(v any, depth int, ptr, typ string, errs *[]api.FieldError) {
+	if len(*errs) >= 20 { // enough to fix; a broken file would list thousands
+		return
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "must be an array"})
+		return
+	}
+	if depth == 0 {
+		checkPosition(arr, ptr, errs)
+		return
+	}
+	if len(arr) == 0 {
+		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "must not be empty"})
+		return
+	}
+	for i, x := range arr {
+		walkPositions(x, depth-1, ptr+"/"+strconv.Itoa(i), typ, errs)
+	}
+	isRing := (typ == "Polygon" && depth == 1) || (typ == "MultiPolygon" && depth == 1)
+	if isRing && len(*errs) == 0 {
+		if len(arr) < 4 {
+			*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a linear ring needs at least 4 positions (RFC 7946 3.1.6)"})
+			return
+		}
+		first, _ := arr[0].([]any)
+		last, _ := arr[len(arr)-1].([]any)
+		if len(first) == 2 && len(last) == 2 && (first[0] != last[0] || first[1] != last[1]) {
+			*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a linear ring must end where it starts (RFC 7946 3.1.6)"})
+		}
+	}
+}
+
+func checkPosition(pos []any, ptr string, errs *[]api.FieldError) {
+	if len(pos) != 2 {
+		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a position is [longitude, latitude]; altitude is not stored, so it is refused rather than dropped"})
+		return
+	}
+	lon, ok1 := pos[0].(float64)
+	lat, ok2 := pos[1].(float64)
+	if !ok1 || !ok2 || math.IsNaN(lon) || math.IsNaN(lat) {
+		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a position is two numbers [longitude, latitude]"})
+		return
+	}
+	if lat < -90 || lat > 90 {
+		d := "latitude must be within ±90°"
+		if lon >= -90 && lon <= 90 {
+			d += "; the position looks like [latitude, longitude] — GeoJSON wants [longitude, latitude]"
+		}
+		*errs = append(*errs, api.FieldError{Field: ptr + "/1", Detail: d})
+	}
+	if lon < -180 || lon > 180 {
+		*errs = append(*errs, api.FieldError{Field: ptr + "/0", Detail: "longitude must be within ±180°"})
+	}
+}

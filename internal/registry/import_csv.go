@@ -1,0 +1,326 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb/encoding/wkt"
+	"github.com/paulmach/orb/geojson"
+
+	"sitrep/internal/api"
+)
+
+// CSV files, as import takes them and export writes them (RFC 4180, UTF-8
+// with or without a byte-order mark):
+//
+//   - A header row names the columns: the layer's properties by their API
+//     names, and the geometry as either a wkt column (any geometry the layer
+//     takes, WKT in WGS 84 lon/lat, "SRID=4326;" allowed) or lon and lat
+//     columns (decimal degrees; layers that take points). The server's own
+//     columns (id, version, updated_at and computed ones such as grade) are
+//     ignored, so an export imports as it is. Any other column is refused.
+//   - An empty cell is an absent value (null).
+//   - Numbers are written as in JSON (1.5, 1e3); booleans true or false.
+//     Dates YYYY-MM-DD; times RFC 3339 with a zone.
+//   - A list of tags is the tags separated by ";" (spaces around each are
+//     trimmed, empty ones dropped), or a JSON array of strings when a tag
+//     holds a ";" (export writes JSON exactly then).
+//   - Line lists (inventory, stock, equipment) are JSON arrays of objects.
+//   - A point property (a team's last_position) is WKT POINT(lon lat) or a
+//     GeoJSON Point object.
+//
+// Each row becomes a GeoJSON Feature and is checked by Decode, so CSV and
+// GeoJSON obey exactly the same rules.
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Geometry columns of a CSV file.
+const (
+	colWKT = "wkt"
+	colLon = "lon"
+	colLat = "lat"
+)
+
+// serverColumns are columns an export writes that import ignores.
+var serverColumns = []string{"id", "version", "updated_at"}
+
+// checkUTF8 refuses a file that is not UTF-8 (a GBK export from a
+// spreadsheet is the usual case): decoding it anyway would store mojibake.
+func checkUTF8(body []byte) error {
+	if utf8.Valid(body) {
+		return nil
+	}
+	line := 1
+	for i := 0; i < len(body); {
+		r, n := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		if r == '\n' {
+			line++
+		}
+		i += n
+	}
+	return api.BadRequest("", fmt.Sprintf("the file is not UTF-8 (first bad byte on line %d); save it as UTF-8 (in a spreadsheet: CSV UTF-8)", line))
+}
+
+// csvColumn is what one column of a file holds.
+type csvColumn struct {
+	name  string
+	field *Field // nil for geometry and ignored columns
+	geom  string // colWKT, colLon, colLat or ""
+}
+
+// parseCSV reads the header, then turns each record into a Feature, noting
+// the physical line it starts on (quoted cells may span lines).
+func (l *Layer) parseCSV(body []byte) (*parsedFile, error) {
+	body = bytes.TrimPrefix(body, utf8BOM)
+	if err := checkUTF8(body); err != nil {
+		return nil, err
+	}
+	rd := csv.NewReader(bytes.NewReader(body))
+	header, err := rd.Read()
+	if err == io.EOF {
+		return nil, api.BadRequest("", "the file is empty; the first row must name the columns")
+	}
+	if err != nil {
+		return nil, csvProblem(err)
+	}
+	cols, mode, err := l.csvColumns(header)
+	if err != nil {
+		return nil, err
+	}
+	pf := &parsedFile{field: func(_ *importRow, ptr string) string { return csvField(ptr, mode) }}
+	for n := 1; ; n++ {
+		rec, err := rd.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := rd.FieldPos(0)
+		r := importRow{line: line, row: n}
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe) && errors.Is(err, csv.ErrFieldCount):
+			line = pe.StartLine
+			r.line = line
+			r.errs = []RowError{{Line: line, Row: n, Detail: fmt.Sprintf("has %d cells; the header has %d", len(rec), len(header))}}
+		case err != nil:
+			return nil, csvProblem(err)
+		default:
+			r.feature, r.errs = l.csvFeature(cols, mode, rec, line, n)
+		}
+		pf.rows = append(pf.rows, r)
+	}
+	return pf, nil
+}
+
+func csvProblem(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return api.BadRequest("", fmt.Sprintf("CSV syntax error on line %d, column %d: %v", pe.Line, pe.Column, pe.Err))
+	}
+	return api.BadRequest("", "unreadable CSV: "+err.Error())
+}
+
+// csvColumns maps the header to fields and picks the geometry columns.
+func (l *Layer) csvColumns(header []string) ([]csvColumn, string, error) {
+	cols := make([]csvColumn, len(header))
+	seen := map[string]bool{}
+	for i, h := range header {
+		name := strings.TrimSpace(h)
+		if seen[name] {
+			return nil, "", api.BadRequest(name, "column "+name+" appears twice in the header")
+		}
+		seen[name] = true
+		cols[i].name = name
+		switch {
+		case name == colWKT || name == colLon || name == colLat:
+			cols[i].geom = name
+		case slices.Contains(serverColumns, name):
+		default:
+			f, ok := l.Field(name)
+			if !ok {
+				return nil, "", api.BadRequest(name, "unknown column "+strconv.Quote(name)+"; the columns are "+
+					strings.Join(l.csvHeader(), ", ")+" (or lon and lat instead of wkt, for points)")
+			}
+			if !f.ReadOnly {
+				cols[i].field = &f
+			}
+		}
+	}
+	switch {
+	case seen[colWKT] && (seen[colLon] || seen[colLat]):
+		return nil, "", api.BadRequest(colWKT, "give the geometry either as wkt or as lon and lat, not both")
+	case seen[colWKT]:
+		return cols, colWKT, nil
+	case seen[colLon] && seen[colLat]:
+		if !slices.Contains(l.Geometries, "Point") {
+			return nil, "", api.BadRequest(colLon, "this layer takes "+strings.Join(l.Geometries, ", ")+": give the geometry in a wkt column")
+		}
+		return cols, colLon, nil
+	}
+	return nil, "", api.BadRequest(colWKT, "no geometry: the header needs a wkt column, or lon and lat columns")
+}
+
+// csvFeature builds the Feature for one record. A cell whose syntax is
+// wrong for its column is passed on as a string, so Decode reports it
+// with the same words as for JSON; only what cannot be passed on (bad WKT)
+// is reported here.
+func (l *Layer) csvFeature(cols []csvColumn, mode string, rec []string, line, n int) ([]byte, []RowError) {
+	var (
+		errs     []RowError
+		props    = map[string]json.RawMessage{}
+		geometry json.RawMessage
+		lon, lat string
+	)
+	bad := func(col, detail string) {
+		errs = append(errs, RowError{Line: line, Row: n, Field: col, Detail: detail})
+	}
+	for i, c := range cols {
+		cell := strings.TrimSpace(rec[i])
+		switch {
+		case c.geom == colWKT:
+			if cell != "" {
+				g, err := wktToGeoJSON(cell)
+				if err != nil {
+					bad(colWKT, err.Error())
+					continue
+				}
+				geometry = g
+			}
+		case c.geom == colLon:
+			lon = cell
+		case c.geom == colLat:
+			lat = cell
+		case c.field != nil && cell != "":
+			v, err := csvValue(*c.field, cell)
+			if err != nil {
+				bad(c.name, err.Error())
+				continue
+			}
+			props[c.name] = v
+		}
+	}
+	if mode == colLon && (lon != "" || lat != "") {
+		ok := true
+		for _, c := range []struct{ col, v string }{{colLon, lon}, {colLat, lat}} {
+			if !isJSONNumber(c.v) {
+				bad(c.col, "expected a number of decimal degrees (WGS 84), got "+strconv.Quote(c.v))
+				ok = false
+			}
+		}
+		if ok {
+			geometry = json.RawMessage(`{"type":"Point","coordinates":[` + lon + `,` + lat + `]}`)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	f, err := json.Marshal(struct {
+		Type       string                     `json:"type"`
+		Geometry   json.RawMessage            `json:"geometry"`
+		Properties map[string]json.RawMessage `json:"properties"`
+	}{"Feature", geometry, props})
+	if err != nil {
+		return nil, []RowError{{Line: line, Row: n, Detail: err.Error()}}
+	}
+	return f, nil
+}
+
+// csvValue turns a non-empty cell into the JSON its field takes.
+func csvValue(f Field, cell string) (json.RawMessage, error) {
+	if f.Kind == Text || f.Kind == Tags {
+		cell = unguardFormula(cell)
+	}
+	str := func() (json.RawMessage, error) { return json.Marshal(cell) }
+	switch f.Kind {
+	case Integer, Number:
+		if isJSONNumber(cell) {
+			return json.RawMessage(cell), nil
+		}
+	case Boolean:
+		if b := strings.ToLower(cell); b == "true" || b == "false" {
+			return json.RawMessage(b), nil
+		}
+	case Tags:
+		var tags []string
+		if strings.HasPrefix(cell, "[") && json.Unmarshal([]byte(cell), &tags) == nil {
+			return json.Marshal(tags)
+		}
+		tags = []string{}
+		for _, t := range strings.Split(cell, ";") {
+			if t = strings.TrimSpace(t); t != "" {
+				tags = append(tags, t)
+			}
+		}
+		return json.Marshal(tags)
+	case Lines, JSON:
+		if json.Valid([]byte(cell)) {
+			return json.RawMessage(cell), nil
+		}
+		return nil, errors.New("expected JSON (an array of objects), e.g. [{\"item\":\"…\"}]")
+	case Point:
+		if strings.HasPrefix(cell, "{") {
+			if json.Valid([]byte(cell)) {
+				return json.RawMessage(cell), nil
+			}
+			return nil, errors.New("expected WKT POINT(lon lat) or a GeoJSON Point")
+		}
+		return wktToGeoJSON(cell)
+	}
+	return str()
+}
+
+// wktToGeoJSON parses WKT (optionally EWKT with SRID=4326) with orb and
+// writes it as GeoJSON for Decode to check like any other geometry.
+func wktToGeoJSON(s string) (json.RawMessage, error) {
+	if i := strings.IndexByte(s, ';'); i >= 0 && strings.HasPrefix(strings.ToUpper(s), "SRID=") {
+		if srid := strings.TrimSpace(s[5:i]); srid != "4326" {
+			return nil, errors.New("SRID " + srid + " is not accepted: only WGS 84 longitude/latitude (4326); transform the data first")
+		}
+		s = s[i+1:]
+	}
+	g, err := wkt.Unmarshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("not valid 2-D WKT (e.g. POINT(87.41 43.47) or POLYGON((…))): %v", err)
+	}
+	return geojson.NewGeometry(g).MarshalJSON()
+}
+
+// isJSONNumber reports whether s is a number as JSON writes it.
+func isJSONNumber(s string) bool {
+	if s == "" || !(s[0] == '-' || s[0] >= '0' && s[0] <= '9') {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil && json.Valid([]byte(s))
+}
+
+// csvField names, for a user, the column a pointer into a row's Feature
+// is about.
+func csvField(ptr, mode string) string {
+	switch {
+	case strings.HasPrefix(ptr, "/geometry"):
+		if mode == colWKT {
+			return colWKT
+		}
+		switch {
+		case strings.HasSuffix(ptr, "/coordinates/0"):
+			return colLon
+		case strings.HasSuffix(ptr, "/coordinates/1"):
+			return colLat
+		}
+		return colLon + "," + colLat
+	case strings.HasPrefix(ptr, "/properties/"):
+		return strings.TrimPrefix(ptr, "/properties/")
+	}
+	return strings.TrimPrefix(ptr, "/")
+}

@@ -1,0 +1,144 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"sitrep/internal/api"
+	"sitrep/internal/journal"
+)
+
+// Kind is the type of a property column.
+type Kind int
+
+// The property kinds and what they are in JSON and in PostgreSQL.
+const (
+	Text      Kind = iota // string → text
+	Integer               // integer number → integer
+	Number                // number → double precision
+	Boolean               // true/false → boolean
+	Date                  // "YYYY-MM-DD" → date
+	Timestamp             // RFC 3339 with a zone → timestamptz
+	Tags                  // array of strings → text[]
+	Point                 // a GeoJSON Point (WGS 84) → geometry(Point, 4326)
+	Lines                 // array of objects with Field.Lines → jsonb
+	JSON                  // any JSON value, server-computed only (ReadOnly) → jsonb
+)
+
+// Field is one allowlisted property: its JSON name is its column name.
+type Field struct {
+	Name     string
+	Kind     Kind
+	Required bool
+	// Enum, when set, lists the values a Text field (or each Tags element) may take.
+	Enum []string
+	// NonNegative refuses numbers below zero.
+	NonNegative bool
+	// MaxLen bounds text (runes); 0 means 500. Longer text is refused, never cut.
+	MaxLen int
+	// Filter makes the field a query parameter of the list endpoint.
+	Filter bool
+	// Lines describes each element of a Lines field.
+	Lines []Field
+	// ReadOnly fields are computed by the server: shown, never taken from input.
+	ReadOnly bool
+	// CreateOnly fields are taken from input when a feature is created (and
+	// by an import, which creates); an edit (PUT, PATCH) may echo the stored
+	// value but not change it: another part of the server owns the value
+	// after creation (a team's status belongs to the dispatch status
+	// machine, its last position to position ingest). Server code writing
+	// through Layer.Update is not bound by it.
+	CreateOnly bool
+	// Doc is the OpenAPI description.
+	Doc string
+}
+
+func (f Field) maxLen() int {
+	if f.MaxLen > 0 {
+		return f.MaxLen
+	}
+	return 500
+}
+
+// Hooks let a feature package add what the generic engine cannot know.
+type Hooks struct {
+	// Check validates across fields after each field is valid on its own
+	// (occupancy ≤ capacity; chemicals known to the catalogue). No database.
+	Check func(in *Input) []api.FieldError
+	// Prepare runs inside the write's transaction before the row is written
+	// and may set ReadOnly values (the hazard grading needs PostGIS).
+	Prepare func(ctx context.Context, tx pgx.Tx, in *Input) error
+	// AfterWrite runs after the row is written or deleted, in the same
+	// transaction, with the geometry before and after (GeoJSON, "" when none);
+	// it returns further changes (re-graded hazard sources).
+	AfterWrite func(ctx context.Context, tx pgx.Tx, actor journal.Actor, before, after string) ([]journal.Change, error)
+	// AfterImport, when set, stands in for AfterWrite during a bulk import:
+	// it runs once, at the end of the import's transaction, with every
+	// geometry the import wrote (GeoJSON), so area-dependent work (the
+	// re-grade of hazard sources near population cells) is done once per
+	// affected feature rather than once per imported row.
+	AfterImport func(ctx context.Context, tx pgx.Tx, actor journal.Actor, geoms []string) ([]journal.Change, error)
+}
+
+// Unique is a uniqueness rule of a layer, backed by a database constraint.
+type Unique struct {
+	Constraint string   // the constraint's name, to recognise its violation
+	Fields     []string // the fields it covers; the last is named in the error
+}
+
+// Layer is one registry layer.
+type Layer struct {
+	// Name is the URL segment, the journal entity and the live-stream topic.
+	Name  string
+	Table string
+	Title string
+	// Geometries lists the GeoJSON geometry types the layer takes.
+	Geometries []string
+	// GeometryDoc says what the geometry means (a team's home base…).
+	GeometryDoc string
+	Fields      []Field
+	Unique      []Unique
+	Hooks       Hooks
+
+	byName map[string]int
+}
+
+// Init checks the definition and indexes it; call it once when building the
+// layer. It panics on a definition error, which is a programming mistake.
+func (l *Layer) Init() *Layer {
+	l.byName = map[string]int{}
+	for i, f := range l.Fields {
+		if _, dup := l.byName[f.Name]; dup || reserved[f.Name] {
+			panic(fmt.Sprintf("registry: layer %s: field %s defined twice or reserved", l.Name, f.Name))
+		}
+		if f.Kind == Lines && len(f.Lines) == 0 {
+			panic(fmt.Sprintf("registry: layer %s: lines field %s without line fields", l.Name, f.Name))
+		}
+		l.byName[f.Name] = i
+	}
+	for _, u := range l.Unique {
+		for _, n := range u.Fields {
+			if _, ok := l.byName[n]; !ok {
+				panic(fmt.Sprintf("registry: layer %s: unique field %s unknown", l.Name, n))
+			}
+		}
+	}
+	if len(l.Geometries) == 0 {
+		panic("registry: layer " + l.Name + " takes no geometry")
+	}
+	return l
+}
+
+// Field returns the named field.
+func (l *Layer) Field(name string) (Field, bool) {
+	i, ok := l.byName[name]
+	if !ok {
+		return Field{}, false
+	}
+	return l.Fields[i], true
+}
+
+// reserved are the properties every layer has and the server keeps.
+var reserved = map[string]bool{"id": true, "version": true, "updated_at": true, "geom": true}

@@ -1,0 +1,126 @@
+package registry
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sitrep/internal/api"
+)
+
+// Paging bounds of the list endpoint.
+const (
+	DefaultLimit = 500
+	MaxLimit     = 5000
+)
+
+// listQuery is a parsed, checked list request.
+type listQuery struct {
+	bbox    []float64 // minLon, minLat, maxLon, maxLat; nil for none
+	limit   int
+	after   int64
+	filters []filter
+}
+
+type filter struct {
+	field  Field
+	values []string
+}
+
+// parseList reads bbox, limit, after and the layer's filters from the query;
+// any other parameter is refused by name, so a misspelt filter never
+// silently returns the whole layer.
+func (l *Layer) parseList(q url.Values) (*listQuery, error) {
+	lq := &listQuery{limit: DefaultLimit}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		vs := q[k]
+		if len(vs) != 1 {
+			return nil, api.BadRequest(k, "give "+k+" once (several values: separate them with commas)")
+		}
+		v := vs[0]
+		switch k {
+		case "bbox":
+			b, err := parseBBox(v)
+			if err != nil {
+				return nil, err
+			}
+			lq.bbox = b
+		case "limit":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > MaxLimit {
+				return nil, api.BadRequest("limit", "limit must be a whole number from 1 to "+strconv.Itoa(MaxLimit))
+			}
+			lq.limit = n
+		case "after":
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return nil, api.BadRequest("after", "after must be a feature id (a whole number ≥ 0) from a next link")
+			}
+			lq.after = n
+		default:
+			f, ok := l.Field(k)
+			if !ok || !f.Filter {
+				return nil, api.BadRequest(k, "unknown query parameter "+k+"; this layer filters on "+strings.Join(l.filterNames(), ", "))
+			}
+			values := strings.Split(v, ",")
+			for _, x := range values {
+				if err := checkFilterValue(f, x); err != nil {
+					return nil, err
+				}
+			}
+			lq.filters = append(lq.filters, filter{field: f, values: values})
+		}
+	}
+	return lq, nil
+}
+
+func (l *Layer) filterNames() []string {
+	out := []string{"bbox", "limit", "after"}
+	for _, f := range l.Fields {
+		if f.Filter {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+func checkFilterValue(f Field, v string) error {
+	switch {
+	case v == "":
+		return api.BadRequest(f.Name, "empty value")
+	case len(f.Enum) > 0 && !slices.Contains(f.Enum, v):
+		return api.BadRequest(f.Name, f.Name+" must be one of "+strings.Join(f.Enum, ", "))
+	case f.Kind == Boolean && v != "true" && v != "false":
+		return api.BadRequest(f.Name, f.Name+" must be true or false")
+	}
+	return nil
+}
+
+// parseBBox reads minLon,minLat,maxLon,maxLat in WGS 84 (RFC 7946 5 order).
+func parseBBox(s string) ([]float64, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return nil, api.BadRequest("bbox", "bbox is minLon,minLat,maxLon,maxLat (four numbers, WGS 84)")
+	}
+	b := make([]float64, 4)
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return nil, api.BadRequest("bbox", "bbox is minLon,minLat,maxLon,maxLat (four numbers, WGS 84)")
+		}
+		b[i] = x
+	}
+	switch {
+	case b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90:
+		return nil, api.BadRequest("bbox", "bbox is out of range (longitude ±180, latitude ±90, in the order minLon,minLat,maxLon,maxLat)")
+	case b[0] > b[2] || b[1] > b[3]:
+		return nil, api.BadRequest("bbox", "bbox minimum exceeds its maximum (order: minLon,minLat,maxLon,maxLat)")
+	}
+	return b, nil
+}

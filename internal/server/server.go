@@ -1,0 +1,200 @@
+// Package server assembles Sitrep's HTTP surface: the router, the middleware
+// every request passes (request id, log line, metrics, body limit, panics), the
+// health and readiness probes, metrics, the OpenAPI document and the web page.
+// Feature packages bring their own handlers; this package only mounts them.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"sitrep/hazards"
+	"sitrep/incidents/incidentstore"
+	"sitrep/incidents/orgplan"
+	"sitrep/internal/api"
+	"sitrep/internal/areas"
+	"sitrep/internal/auth"
+	"sitrep/internal/db"
+	"sitrep/internal/dispatch"
+	"sitrep/internal/journal"
+	"sitrep/internal/layers"
+	"sitrep/internal/ogc"
+	"sitrep/internal/tiles"
+	"sitrep/internal/warnings"
+	"sitrep/internal/zones"
+	"sitrep/realtime"
+)
+
+// Config is what a server needs.
+type Config struct {
+	Pool   *pgxpool.Pool
+	Logger *slog.Logger
+	// SecureCookie sets the Secure flag on the session cookie.
+	SecureCookie bool
+	// MaxBodyBytes bounds request bodies; imports get ImportBodyBytes.
+	MaxBodyBytes int64
+	// SafeDistances are the safe-distance rules (plan 3.1.2); nil means the
+	// shipped defaults (hazards/safe_distances.json).
+	SafeDistances *hazards.DistanceRules
+	// Plan is the county's emergency organisation (orgplan); nil loads the
+	// embedded default.
+	Plan *orgplan.Plan
+}
+
+// Defaults for Config.
+const (
+	DefaultMaxBodyBytes    = 1 << 20  // a feature or a form
+	DefaultImportBodyBytes = 64 << 20 // a layer file
+)
+
+// Server is the HTTP handler and what it owns.
+type Server struct {
+	http.Handler
+	Registry *prometheus.Registry
+
+	migrator *db.Migrator
+	pool     *pgxpool.Pool
+
+	mu         sync.Mutex
+	onShutdown []func()
+	live       *realtime.Hub
+}
+
+// New builds the server. Call Close when done.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	m, err := db.NewMigrator(cfg.Pool)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Registry: prometheus.NewRegistry(), migrator: m, pool: cfg.Pool}
+	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := newHTTPMetrics(s.Registry)
+
+	authStore := auth.NewStore(cfg.Pool)
+	authHandlers := auth.NewHandlers(authStore, cfg.SecureCookie)
+	areaStore := areas.NewStore(cfg.Pool)
+	if cfg.Plan == nil {
+		if cfg.Plan, err = orgplan.Default(); err != nil {
+			return nil, err
+		}
+	}
+	// The live stream (GET /ws). Map layers register their snapshotters here:
+	// live.Register(realtime.QuerySnapshotter("teams", ...)) or a Snapshotter of their own.
+	live := realtime.New(realtime.Config{Pool: cfg.Pool, Logger: cfg.Logger, Registry: s.Registry, Recheck: authStore.StillAllowed(auth.ReadMap)})
+	live.Register(realtime.Boundaries())
+	for _, l := range layers.All {
+		live.Register(realtime.QuerySnapshotter(l.Name, l.SnapshotSQL()))
+	}
+	incidentStore, warningStore := incidentstore.New(cfg.Pool, cfg.Plan), warnings.NewStore(cfg.Pool)
+	live.Register(incidentStore)
+	live.Register(warningStore)
+	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL)) // zones (issue 5)
+	zoneStore, err := zones.New(cfg.Pool, incidentStore, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.OnShutdown(live.Shutdown)
+	s.live = live
+
+	r := chi.NewRouter()
+	r.Use(requestID, logRequests(cfg.Logger), metrics.middleware, recoverPanics(cfg.Logger),
+		limitBodies(cfg.MaxBodyBytes, DefaultImportBodyBytes))
+	r.NotFound(api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return api.NotFound("the route " + r.URL.Path)
+	}).ServeHTTP)
+	r.MethodNotAllowed(api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		return api.NewProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
+			r.Method+" is not allowed on "+r.URL.Path)
+	}).ServeHTTP)
+
+	r.Get("/healthz", s.healthz)
+	r.Method(http.MethodGet, "/readyz", api.HandlerFunc(s.readyz))
+	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
+	r.Get("/api/openapi.json", serveOpenAPI)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Method(http.MethodGet, "/ws", live)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/ogc", ogc.New(cfg.Pool).Routes)           // OGC API – Features (issue 8)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/tiles", tiles.New(cfg.Pool, live).Routes) // vector tiles (issue 8)
+
+	r.Route("/api/v1", func(r chi.Router) {
+		authHandlers.PublicRoutes(r)
+		r.Group(func(r chi.Router) {
+			r.Use(authStore.Authenticate)
+			authHandlers.Routes(r)
+			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/boundaries", areaStore.Handler())
+			r.With(auth.Require(auth.ReadAudit)).Method(http.MethodGet, "/audit", journal.AuditHandler(cfg.Pool))
+			// Feature packages mount here, one line each (reads need auth.ReadMap,
+			// writes check their own permission).
+			layers.Mount(r, cfg.Pool, cfg.SafeDistances)
+			incidentstore.NewHandlers(incidentStore).Routes(r)
+			warnings.NewHandlers(warningStore).Routes(r)
+			zones.NewHandlers(zoneStore).Routes(r)
+			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
+		})
+	})
+
+	r.Method(http.MethodGet, "/*", staticFiles())
+	s.Handler = r
+	return s, nil
+}
+
+// OnShutdown registers fn to run when the server shuts down (for example, to
+// close websockets with a going-away code; http.Server.Shutdown does not
+// track hijacked connections).
+func (s *Server) OnShutdown(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onShutdown = append(s.onShutdown, fn)
+}
+
+// Shutdown runs the registered shutdown hooks.
+func (s *Server) Shutdown() {
+	s.mu.Lock()
+	hooks := s.onShutdown
+	s.mu.Unlock()
+	for _, fn := range hooks {
+		fn()
+	}
+}
+
+// Close releases what New opened (not the pool): the live stream's
+// listener and the migrator.
+func (s *Server) Close() error { s.live.Close(); return s.migrator.Close() }
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 only when the database answers and has every migration
+// this binary expects, so a load balancer sends no traffic to a server that
+// would fail on the schema.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.pool.Ping(ctx); err != nil {
+		return api.Unavailable("the database does not answer")
+	}
+	current, target, err := s.migrator.Versions(ctx)
+	if err != nil {
+		return api.Unavailable("cannot read the schema version")
+	}
+	if current != target {
+		return api.Unavailable("the database schema is at version " + itoa(current) + ", this server needs " + itoa(target))
+	}
+	return api.WriteJSON(w, http.StatusOK, map[string]any{"status": "ready", "schema_version": current})
+}
