@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"sitrep/internal/beijing"
 )
 
 // occurred is a fixed accident time; every "now" in these tests is an
@@ -214,9 +216,9 @@ func TestNoChainOrFollowUpBeforeCountyKnows(t *testing.T) {
 }
 
 func TestDeadlinesAreUTC(t *testing.T) {
-	in := ClockInput{OccurredAt: occurred.In(Beijing), Grade: GradeIII,
-		Reports: ReportLog{ReceivedAt: map[Tier]time.Time{TierCounty: at(10 * time.Minute).In(Beijing)}}}
-	for _, d := range Deadlines(in, at(time.Hour).In(Beijing)) {
+	in := ClockInput{OccurredAt: occurred.In(beijing.Zone), Grade: GradeIII,
+		Reports: ReportLog{ReceivedAt: map[Tier]time.Time{TierCounty: at(10 * time.Minute).In(beijing.Zone)}}}
+	for _, d := range Deadlines(in, at(time.Hour).In(beijing.Zone)) {
 		if d.Due.Location() != time.UTC || (d.MetAt != nil && d.MetAt.Location() != time.UTC) {
 			t.Errorf("%s not UTC: %v", d.Key(), d.Due)
 		}

@@ -1,6 +1,10 @@
 package incidents
 
-import "fmt"
+import (
+	"fmt"
+
+	"sitrep/internal/validation"
+)
 
 // Grade is the accident grade of plan 1.5.1. A smaller value is more
 // severe: GradeI (特别重大) < GradeIV (一般). The zero value is not a grade.
@@ -63,7 +67,7 @@ type Casualties struct {
 
 // Validate rejects negative counts, naming the JSON field.
 func (c Casualties) Validate() error {
-	var v ValidationError
+	var v validation.Errors
 	for _, f := range []struct {
 		name string
 		n    int64
@@ -77,7 +81,7 @@ func (c Casualties) Validate() error {
 		{"direct_loss_yuan", c.DirectLossYuan},
 	} {
 		if f.n < 0 {
-			v = append(v, FieldError{Field: f.name, Code: "negative", Message: fmt.Sprintf("must not be negative, got %d", f.n)})
+			v = append(v, validation.FieldError{Field: f.name, Code: "negative", Detail: fmt.Sprintf("must not be negative, got %d", f.n)})
 		}
 	}
 	return v.OrNil()

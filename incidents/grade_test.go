@@ -3,6 +3,8 @@ package incidents
 import (
 	"errors"
 	"testing"
+
+	"sitrep/internal/validation"
 )
 
 func TestGradeBoundaries(t *testing.T) {
@@ -77,7 +79,7 @@ func TestCasualtiesValidate(t *testing.T) {
 		t.Fatalf("zero casualties: %v", err)
 	}
 	err := Casualties{Deaths: -1, DirectLossYuan: -5}.Validate()
-	var v ValidationError
+	var v validation.Errors
 	if !errors.As(err, &v) || len(v) != 2 || v[0].Field != "deaths" || v[1].Field != "direct_loss_yuan" {
 		t.Fatalf("got %v", err)
 	}

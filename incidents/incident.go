@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"sitrep/internal/validation"
 )
 
 // LonLat is a WGS 84 position in degrees.
@@ -51,38 +53,38 @@ func Initial(receivedAt time.Time) Status {
 // may be partial (4.1.3), so only kind, occurrence time and some way to
 // find the scene are required.
 func (inc *Incident) Validate() error {
-	var v ValidationError
+	var v validation.Errors
 	if !inc.Kind.Valid() {
-		v = append(v, FieldError{Field: "kind", Code: "required", Message: "事故类型必填"})
+		v = append(v, validation.FieldError{Field: "kind", Code: "required", Detail: "事故类型必填"})
 	}
 	if inc.OccurredAt.IsZero() {
-		v = append(v, FieldError{Field: "occurred_at", Code: "required", Message: "事故发生时间必填"})
+		v = append(v, validation.FieldError{Field: "occurred_at", Code: "required", Detail: "事故发生时间必填"})
 	}
 	if strings.TrimSpace(inc.Place) == "" && inc.Location == nil {
-		v = append(v, FieldError{Field: "place", Code: "required", Message: "事故地点或坐标至少填一项"})
+		v = append(v, validation.FieldError{Field: "place", Code: "required", Detail: "事故地点或坐标至少填一项"})
 	}
 	if l := inc.Location; l != nil {
 		if l.Lon < -180 || l.Lon > 180 {
-			v = append(v, FieldError{Field: "location.lon", Code: "out_of_range", Message: fmt.Sprintf("longitude %g outside −180…180", l.Lon)})
+			v = append(v, validation.FieldError{Field: "location.lon", Code: "out_of_range", Detail: fmt.Sprintf("longitude %g outside −180…180", l.Lon)})
 		}
 		if l.Lat < -90 || l.Lat > 90 {
-			v = append(v, FieldError{Field: "location.lat", Code: "out_of_range", Message: fmt.Sprintf("latitude %g outside −90…90", l.Lat)})
+			v = append(v, validation.FieldError{Field: "location.lat", Code: "out_of_range", Detail: fmt.Sprintf("latitude %g outside −90…90", l.Lat)})
 		}
 	}
 	if err := inc.Casualties.Validate(); err != nil {
-		for _, f := range err.(ValidationError) {
+		for _, f := range err.(validation.Errors) {
 			f.Field = "casualties." + f.Field
 			v = append(v, f)
 		}
 	}
 	for k, n := range inc.Exposure.Polluted {
 		if !k.Valid() || n < 0 {
-			v = append(v, FieldError{Field: "exposure.polluted." + k.Code(), Code: "invalid", Message: fmt.Sprintf("bad count %d for %v", n, k)})
+			v = append(v, validation.FieldError{Field: "exposure.polluted." + k.Code(), Code: "invalid", Detail: fmt.Sprintf("bad count %d for %v", n, k)})
 		}
 	}
 	for k, n := range inc.Exposure.Endangered {
 		if !k.Valid() || n < 0 {
-			v = append(v, FieldError{Field: "exposure.endangered." + k.Code(), Code: "invalid", Message: fmt.Sprintf("bad count %d for %v", n, k)})
+			v = append(v, validation.FieldError{Field: "exposure.endangered." + k.Code(), Code: "invalid", Detail: fmt.Sprintf("bad count %d for %v", n, k)})
 		}
 	}
 	return v.OrNil()

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"sitrep/internal/validation"
 )
 
 // State is where an incident is in its lifecycle.
@@ -133,7 +135,7 @@ type Change struct {
 // Transition checks a change from the current status to the wanted one
 // (only to.State and to.Level are read) and returns the record to store.
 //
-// Errors: ValidationError (422) for a malformed target or request, naming
+// Errors: validation.Errors (422) for a malformed target or request, naming
 // the field; *StateError (409, errors.Is ErrForbiddenTransition) when the
 // lifecycle does not allow the change from the current state.
 //
@@ -141,19 +143,19 @@ type Change struct {
 // an error, since a level is changed by resuming or while active.
 func Transition(from, to Status, req Request) (Change, error) {
 	if !to.State.Valid() {
-		return Change{}, ValidationError{{Field: "state", Code: "invalid", Message: fmt.Sprintf("unknown state %d", to.State)}}
+		return Change{}, validation.Errors{{Field: "state", Code: "invalid", Detail: fmt.Sprintf("unknown state %d", to.State)}}
 	}
 	switch to.State {
 	case Active:
 		if !to.Level.Valid() {
-			return Change{}, ValidationError{{Field: "level", Code: "required", Message: "activating a response needs a level Ⅰ–Ⅳ (4.3)"}}
+			return Change{}, validation.Errors{{Field: "level", Code: "required", Detail: "activating a response needs a level Ⅰ–Ⅳ (4.3)"}}
 		}
 	case Suspended:
 		if to.Level == 0 {
 			to.Level = from.Level
 		} else if to.Level != from.Level {
-			return Change{}, ValidationError{{Field: "level", Code: "level_change_on_suspend",
-				Message: "the level cannot change while suspending; change it when resuming"}}
+			return Change{}, validation.Errors{{Field: "level", Code: "level_change_on_suspend",
+				Detail: "the level cannot change while suspending; change it when resuming"}}
 		}
 	default:
 		to.Level = 0
@@ -163,18 +165,18 @@ func Transition(from, to Status, req Request) (Change, error) {
 		return Change{}, &StateError{From: from, To: to, Why: why}
 	}
 
-	var v ValidationError
+	var v validation.Errors
 	if strings.TrimSpace(req.Actor) == "" {
-		v = append(v, FieldError{Field: "actor", Code: "required", Message: "who makes the change is required"})
+		v = append(v, validation.FieldError{Field: "actor", Code: "required", Detail: "who makes the change is required"})
 	}
 	if req.At.IsZero() {
-		v = append(v, FieldError{Field: "at", Code: "required", Message: "the time of the change is required"})
+		v = append(v, validation.FieldError{Field: "at", Code: "required", Detail: "the time of the change is required"})
 	} else if !from.Since.IsZero() && req.At.Before(from.Since) {
-		v = append(v, FieldError{Field: "at", Code: "before_current",
-			Message: fmt.Sprintf("must not be before the current state began (%s)", from.Since.UTC().Format(time.RFC3339))})
+		v = append(v, validation.FieldError{Field: "at", Code: "before_current",
+			Detail: fmt.Sprintf("must not be before the current state began (%s)", from.Since.UTC().Format(time.RFC3339))})
 	}
 	if strings.TrimSpace(req.Reason) == "" {
-		v = append(v, FieldError{Field: "reason", Code: "required", Message: "a reason is required"})
+		v = append(v, validation.FieldError{Field: "reason", Code: "required", Detail: "a reason is required"})
 	}
 	var checks *TerminationChecks
 	if to.State == Terminated {
@@ -224,12 +226,12 @@ func forbidden(from, to Status) string {
 	}
 }
 
-func checkTermination(t *TerminationChecks) []FieldError {
+func checkTermination(t *TerminationChecks) []validation.FieldError {
 	if t == nil {
-		return []FieldError{{Field: "termination", Code: "required",
-			Message: "终止响应须确认4.7规定的四项条件"}}
+		return []validation.FieldError{{Field: "termination", Code: "required",
+			Detail: "终止响应须确认4.7规定的四项条件"}}
 	}
-	var v []FieldError
+	var v []validation.FieldError
 	for _, c := range []struct {
 		ok    bool
 		field string
@@ -241,12 +243,12 @@ func checkTermination(t *TerminationChecks) []FieldError {
 		{t.SecondaryHazardsRemoved, "secondary_hazards_removed", "次生、衍生事故隐患尚未确认消除"},
 	} {
 		if !c.ok {
-			v = append(v, FieldError{Field: "termination." + c.field, Code: "not_confirmed", Message: c.msg + "（4.7）"})
+			v = append(v, validation.FieldError{Field: "termination." + c.field, Code: "not_confirmed", Detail: c.msg + "（4.7）"})
 		}
 	}
 	if strings.TrimSpace(t.ProposedBy) == "" {
-		v = append(v, FieldError{Field: "termination.proposed_by", Code: "required",
-			Message: "须由现场指挥中心确认后提出终止建议（4.7）"})
+		v = append(v, validation.FieldError{Field: "termination.proposed_by", Code: "required",
+			Detail: "须由现场指挥中心确认后提出终止建议（4.7）"})
 	}
 	return v
 }

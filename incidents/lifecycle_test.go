@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"sitrep/internal/validation"
 )
 
 var t0 = time.Date(2024, 5, 1, 6, 0, 0, 0, time.UTC)
@@ -143,14 +145,14 @@ func TestLevelRules(t *testing.T) {
 
 func assertField(t *testing.T, err error, fields ...string) {
 	t.Helper()
-	var v ValidationError
+	var v validation.Errors
 	if !errors.As(err, &v) {
-		t.Fatalf("want ValidationError on %v, got %v", fields, err)
+		t.Fatalf("want validation.Errors on %v, got %v", fields, err)
 	}
 	var got []string
 	for _, f := range v {
 		got = append(got, f.Field)
-		if f.Code == "" || f.Message == "" {
+		if f.Code == "" || f.Detail == "" {
 			t.Errorf("field error without code or message: %+v", f)
 		}
 	}

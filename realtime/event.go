@@ -119,8 +119,7 @@ type batch struct {
 	bytes  int
 }
 
-func (b *batch) first() int64 { return b.events[0].Seq }
-func (b *batch) last() int64  { return b.events[len(b.events)-1].Seq }
+func (b *batch) last() int64 { return b.events[len(b.events)-1].Seq }
 
 // featureID is a GeoJSON feature's "id" as the events table's entity_id
 // spells it: a string as is, a number as its JSON text.

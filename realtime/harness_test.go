@@ -194,11 +194,10 @@ type wsClient struct {
 }
 
 type dialOpt struct {
-	token     string
-	cookie    string // a session cookie instead of the token
-	origin    string
-	readBuf   int // small values make a client that never reads fill up fast
-	noCleanup bool
+	token   string
+	cookie  string // a session cookie instead of the token
+	origin  string
+	readBuf int // small values make a client that never reads fill up fast
 }
 
 func (s *testServer) dialRaw(t *testing.T, o dialOpt) (*websocket.Conn, *http.Response, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"sitrep/internal/db"
 	"sitrep/internal/journal"
 )
 
@@ -121,17 +122,12 @@ func (h *Hub) readNew(ctx context.Context, conn *pgx.Conn, last *int64) error {
 	}
 }
 
-// querier is what both a connection and a transaction offer.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
 // readEvents returns the events after seq after, in order, encoded for the
 // wire: at most BatchSize of them, and only as many as it takes to reach
 // maxBytes of data (at least one, however large), so one read holds a
 // bounded amount of memory whatever the events carry. more reports that it
 // stopped at a bound: the caller reads again from the last one.
-func readEvents(ctx context.Context, q querier, after int64, maxBytes int) (evs []*event, more bool, err error) {
+func readEvents(ctx context.Context, q db.Querier, after int64, maxBytes int) (evs []*event, more bool, err error) {
 	// The window runs over the next BatchSize+1 events: the extra one only
 	// says whether there is more. "before" is the data read ahead of a row.
 	rows, err := q.Query(ctx, `SELECT seq, recorded_at, topic, entity_id, action, drill, data, n < total

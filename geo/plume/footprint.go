@@ -214,7 +214,7 @@ func (p params) zone(src orb.Point, wind geo.WindFrom, loc float64) (geo.Zone, e
 		}
 	}
 	var note []string
-	xStart, xEnd := xs[first], xs[last]
+	xStart, xEnd := xs[first], 0.0
 	attached := first == 0 // zone touches the source
 	if !attached {
 		xStart = p.crossing(xs[first-1], xs[first], loc, false)

@@ -8,6 +8,7 @@ import (
 
 	"sitrep/incidents"
 	"sitrep/incidents/orgplan"
+	"sitrep/internal/beijing"
 )
 
 // Feature is an incident as the API and the live stream carry it: a GeoJSON
@@ -101,14 +102,14 @@ type DeadlineView struct {
 
 func deadlineView(d incidents.Deadline) DeadlineView {
 	v := DeadlineView{Key: d.Key(), Kind: d.Kind, KindLabel: d.Kind.Label(), Seq: d.Seq,
-		Due: d.Due.UTC(), DueBJ: incidents.FormatBeijing(d.Due), MetAt: d.MetAt, Met: d.MetAt != nil,
+		Due: d.Due.UTC(), DueBJ: beijing.Format(d.Due), MetAt: d.MetAt, Met: d.MetAt != nil,
 		Late: d.Late(), Overdue: d.Overdue, Rule: d.Rule}
 	if d.Tier.Valid() {
 		t := d.Tier
 		v.Tier = &t
 	}
 	if d.MetAt != nil {
-		v.MetAtBJ = incidents.FormatBeijing(*d.MetAt)
+		v.MetAtBJ = beijing.Format(*d.MetAt)
 	}
 	return v
 }
@@ -129,8 +130,8 @@ func feature(rec *record, plan *orgplan.Plan, now time.Time) Feature {
 		Label: incidents.Marked(inc.Drill, strings.TrimSpace(inc.Kind.Label()+" "+inc.Place)),
 		Drill: inc.Drill, Kind: inc.Kind, KindLabel: inc.Kind.Label(), Place: inc.Place,
 		Township: inc.Township, Unit: inc.Unit, Area: area, OutsideCounty: rec.OutsideCounty,
-		OccurredAt: inc.OccurredAt, OccurredAtBJ: incidents.FormatBeijing(inc.OccurredAt),
-		ReportedAt: rec.ReportedAt, ReportedAtBJ: incidents.FormatBeijing(rec.ReportedAt),
+		OccurredAt: inc.OccurredAt, OccurredAtBJ: beijing.Format(inc.OccurredAt),
+		ReportedAt: rec.ReportedAt, ReportedAtBJ: beijing.Format(rec.ReportedAt),
 		Casualties: inc.Casualties, Exposure: inc.Exposure, OtherReason: inc.OtherRiskReason,
 		Grade: a.Grade, GradeLabel: a.Grade.Label(), GradeReasons: a.GradeReasons,
 		AtRisk: a.AtRisk(), RiskFlags: []RiskFlagView{}, CountyRole: a.CountyRole,

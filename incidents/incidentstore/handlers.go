@@ -121,14 +121,6 @@ type createBody struct {
 	OtherRiskReason string          `json:"other_risk_reason"`
 }
 
-func (errs *fieldErrors) kind(field, code string) incidents.Kind {
-	k, err := incidents.ParseKind(code)
-	if err != nil {
-		errs.add(field, "%v", err)
-	}
-	return k
-}
-
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	if err := auth.Check(r.Context(), auth.ManageIncidents); err != nil {
 		return err

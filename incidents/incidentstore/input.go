@@ -13,6 +13,7 @@ import (
 
 	"sitrep/incidents"
 	"sitrep/internal/api"
+	"sitrep/internal/validation"
 )
 
 // fieldErrors collects every bad field of a request, so the client learns
@@ -153,14 +154,14 @@ func encode(g orb.Geometry) *string {
 // change is 409, a broken rule 422 naming the field as a JSON Pointer.
 func problemOf(err error) error {
 	var (
-		verr  incidents.ValidationError
+		verr  validation.Errors
 		state *incidents.StateError
 	)
 	switch {
 	case errors.As(err, &verr):
 		fields := make([]api.FieldError, len(verr))
 		for i, f := range verr {
-			fields[i] = api.FieldError{Field: pointer(f.Field), Detail: f.Message}
+			fields[i] = api.FieldError{Field: pointer(f.Field), Detail: f.Detail}
 		}
 		return api.Invalid(fields...)
 	case errors.As(err, &state):
@@ -182,4 +183,12 @@ func pointer(field string) string {
 		return "/place"
 	}
 	return "/" + strings.ReplaceAll(field, ".", "/")
+}
+
+func (e *fieldErrors) kind(field, code string) incidents.Kind {
+	k, err := incidents.ParseKind(code)
+	if err != nil {
+		e.add(field, "%v", err)
+	}
+	return k
 }

@@ -11,13 +11,8 @@ import (
 
 	"sitrep/incidents"
 	"sitrep/incidents/orgplan"
+	"sitrep/internal/db"
 )
-
-// querier is what both the pool and a transaction offer for reads.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
 
 // record is one stored incident: the rules' view (incidents.Incident) and
 // what only storage knows.
@@ -107,7 +102,7 @@ func scanRecord(row pgx.Row) (*record, error) {
 
 // load reads one incident with its reports; forUpdate locks the row until
 // the transaction ends, so concurrent changes to one incident queue up.
-func load(ctx context.Context, q querier, id int64, forUpdate bool) (*record, error) {
+func load(ctx context.Context, q db.Querier, id int64, forUpdate bool) (*record, error) {
 	sql := `SELECT ` + recordColumns + ` FROM incidents WHERE id = $1`
 	if forUpdate {
 		sql += ` FOR UPDATE`
@@ -124,7 +119,7 @@ func load(ctx context.Context, q querier, id int64, forUpdate bool) (*record, er
 
 // loadMany reads the incidents matching where (a fixed SQL fragment with
 // $n binds) with their report logs, newest first.
-func loadMany(ctx context.Context, q querier, where string, args ...any) ([]*record, error) {
+func loadMany(ctx context.Context, q db.Querier, where string, args ...any) ([]*record, error) {
 	rows, err := q.Query(ctx, `SELECT `+recordColumns+` FROM incidents WHERE `+where+` ORDER BY occurred_at DESC, id DESC`, args...)
 	if err != nil {
 		return nil, err
@@ -151,7 +146,7 @@ func loadMany(ctx context.Context, q querier, where string, args ...any) ([]*rec
 
 // loadReportLogs fills each incident's incidents.ReportLog from its reports:
 // the first time each tier received a report, and every follow-up.
-func loadReportLogs(ctx context.Context, q querier, byID map[int64]*record) error {
+func loadReportLogs(ctx context.Context, q db.Querier, byID map[int64]*record) error {
 	ids := make([]int64, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)

@@ -10,6 +10,7 @@ import (
 
 	"sitrep/incidents"
 	"sitrep/internal/api"
+	"sitrep/internal/beijing"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
 )
@@ -117,7 +118,7 @@ func (s *Store) AddReport(ctx context.Context, actor journal.Actor, id int64, r 
 			return err
 		}
 		out = StoredReport{ID: out.ID, IncidentID: id, Kind: r.Kind, Tier: r.Tier, TierLabel: r.Tier.Label(),
-			ReceivedAt: at, ReceivedAtBJ: incidents.FormatBeijing(at), Reporter: strings.TrimSpace(r.Reporter),
+			ReceivedAt: at, ReceivedAtBJ: beijing.Format(at), Reporter: strings.TrimSpace(r.Reporter),
 			Content: r.Content, Counts: r.Counts, Missing: r.Content.missing(r.Counts != nil), RecordedBy: actor.Name,
 			Drill: rec.Inc.Drill}
 		out.Partial = len(out.Missing) > 0
@@ -161,7 +162,7 @@ func (s *Store) Reports(ctx context.Context, id int64) ([]StoredReport, error) {
 		r.Content, r.Counts = c.ReportContent, c.Counts
 		r.TierLabel = r.Tier.Label()
 		r.ReceivedAt = r.ReceivedAt.UTC()
-		r.ReceivedAtBJ = incidents.FormatBeijing(r.ReceivedAt)
+		r.ReceivedAtBJ = beijing.Format(r.ReceivedAt)
 		r.Missing = r.Content.missing(r.Counts != nil)
 		r.Partial = len(r.Missing) > 0
 		out = append(out, r)

@@ -11,11 +11,12 @@ import (
 	"sitrep/incidents/orgplan"
 	"sitrep/internal/api"
 	"sitrep/internal/journal"
+	"sitrep/internal/validation"
 )
 
 // Transition moves the incident through its lifecycle with
 // incidents.Transition: a forbidden change is a *incidents.StateError
-// (409), a malformed one an incidents.ValidationError (422), and either
+// (409), a malformed one an validation.Errors (422), and either
 // leaves nothing behind. Activating a response, changing its level or
 // resuming at another level (re)builds the activation from the plan,
 // keeping what the checklist already records.
@@ -25,7 +26,7 @@ func (s *Store) Transition(ctx context.Context, actor journal.Actor, id int64, t
 			req.At = now
 		}
 		if req.At.After(now.Add(time.Minute)) {
-			return incidents.ValidationError{{Field: "at", Code: "future", Message: "is in the future"}}
+			return validation.Errors{{Field: "at", Code: "future", Detail: "is in the future"}}
 		}
 		req.Actor = actor.Name
 		change, err := rec.Inc.Apply(to, req)

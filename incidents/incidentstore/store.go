@@ -15,6 +15,7 @@ import (
 	"sitrep/incidents"
 	"sitrep/incidents/orgplan"
 	"sitrep/internal/api"
+	"sitrep/internal/beijing"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
 )
@@ -401,7 +402,7 @@ func (s *Store) Timeline(ctx context.Context, id int64) ([]TimelineEntry, error)
 			return nil, err
 		}
 		e.At = e.At.UTC()
-		e.AtBJ = incidents.FormatBeijing(e.At)
+		e.AtBJ = beijing.Format(e.At)
 		e.Drill = drill
 		out = append(out, e)
 	}

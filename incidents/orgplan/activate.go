@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sitrep/incidents"
+	"sitrep/internal/validation"
 )
 
 // Activation is what starting a response at a level for a kind of
@@ -125,24 +126,24 @@ type ChecklistItem struct {
 	Note        string     `json:"note,omitempty"`
 }
 
-// Mark records a status change. Errors are incidents.ValidationError, so
+// Mark records a status change. Errors are validation.Errors, so
 // the API maps them like every other 422.
 func (it *ChecklistItem) Mark(status ItemStatus, by string, at time.Time, note string) error {
-	var v incidents.ValidationError
+	var v validation.Errors
 	switch status {
 	case ItemPending, ItemDone, ItemNotApplicable:
 	default:
-		v = append(v, incidents.FieldError{Field: "status", Code: "invalid",
-			Message: fmt.Sprintf("unknown status %q; valid: %s, %s, %s", status, ItemPending, ItemDone, ItemNotApplicable)})
+		v = append(v, validation.FieldError{Field: "status", Code: "invalid",
+			Detail: fmt.Sprintf("unknown status %q; valid: %s, %s, %s", status, ItemPending, ItemDone, ItemNotApplicable)})
 	}
 	if strings.TrimSpace(by) == "" {
-		v = append(v, incidents.FieldError{Field: "by", Code: "required", Message: "who did it is required"})
+		v = append(v, validation.FieldError{Field: "by", Code: "required", Detail: "who did it is required"})
 	}
 	if at.IsZero() {
-		v = append(v, incidents.FieldError{Field: "at", Code: "required", Message: "when is required"})
+		v = append(v, validation.FieldError{Field: "at", Code: "required", Detail: "when is required"})
 	}
 	if status == ItemNotApplicable && strings.TrimSpace(note) == "" {
-		v = append(v, incidents.FieldError{Field: "note", Code: "required", Message: "say why the step does not apply"})
+		v = append(v, validation.FieldError{Field: "note", Code: "required", Detail: "say why the step does not apply"})
 	}
 	if err := v.OrNil(); err != nil {
 		return err

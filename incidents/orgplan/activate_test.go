@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sitrep/incidents"
+	"sitrep/internal/validation"
 )
 
 func ids(us []Unit) []string {
@@ -142,7 +143,7 @@ func TestChecklistMark(t *testing.T) {
 		t.Errorf("item = %+v", it)
 	}
 	err := it.Mark(ItemNotApplicable, "", time.Time{}, "")
-	var v incidents.ValidationError
+	var v validation.Errors
 	if !errors.As(err, &v) || len(v) != 3 || v[0].Field != "by" || v[1].Field != "at" || v[2].Field != "note" {
 		t.Fatalf("got %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"sitrep/internal/db"
+	"sitrep/internal/validation"
 )
 
 // HandlerFunc is an HTTP handler that returns its error instead of writing it,
@@ -20,12 +21,17 @@ func (h HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // WriteError turns any error into a problem response. A *Problem goes out as
-// it is; a timeout becomes 503; anything else is logged and becomes a bare 500,
+// it is; broken rules (validation.Errors) are a 422 naming each field; a timeout becomes 503; anything else is logged and becomes a bare 500,
 // so no database error text ever reaches a client.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	var p *Problem
+	var (
+		p       *Problem
+		invalid validation.Errors
+	)
 	switch {
 	case errors.As(err, &p):
+	case errors.As(err, &invalid):
+		p = Invalid(invalid...)
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The client went away; nobody is there to read an answer.
 		return

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"sitrep/internal/validation"
 )
 
 // ProblemContentType is the media type of every error response (RFC 9457).
@@ -15,11 +17,9 @@ const ProblemContentType = "application/problem+json"
 const problemTypeBase = "urn:sitrep:problem:"
 
 // FieldError names one bad field as a JSON Pointer (RFC 6901) into the request
-// body, or a query parameter / header name.
-type FieldError struct {
-	Field  string `json:"field"`
-	Detail string `json:"detail"`
-}
+// body, or a query parameter / header name. It is validation's type, so the
+// rules packages' errors pass through unchanged.
+type FieldError = validation.FieldError
 
 // Problem is an RFC 9457 problem details object.
 type Problem struct {

@@ -20,9 +20,6 @@ import (
 //go:embed data/*.geojson
 var dataFS embed.FS
 
-// CountyCode is the administrative code of 乌鲁木齐县.
-const CountyCode = "650121"
-
 // Actor is who the audit trail names for demo loads.
 var Actor = journal.Actor{Name: "demo"}
 
@@ -97,7 +94,7 @@ func loadBoundaries(ctx context.Context, store *areas.Store) error {
 		return err
 	}
 	for _, a := range neighbours {
-		if a.Code != CountyCode { // the county file has the better shape (with its hole)
+		if a.Code != areas.CountyCode { // the county file has the better shape (with its hole)
 			list = append(list, a)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"sitrep/geo"
+	"sitrep/internal/areas"
 	"sitrep/internal/journal"
 	"sitrep/internal/layers"
 	"sitrep/internal/registry"
@@ -270,7 +271,7 @@ func (d *demoLoader) hazardSources() error {
 		}
 		err = d.add(layers.HazardSources, h.code, pointGeom(p), map[string]any{
 			"name": h.name + Suffix, "enterprise": h.enterprise + Suffix, "township_code": h.township,
-			"address":            layers.Townships[h.township] + Suffix,
+			"address":            areas.TownshipName(h.township) + Suffix,
 			"filing_status":      []string{"filed", "monitored", "registered"}[i%3],
 			"responsible_person": people[i%len(people)] + "某" + Suffix, "responsible_phone": fmt.Sprintf("0991-59%05d", 10000+i*137),
 			"last_inspection": fmt.Sprintf("2024-%02d-%02d", 1+i%12, 1+(i*7)%28), "inventory": h.inventory,
@@ -300,7 +301,7 @@ func (d *demoLoader) sites() error {
 				return err
 			}
 			err = d.add(layer("sensitive_sites"), fmt.Sprintf("demo-site-%s-%s", s.code, k.kind), pointGeom(p), map[string]any{
-				"name": layers.Townships[s.code] + k.name + Suffix, "kind": k.kind, "township_code": s.code,
+				"name": areas.TownshipName(s.code) + k.name + Suffix, "kind": k.kind, "township_code": s.code,
 				"people": 50 + d.rng.IntN(800),
 			})
 			if err != nil {
@@ -336,7 +337,7 @@ func (d *demoLoader) shelters() error {
 			capacity := 800 + d.rng.IntN(20)*100
 			name := []string{"学校操场避难场所", "文化广场避难场所"}[j]
 			if err := d.add(layer("shelters"), fmt.Sprintf("demo-shelter-%s-%d", s.code, j), pointGeom(p), map[string]any{
-				"name": layers.Townships[s.code] + name + Suffix, "class": c, "capacity": capacity,
+				"name": areas.TownshipName(s.code) + name + Suffix, "class": c, "capacity": capacity,
 				"area_m2": float64(capacity) * 2.5, "status": "open", "occupancy": 0,
 				"facilities": []string{"water", "power", "toilets", "lighting"}[:2+j*2], "township_code": s.code,
 				"contact_phone": fmt.Sprintf("0991-58%05d", 20000+i*31+j)}); err != nil {
@@ -385,7 +386,7 @@ func (d *demoLoader) depots() error {
 			return err
 		}
 		if err := d.add(layer("supply_depots"), fmt.Sprintf("demo-depot-%d", i), pointGeom(p), map[string]any{
-			"name": layers.Townships[code] + "应急物资储备点" + Suffix, "operator": "乌鲁木齐县应急管理局" + Suffix,
+			"name": areas.TownshipName(code) + "应急物资储备点" + Suffix, "operator": "乌鲁木齐县应急管理局" + Suffix,
 			"stock": []inv{
 				{"item": "帐篷", "unit": "顶", "quantity": 50 + 10*i}, {"item": "棉被", "unit": "床", "quantity": 300 + 50*i},
 				{"item": "防毒面具", "unit": "个", "quantity": 100}, {"item": "吸油毡", "unit": "kg", "quantity": 500},
@@ -414,7 +415,7 @@ func (d *demoLoader) medical() error {
 			return err
 		}
 		if err := d.add(layer("medical_facilities"), "demo-med-"+s.code, pointGeom(p), map[string]any{
-			"name": layers.Townships[s.code] + "卫生院" + Suffix, "kind": "township_health_centre",
+			"name": areas.TownshipName(s.code) + "卫生院" + Suffix, "kind": "township_health_centre",
 			"beds": 20 + i*5, "ambulances": 1}); err != nil {
 			return err
 		}

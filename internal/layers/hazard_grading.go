@@ -8,6 +8,7 @@ import (
 
 	"sitrep/hazards"
 	"sitrep/internal/api"
+	"sitrep/internal/db"
 	"sitrep/internal/journal"
 	"sitrep/internal/registry"
 )
@@ -29,14 +30,14 @@ const peopleSQL = `WITH site AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1::text),
 	WHERE ST_DWithin(c.geom::geography, ring.g, 500)`
 
 // PeopleWithin500m counts the residents within 500 m of a site.
-func PeopleWithin500m(ctx context.Context, q registry.Querier, siteGeoJSON string) (int, error) {
+func PeopleWithin500m(ctx context.Context, q db.Querier, siteGeoJSON string) (int, error) {
 	var n int
 	err := q.QueryRow(ctx, peopleSQL, siteGeoJSON).Scan(&n)
 	return n, err
 }
 
 // computed grades an inventory at a site and returns the read-only columns.
-func computed(ctx context.Context, q registry.Querier, site string, lines []registry.Line) (map[string]any, error) {
+func computed(ctx context.Context, q db.Querier, site string, lines []registry.Line) (map[string]any, error) {
 	people, err := PeopleWithin500m(ctx, q, site)
 	if err != nil {
 		return nil, err

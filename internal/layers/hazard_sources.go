@@ -6,23 +6,9 @@ import (
 
 	"sitrep/hazards"
 	"sitrep/internal/api"
+	"sitrep/internal/areas"
 	"sitrep/internal/registry"
 )
-
-// Townships are the township-level codes of 乌鲁木齐县 (NBS 2023 division codes).
-var Townships = map[string]string{
-	"650121001": "清水泉片区管委会街道",
-	"650121002": "谢家沟片区管委会街道",
-	"650121100": "水西沟镇",
-	"650121102": "板房沟镇",
-	"650121103": "永丰镇",
-	"650121207": "萨尔达坂乡",
-	"650121208": "甘沟乡",
-	"650121213": "托里乡",
-}
-
-// TownshipCodes lists Townships' keys in order.
-var TownshipCodes = []string{"650121001", "650121002", "650121100", "650121102", "650121103", "650121207", "650121208", "650121213"}
 
 // FilingStatuses of a hazard source (备案状态).
 var FilingStatuses = []string{"registered", "filed", "monitored", "cancelled"}
@@ -39,7 +25,7 @@ var HazardSources = (&registry.Layer{
 		{Name: "name", Kind: registry.Text, Required: true, Doc: "the unit (储罐区, 库房…)"},
 		{Name: "enterprise", Kind: registry.Text, Required: true, Filter: true},
 		{Name: "address", Kind: registry.Text},
-		{Name: "township_code", Kind: registry.Text, Enum: TownshipCodes, Filter: true, Doc: "NBS township code within 650121"},
+		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true, Doc: "NBS township code within 650121"},
 		{Name: "filing_status", Kind: registry.Text, Required: true, Enum: FilingStatuses, Filter: true},
 		{Name: "responsible_person", Kind: registry.Text, MaxLen: 100},
 		{Name: "responsible_phone", Kind: registry.Text, MaxLen: 50},

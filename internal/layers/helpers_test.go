@@ -3,7 +3,6 @@ package layers_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"testing"
 
@@ -91,8 +90,6 @@ func shelter(name string) map[string]any {
 	return feature(point(seatLon, seatLat), map[string]any{"name": name, "class": "emergency", "capacity": 500,
 		"status": "open", "occupancy": 0, "facilities": []string{"water"}})
 }
-
-func sprint(v any) string { return fmt.Sprint(v) }
 
 func mustJSON(v any) string {
 	b, err := json.Marshal(v)

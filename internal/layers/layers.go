@@ -1,6 +1,3 @@
-// Package layers assembles the registry: every layer and the safe-distance
-// check, mounted under /api/v1. It is the one list of what the registry
-// holds, for the router, the OpenAPI document, the demo and importers.
 package layers
 
 import (

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"flag"
 	"os"
-	"sitrep/internal/layers"
 	"testing"
+
+	"sitrep/internal/layers"
 )
 
 var update = flag.Bool("update", false, "rewrite server/openapi/registry.json")

@@ -1,8 +1,3 @@
-// Package population is the registry layer of population cells: polygons
-// with a night (resident) and a day head count. GB 18218-2018 grading counts
-// the residents within 500 m of each hazard source, so every write here
-// re-grades the sources within 500 m of the cell as it was and as it is,
-// in the same transaction.
 package layers
 
 import (
@@ -10,11 +5,16 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"sitrep/internal/areas"
 	"sitrep/internal/journal"
 	"sitrep/internal/registry"
 )
 
-// PopulationCells is the population-cell layer.
+// PopulationCells is the registry layer of population cells: polygons
+// with a night (resident) and a day head count. GB 18218-2018 grading counts
+// the residents within 500 m of each hazard source, so every write here
+// re-grades the sources within 500 m of the cell as it was and as it is,
+// in the same transaction.
 var PopulationCells = (&registry.Layer{
 	Name:        "population_cells",
 	Table:       "population_cells",
@@ -25,7 +25,7 @@ var PopulationCells = (&registry.Layer{
 		{Name: "code", Kind: registry.Text, MaxLen: 64, Doc: "the cell's key in its source"},
 		{Name: "night_people", Kind: registry.Integer, Required: true, NonNegative: true, Doc: "residents (常住人口), used for GB 18218-2018 α"},
 		{Name: "day_people", Kind: registry.Integer, NonNegative: true, Doc: "people present by day, where known"},
-		{Name: "township_code", Kind: registry.Text, Enum: TownshipCodes, Filter: true},
+		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true},
 		{Name: "source", Kind: registry.Text, Doc: "where the counts come from"},
 		{Name: "synthetic", Kind: registry.Boolean, Filter: true},
 	},

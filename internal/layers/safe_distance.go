@@ -10,7 +10,7 @@ import (
 
 	"sitrep/hazards"
 	"sitrep/internal/api"
-	"sitrep/internal/registry"
+	"sitrep/internal/db"
 )
 
 // Violation is one hazard source too close to one site (plan 3.1.2).
@@ -51,7 +51,7 @@ const violationsSQL = `WITH r(grade, maxd) AS (SELECT * FROM unnest($1::text[], 
 
 // Violations lists every source–site pair closer than rules allow, grouped
 // by source (ascending id), most serious first within a source.
-func Violations(ctx context.Context, q registry.Querier, rules *hazards.DistanceRules) ([]Violation, error) {
+func Violations(ctx context.Context, q db.Querier, rules *hazards.DistanceRules) ([]Violation, error) {
 	var grades []string
 	var maxd []float64
 	for _, g := range hazards.Grades {

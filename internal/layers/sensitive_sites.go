@@ -1,12 +1,8 @@
-// Package sites is the registry layer of sensitive sites (plan 1.5.2,
-// 3.1.2): homes and villages, schools, hospitals, crowded places,
-// drinking-water sources, stations, power stations, reservoirs and other
-// important sites, by the kinds the safe-distance rules know
-// (hazards.SiteKinds; shelters are a layer of their own).
 package layers
 
 import (
 	"sitrep/hazards"
+	"sitrep/internal/areas"
 	"sitrep/internal/registry"
 )
 
@@ -21,7 +17,11 @@ var SiteKinds = func() []string {
 	return out
 }()
 
-// SensitiveSites is the sensitive-site layer.
+// SensitiveSites is the registry layer of sensitive sites (plan 1.5.2,
+// 3.1.2): homes and villages, schools, hospitals, crowded places,
+// drinking-water sources, stations, power stations, reservoirs and other
+// important sites, by the kinds the safe-distance rules know
+// (hazards.SiteKinds; shelters are a layer of their own).
 var SensitiveSites = (&registry.Layer{
 	Name:        "sensitive_sites",
 	Table:       "sensitive_sites",
@@ -32,7 +32,7 @@ var SensitiveSites = (&registry.Layer{
 		{Name: "code", Kind: registry.Text, MaxLen: 64},
 		{Name: "name", Kind: registry.Text, Required: true},
 		{Name: "kind", Kind: registry.Text, Required: true, Enum: SiteKinds, Filter: true},
-		{Name: "township_code", Kind: registry.Text, Enum: TownshipCodes, Filter: true},
+		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true},
 		{Name: "people", Kind: registry.Integer, NonNegative: true, Doc: "people usually present (pupils, beds, residents)"},
 		{Name: "notes", Kind: registry.Text, MaxLen: 2000},
 		{Name: "synthetic", Kind: registry.Boolean, Filter: true},

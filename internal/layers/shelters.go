@@ -2,6 +2,7 @@ package layers
 
 import (
 	"sitrep/internal/api"
+	"sitrep/internal/areas"
 	"sitrep/internal/registry"
 )
 
@@ -23,7 +24,7 @@ var Shelters = (&registry.Layer{
 		{Name: "occupancy", Kind: registry.Integer, Required: true, NonNegative: true, Doc: "people now sheltered; at most capacity"},
 		{Name: "facilities", Kind: registry.Tags, Filter: true, Doc: "e.g. water, power, toilets, medical, kitchen"},
 		{Name: "address", Kind: registry.Text},
-		{Name: "township_code", Kind: registry.Text, Enum: TownshipCodes, Filter: true},
+		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true},
 		{Name: "contact_phone", Kind: registry.Text, MaxLen: 50},
 		{Name: "synthetic", Kind: registry.Boolean, Filter: true},
 	},

@@ -2,8 +2,9 @@ package layers_test
 
 import (
 	"context"
-	"sitrep/internal/layers"
 	"testing"
+
+	"sitrep/internal/layers"
 
 	"sitrep/internal/journal"
 	"sitrep/internal/pgtest"

@@ -6,19 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"sitrep/internal/api"
 	"sitrep/internal/db"
 )
-
-// Querier is what reads need: a pool, a connection or a transaction.
-type Querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-}
 
 // featureSQL makes one row into its GeoJSON Feature, as text; PostGIS
 // writes the geometry.
@@ -52,7 +42,7 @@ type page struct {
 }
 
 // items reads one page and the number of all matching features.
-func (c *Collection) items(ctx context.Context, q Querier, iq *itemsQuery) (*page, error) {
+func (c *Collection) items(ctx context.Context, q db.Querier, iq *itemsQuery) (*page, error) {
 	conds := append(append([]string(nil), iq.where...), c.IDSQL+" > "+strconv.FormatInt(iq.after, 10))
 	sql := "SELECT " + c.IDSQL + ", " + c.featureSQL() + " FROM " + c.From + where(conds) +
 		" ORDER BY " + c.IDSQL + " LIMIT " + strconv.Itoa(iq.limit+1)
@@ -88,7 +78,7 @@ func (c *Collection) items(ctx context.Context, q Querier, iq *itemsQuery) (*pag
 }
 
 // item reads one feature; a missing one is a 404.
-func (c *Collection) item(ctx context.Context, q Querier, id int64) (string, error) {
+func (c *Collection) item(ctx context.Context, q db.Querier, id int64) (string, error) {
 	var conds []string
 	if c.Where != "" {
 		conds = append(conds, c.Where)
@@ -108,7 +98,7 @@ type extent struct {
 	start, end *time.Time
 }
 
-func (c *Collection) extent(ctx context.Context, q Querier) (extent, error) {
+func (c *Collection) extent(ctx context.Context, q db.Querier) (extent, error) {
 	var (
 		e              extent
 		x0, y0, x1, y1 *float64

@@ -28,6 +28,10 @@ const EnvURL = "SITREP_TEST_DATABASE_URL"
 
 func adminURL(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		// go test -short is the quick pass over the pure rules: no database.
+		t.Skip("needs PostGIS: skipped under -short")
+	}
 	u := os.Getenv(EnvURL)
 	if u == "" {
 		t.Fatalf("%s is not set: run the suite with ./scripts/test.sh, which starts a throwaway PostGIS cluster", EnvURL)

@@ -27,7 +27,7 @@ func (l *Layer) checkCreateOnly(stored json.RawMessage, in *Input) error {
 			continue
 		}
 		p := "/properties/" + f.Name
-		var now any = zeroOf(f)
+		now := zeroOf(f)
 		if raw, ok := probe.Properties[f.Name]; ok && string(raw) != "null" {
 			v, fe, err := decodeValue(f, raw, p)
 			if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
+	"sitrep/internal/db"
 	"sitrep/internal/journal"
 )
 
@@ -270,7 +271,7 @@ type HistoryEntry struct {
 }
 
 // History lists every version of feature id, oldest first, deleted or not.
-func (l *Layer) History(ctx context.Context, q Querier, id int64) ([]HistoryEntry, error) {
+func (l *Layer) History(ctx context.Context, q db.Querier, id int64) ([]HistoryEntry, error) {
 	rows, err := q.Query(ctx, `SELECT version, action, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_name, feature::text
 		FROM registry_history WHERE layer = $1 AND feature_id = $2 ORDER BY version`, l.Name, id)
 	if err != nil {

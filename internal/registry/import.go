@@ -91,7 +91,7 @@ type ImportReport struct {
 }
 
 // OK reports whether every row was valid.
-func (r *ImportReport) OK() bool { return len(r.Errors) == 0 }
+func (rep *ImportReport) OK() bool { return len(rep.Errors) == 0 }
 
 // importRow is one row of a file, turned into a GeoJSON Feature for Decode
 // (so one set of rules serves the API, GeoJSON and CSV), or the faults that

@@ -8,19 +8,11 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"sitrep/internal/api"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
 )
-
-// Querier is what reads need: a pool, a connection or a transaction.
-type Querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-}
 
 // Written is the outcome of a create or update: the stored Feature as GET
 // returns it, and the journal changes to record (the feature's own first).
@@ -32,11 +24,11 @@ type Written struct {
 }
 
 // Get returns a feature and its version; a missing one is a 404 problem.
-func (l *Layer) Get(ctx context.Context, q Querier, id int64) (json.RawMessage, int, error) {
+func (l *Layer) Get(ctx context.Context, q db.Querier, id int64) (json.RawMessage, int, error) {
 	return l.get(ctx, q, id, "")
 }
 
-func (l *Layer) get(ctx context.Context, q Querier, id int64, lock string) (json.RawMessage, int, error) {
+func (l *Layer) get(ctx context.Context, q db.Querier, id int64, lock string) (json.RawMessage, int, error) {
 	var (
 		feature string
 		version int

@@ -5,13 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"sitrep/internal/db"
+
 	"github.com/jackc/pgx/v5"
 )
-
-// Querier is what rendering needs: a pool, a connection or a transaction.
-type Querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
 
 // MaxIndexedIDs is how many feature ids a cached tile remembers for
 // invalidation; a tile with more is dropped on any move or delete in its
@@ -57,7 +54,7 @@ func (l *Layer) SQL() string {
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // Render builds tile z/x/y of the layer.
-func (l *Layer) Render(ctx context.Context, q Querier, z, x, y int) (*Tile, error) {
+func (l *Layer) Render(ctx context.Context, q db.Querier, z, x, y int) (*Tile, error) {
 	t := &Tile{}
 	var ids []int64
 	args := []any{z, x, y}

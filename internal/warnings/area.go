@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"sitrep/internal/validation"
 )
 
 // Area is where a warning applies: one or more closed rings of WGS 84
@@ -24,31 +26,31 @@ const (
 	maxRingPositions = 5000
 )
 
-// validate appends one FieldError per broken rule, pointing at the ring or
+// validate appends one validation.FieldError per broken rule, pointing at the ring or
 // position ("/area/0/3").
-func (a Area) validate(errs *ValidationError) {
+func (a Area) validate(errs *validation.Errors) {
 	if len(a) == 0 {
-		*errs = append(*errs, FieldError{"/area", "at least one polygon ring is required"})
+		*errs = append(*errs, validation.FieldError{Field: "/area", Detail: "at least one polygon ring is required"})
 		return
 	}
 	if len(a) > maxRings {
-		*errs = append(*errs, FieldError{"/area", fmt.Sprintf("at most %d rings, got %d", maxRings, len(a))})
+		*errs = append(*errs, validation.FieldError{Field: "/area", Detail: fmt.Sprintf("at most %d rings, got %d", maxRings, len(a))})
 		return
 	}
 	for r, ring := range a {
 		at := "/area/" + strconv.Itoa(r)
 		if len(ring) < 4 {
-			*errs = append(*errs, FieldError{at, fmt.Sprintf("a closed ring needs at least 4 positions, got %d", len(ring))})
+			*errs = append(*errs, validation.FieldError{Field: at, Detail: fmt.Sprintf("a closed ring needs at least 4 positions, got %d", len(ring))})
 			continue
 		}
 		if len(ring) > maxRingPositions {
-			*errs = append(*errs, FieldError{at, fmt.Sprintf("at most %d positions, got %d", maxRingPositions, len(ring))})
+			*errs = append(*errs, validation.FieldError{Field: at, Detail: fmt.Sprintf("at most %d positions, got %d", maxRingPositions, len(ring))})
 			continue
 		}
 		bad := false
 		for p, pos := range ring {
 			if msg := checkPosition(pos); msg != "" {
-				*errs = append(*errs, FieldError{at + "/" + strconv.Itoa(p), msg})
+				*errs = append(*errs, validation.FieldError{Field: at + "/" + strconv.Itoa(p), Detail: msg})
 				bad = true
 			}
 		}
@@ -56,11 +58,11 @@ func (a Area) validate(errs *ValidationError) {
 			continue
 		}
 		if ring[0] != ring[len(ring)-1] {
-			*errs = append(*errs, FieldError{at, "ring is not closed: the last position must equal the first"})
+			*errs = append(*errs, validation.FieldError{Field: at, Detail: "ring is not closed: the last position must equal the first"})
 			continue
 		}
 		if distinct(ring[:len(ring)-1]) < 3 {
-			*errs = append(*errs, FieldError{at, "ring encloses no area: it needs at least 3 distinct positions"})
+			*errs = append(*errs, validation.FieldError{Field: at, Detail: "ring encloses no area: it needs at least 3 distinct positions"})
 		}
 	}
 }

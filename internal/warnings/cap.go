@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"strconv"
 	"strings"
+
+	"sitrep/internal/beijing"
 )
 
 // CAPNamespace is the OASIS CAP 1.2 namespace.
@@ -209,13 +211,13 @@ func (w Warning) description(cat EventCategory) string {
 		b.WriteString("事件：" + w.Event + "\n")
 	}
 	b.WriteString("预警级别：" + w.Level.Label() + "\n")
-	b.WriteString("预警起始时间：" + beijingText(w.Onset) + "\n")
+	b.WriteString("预警起始时间：" + beijing.Format(w.Onset) + "\n")
 	if !w.Expires.IsZero() {
-		b.WriteString("预警截止时间：" + beijingText(w.Expires) + "\n")
+		b.WriteString("预警截止时间：" + beijing.Format(w.Expires) + "\n")
 	}
 	b.WriteString("影响范围：" + w.AreaDesc + "\n")
 	b.WriteString("发布机关：" + w.Authority + "\n")
-	b.WriteString("发布时间：" + beijingText(w.IssuedAt))
+	b.WriteString("发布时间：" + beijing.Format(w.IssuedAt))
 	if w.Description != "" {
 		b.WriteString("\n" + w.Description)
 	}

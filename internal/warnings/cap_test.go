@@ -212,7 +212,7 @@ func TestCAPHeaderAndTimes(t *testing.T) {
 		t.Errorf("instruction = %q", in.Instruction)
 	}
 	for _, s := range []string{"事件类别：危险化学品", "预警级别：黄色预警（Ⅲ级，较重）",
-		"预警起始时间：2025年06月01日 10:00（北京时间）", "发布机关：" + AuthorityOffice} {
+		"预警起始时间：2025-06-01 10:00 北京时间", "发布机关：" + AuthorityOffice} {
 		if !strings.Contains(in.Description, s) {
 			t.Errorf("description lacks %q:\n%s", s, in.Description)
 		}

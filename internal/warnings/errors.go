@@ -3,30 +3,7 @@ package warnings
 import (
 	"errors"
 	"strconv"
-	"strings"
 )
-
-// FieldError is one broken rule, named by a JSON Pointer (RFC 6901) into the
-// warning's JSON form ("/level", "/area/0/3", "/items/1"), the same shape as
-// api.FieldError so a handler can copy it across.
-type FieldError struct {
-	Field  string `json:"field"`
-	Detail string `json:"detail"`
-}
-
-func (e FieldError) Error() string { return e.Field + ": " + e.Detail }
-
-// ValidationError lists every broken rule at once, so a form can mark them
-// all. The API maps it to 422.
-type ValidationError []FieldError
-
-func (v ValidationError) Error() string {
-	parts := make([]string, len(v))
-	for i, e := range v {
-		parts[i] = e.Error()
-	}
-	return "invalid warning: " + strings.Join(parts, "; ")
-}
 
 // ErrNotActive is returned when adjusting or lifting a version that is no
 // longer the current one (already adjusted or lifted). The API maps it to 409.

@@ -15,6 +15,7 @@ import (
 
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
+	"sitrep/internal/validation"
 )
 
 // CAPContentType is the media type of the CAP export. application/cap+xml
@@ -135,9 +136,9 @@ type issueBody struct {
 // ringPointers maps the Area's ring index back to the GeoJSON body, so the
 // rules' "/area/0/3" is reported where the client wrote it.
 func (b body) warning() (Warning, []string, error) {
-	var errs ValidationError
+	var errs validation.Errors
 	add := func(field, format string, args ...any) {
-		errs = append(errs, FieldError{field, fmt.Sprintf(format, args...)})
+		errs = append(errs, validation.FieldError{Field: field, Detail: fmt.Sprintf(format, args...)})
 	}
 	w := Warning{Category: strings.TrimSpace(b.Category), Event: strings.TrimSpace(b.Event),
 		Description: strings.TrimSpace(b.Description), AreaDesc: strings.TrimSpace(b.AreaDesc),
@@ -227,7 +228,7 @@ func decodeArea(raw json.RawMessage, add func(field, format string, args ...any)
 // problemOf turns the warnings rules' errors into problems.
 func problemOf(err error, ringPtrs []string) error {
 	var (
-		verr   ValidationError
+		verr   validation.Errors
 		forbid *ForbiddenError
 	)
 	switch {

@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"sitrep/internal/areas"
+	"sitrep/internal/beijing"
 )
 
 // The warning identifier follows GB/T 35965.1-2018 (应急信息交互协议 第1部分：
@@ -32,9 +35,6 @@ import (
 // the entry time and the sequence.
 var identifierPattern = regexp.MustCompile(`^([0-9]{6}[0-9]{3}[0-9]{3}[0-9]{2})_([0-9]{14})_([0-9])$`)
 
-// CountyAdcode is 乌鲁木齐县's GB/T 2260 code.
-const CountyAdcode = "650121"
-
 // OrgUnassigned stands in for the GB/T 4657 organisation code (DDD) until
 // the county emergency management bureau's code in the national warning
 // release system is confirmed. It is all digits, so identifiers built with
@@ -52,7 +52,7 @@ type Issuer struct {
 // CountyIssuer is the county HQ and its office (3.2.2). Both publish through
 // the office in the emergency management bureau (2.1.1), so they share one
 // unit code.
-var CountyIssuer = Issuer{Region: CountyAdcode, Org: OrgUnassigned, Unit: "000", Ext: "00"}
+var CountyIssuer = Issuer{Region: areas.CountyCode, Org: OrgUnassigned, Unit: "000", Ext: "00"}
 
 var (
 	digits2 = regexp.MustCompile(`^[0-9]{2}$`)
@@ -99,7 +99,7 @@ func NewIdentifier(i Issuer, t time.Time, seq int) (string, error) {
 	if t.IsZero() {
 		return "", errors.New("identifier needs the entry time")
 	}
-	return i.Code() + "_" + t.In(Beijing).Format("20060102150405") + "_" + strconv.Itoa(seq), nil
+	return i.Code() + "_" + t.In(beijing.Zone).Format("20060102150405") + "_" + strconv.Itoa(seq), nil
 }
 
 // ValidIdentifier reports whether s has the GB/T 35965.1 shape.
@@ -117,7 +117,7 @@ func ParseIdentifier(s string) (Issuer, time.Time, int, error) {
 	}
 	code := m[1]
 	iss := Issuer{Region: code[0:6], Org: code[6:9], Unit: code[9:12], Ext: code[12:14]}
-	t, err := time.ParseInLocation("20060102150405", m[2], Beijing)
+	t, err := time.ParseInLocation("20060102150405", m[2], beijing.Zone)
 	if err != nil {
 		return Issuer{}, time.Time{}, 0, fmt.Errorf("identifier %q: entry time: %w", s, err)
 	}

@@ -1,6 +1,10 @@
 package warnings
 
-import "time"
+import (
+	"time"
+
+	"sitrep/internal/validation"
+)
 
 // A warning's life (plan 3.2.2 and 3.2.4): issued once, adjusted as things
 // develop, lifted when the danger is over. Each step yields a new immutable
@@ -50,7 +54,7 @@ func (w Warning) Adjust(role string, next Warning) (updated, replaced Warning, e
 		}
 	}
 	if next.Drill != w.Drill {
-		return Warning{}, Warning{}, ValidationError{{"/drill", "an adjustment cannot turn a drill into a real warning or back (plan 7.3)"}}
+		return Warning{}, Warning{}, validation.Errors{{Field: "/drill", Detail: "an adjustment cannot turn a drill into a real warning or back (plan 7.3)"}}
 	}
 	if next.Sender == "" {
 		next.Sender = w.Sender

@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"sitrep/internal/api"
+	"sitrep/internal/beijing"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
 )
@@ -80,18 +81,14 @@ func (s stored) feature() Feature {
 	props["colour"] = s.W.Level.Hex()
 	props["category_name"] = cat.Name
 	props["root_identifier"] = s.W.Root()
-	props["issued_at_beijing"] = beijingText(s.W.IssuedAt)
-	props["onset_beijing"] = beijingText(s.W.Onset)
+	props["issued_at_beijing"] = beijing.Format(s.W.IssuedAt)
+	props["onset_beijing"] = beijing.Format(s.W.Onset)
 	return Feature{Type: "Feature", ID: strconv.FormatInt(s.WarningID, 10), Geometry: s.Geometry, Properties: props}
 }
 
 const versionColumns = `v.id, v.warning_id, w.incident_id, v.issued_by, ST_AsGeoJSON(v.area, 7), v.body`
 
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func readVersions(ctx context.Context, q querier, where string, args ...any) ([]stored, error) {
+func readVersions(ctx context.Context, q db.Querier, where string, args ...any) ([]stored, error) {
 	rows, err := q.Query(ctx, `SELECT `+versionColumns+` FROM warning_versions v JOIN warnings w ON w.id = v.warning_id
 		WHERE `+where+` ORDER BY v.warning_id, v.id`, args...)
 	if err != nil {
@@ -122,7 +119,7 @@ func readVersions(ctx context.Context, q querier, where string, args ...any) ([]
 func notFound(id int64) error { return api.NotFound("warning " + strconv.FormatInt(id, 10)) }
 
 // current returns the latest version of a warning.
-func current(ctx context.Context, q querier, id int64) (stored, error) {
+func current(ctx context.Context, q db.Querier, id int64) (stored, error) {
 	vs, err := readVersions(ctx, q, `v.id = (SELECT max(id) FROM warning_versions WHERE warning_id = $1)`, id)
 	if err != nil {
 		return stored{}, err

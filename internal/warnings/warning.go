@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"sitrep/internal/validation"
 )
 
 // MsgType is what a version does to the warning, as CAP's msgType.
@@ -108,13 +110,13 @@ const (
 )
 
 // Validate checks every rule a version must meet before it is published and
-// returns a ValidationError listing all broken ones, or nil. Identity fields
+// returns a validation.Errors listing all broken ones, or nil. Identity fields
 // (Identifier, Sender, IssuedAt) are minted by the server, so a failure there
 // is the server's bug, but they are checked all the same: CAP needs them.
 func (w Warning) Validate() error {
-	var errs ValidationError
+	var errs validation.Errors
 	add := func(field, format string, args ...any) {
-		errs = append(errs, FieldError{field, fmt.Sprintf(format, args...)})
+		errs = append(errs, validation.FieldError{Field: field, Detail: fmt.Sprintf(format, args...)})
 	}
 
 	if !ValidIdentifier(w.Identifier) {
@@ -209,20 +211,20 @@ func (w Warning) Validate() error {
 // checkText: required text must not be blank; no text may be over max
 // characters, be invalid UTF-8 or hold control characters (which XML 1.0
 // cannot carry) other than line breaks and tabs.
-func checkText(errs *ValidationError, field, s string, required bool, max int) {
+func checkText(errs *validation.Errors, field, s string, required bool, max int) {
 	switch {
 	case strings.TrimSpace(s) == "":
 		if required {
-			*errs = append(*errs, FieldError{field, "required"})
+			*errs = append(*errs, validation.FieldError{Field: field, Detail: "required"})
 		}
 	case !utf8.ValidString(s):
-		*errs = append(*errs, FieldError{field, "not valid UTF-8"})
+		*errs = append(*errs, validation.FieldError{Field: field, Detail: "not valid UTF-8"})
 	case utf8.RuneCountInString(s) > max:
-		*errs = append(*errs, FieldError{field, fmt.Sprintf("at most %d characters", max)})
+		*errs = append(*errs, validation.FieldError{Field: field, Detail: fmt.Sprintf("at most %d characters", max)})
 	case strings.ContainsFunc(s, func(r rune) bool {
 		return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
 	}):
-		*errs = append(*errs, FieldError{field, "control characters are not allowed"})
+		*errs = append(*errs, validation.FieldError{Field: field, Detail: "control characters are not allowed"})
 	}
 }
 

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sitrep/internal/beijing"
+	"sitrep/internal/validation"
 )
 
 // t0 is 2025-06-01 10:00 Beijing time.
@@ -45,7 +48,7 @@ func draft(t *testing.T) Warning {
 }
 
 func fields(err error) map[string]bool {
-	var ve ValidationError
+	var ve validation.Errors
 	if !errors.As(err, &ve) {
 		return nil
 	}
@@ -170,7 +173,7 @@ func TestNewChecksRoleBeforeContent(t *testing.T) {
 
 func TestNewNormalisesTimes(t *testing.T) {
 	w := draft(t)
-	w.Onset = t0.In(Beijing).Add(300 * time.Millisecond)
+	w.Onset = t0.In(beijing.Zone).Add(300 * time.Millisecond)
 	got, err := New("duty_officer", w)
 	if err != nil {
 		t.Fatal(err)

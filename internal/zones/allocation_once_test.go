@@ -108,7 +108,7 @@ func TestAllocationPlacesEachPersonOnce(t *testing.T) {
 	}
 
 	// A second cell only the outer ring holds: its proposal places just those.
-	var inner, outer float64 = s.run.Features[0].Properties.ExtentM, s.run.Features[1].Properties.ExtentM
+	inner, outer := s.run.Features[0].Properties.ExtentM, s.run.Features[1].Properties.ExtentM
 	s.addCell(t, geo.Destination(source, 200, (inner+outer)/2), 150)
 	p := s.propose(t, z2)
 	if p.People != 750 || p.AlreadyPlaced != 600 || p.Placed != 150 {

@@ -6,7 +6,7 @@ import (
 	"math"
 	"time"
 
-	"sitrep/internal/registry"
+	"sitrep/internal/db"
 )
 
 // cellShare is the part of one population cell inside a zone.
@@ -47,7 +47,7 @@ FROM population_cells c, z
 WHERE ST_Intersects(c.geom, z.geom)
 ORDER BY c.id`
 
-func cellsIn(ctx context.Context, q registry.Querier, zoneID int64) ([]cellShare, error) {
+func cellsIn(ctx context.Context, q db.Querier, zoneID int64) ([]cellShare, error) {
 	rows, err := q.Query(ctx, cellsSQL, zoneID)
 	if err != nil {
 		return nil, err

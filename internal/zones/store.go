@@ -19,7 +19,6 @@ import (
 	"sitrep/internal/api"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
-	"sitrep/internal/registry"
 )
 
 // Topic is the live-stream topic of zones.
@@ -218,7 +217,7 @@ func (s *Store) hazardSourceLocation(ctx context.Context, id int64) (*orb.Point,
 }
 
 // Get returns a zone's Feature and version.
-func (s *Store) Get(ctx context.Context, q registry.Querier, id int64, lock bool) (json.RawMessage, int, error) {
+func (s *Store) Get(ctx context.Context, q db.Querier, id int64, lock bool) (json.RawMessage, int, error) {
 	var (
 		f string
 		v int

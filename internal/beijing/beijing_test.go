@@ -1,16 +1,16 @@
-package incidents
+package beijing
 
 import (
 	"testing"
 	"time"
 )
 
-func TestFormatBeijing(t *testing.T) {
+func TestFormat(t *testing.T) {
 	u := time.Date(2024, 12, 31, 16, 30, 0, 0, time.UTC)
-	if got := FormatBeijing(u); got != "2025-01-01 00:30 北京时间" {
-		t.Errorf("FormatBeijing = %q", got)
+	if got := Format(u); got != "2025-01-01 00:30 北京时间" {
+		t.Errorf("Format = %q", got)
 	}
-	if _, off := BeijingTime(u).Zone(); off != 8*3600 {
+	if _, off := u.In(Zone).Zone(); off != 8*3600 {
 		t.Errorf("offset = %d", off)
 	}
 }
@@ -25,7 +25,7 @@ func TestBeijingMatchesTZDatabase(t *testing.T) {
 	for y := 1992; y <= 2040; y++ {
 		for _, m := range []time.Month{time.January, time.July} {
 			u := time.Date(y, m, 15, 12, 0, 0, 0, time.UTC)
-			if a, b := u.In(loc).Format(time.DateTime), BeijingTime(u).Format(time.DateTime); a != b {
+			if a, b := u.In(loc).Format(time.DateTime), u.In(Zone).Format(time.DateTime); a != b {
 				t.Fatalf("%v: tz %s, fixed %s", u, a, b)
 			}
 		}
