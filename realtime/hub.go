@@ -260,8 +260,9 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request) error {
 }
 
 // originAllowed accepts non-browser clients (no Origin), the server's own
-// host, and the configured allowlist. Browsers always send Origin, and a
-// foreign page must not ride on the user's session cookie.
+// origin (scheme and host), and the configured allowlist (where a proxy in
+// front serves Sitrep under another scheme or name). Browsers always send
+// Origin, and a foreign page must not ride on the user's session cookie.
 func (h *Hub) originAllowed(r *http.Request) bool {
 	o := r.Header.Get("Origin")
 	if o == "" {
@@ -271,11 +272,16 @@ func (h *Hub) originAllowed(r *http.Request) bool {
 	if err != nil || u.Host == "" {
 		return false
 	}
-	if strings.EqualFold(u.Host, r.Host) {
+	origin := u.Scheme + "://" + u.Host
+	own := "http://" + r.Host
+	if r.TLS != nil {
+		own = "https://" + r.Host
+	}
+	if strings.EqualFold(origin, own) {
 		return true
 	}
 	for _, a := range h.cfg.AllowedOrigins {
-		if strings.EqualFold(strings.TrimSuffix(a, "/"), u.Scheme+"://"+u.Host) {
+		if strings.EqualFold(strings.TrimSuffix(a, "/"), origin) {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,13 +20,25 @@ func DecodeJSON(r *http.Request, dst any) error {
 		p.Errors = []FieldError{{Field: "Content-Type", Detail: "must be application/json"}}
 		return p
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decodeProblem(err)
+	}
+	return DecodeJSONBytes(body, dst)
+}
+
+// DecodeJSONBytes is DecodeJSON for a body already read.
+func DecodeJSONBytes(body []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeProblem(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return BadRequest("", "the body holds more than one JSON value")
+	}
+	if ptr, ok := NULPointer(body); ok {
+		return InvalidField(ptr, NULDetail)
 	}
 	return nil
 }

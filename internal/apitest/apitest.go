@@ -34,8 +34,19 @@ type Env struct {
 // Start runs a server on a fresh migrated database.
 func Start(t testing.TB) *Env {
 	t.Helper()
+	return StartWith(t, nil)
+}
+
+// StartWith is Start with the server's configuration adjusted by configure
+// (a test's own clock or limits).
+func StartWith(t testing.TB, configure func(*server.Config)) *Env {
+	t.Helper()
 	pool := pgtest.New(t)
-	srv, err := server.New(server.Config{Pool: pool, Logger: slog.New(slog.DiscardHandler), SecureCookie: true})
+	cfg := server.Config{Pool: pool, Logger: slog.New(slog.DiscardHandler), SecureCookie: true}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

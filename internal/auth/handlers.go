@@ -20,9 +20,16 @@ type Handlers struct {
 	limiter      *loginLimiter
 }
 
+// Options configure the auth endpoints.
+type Options struct {
+	SecureCookie bool
+	// LoginLimit tunes the login rate limit.
+	LoginLimit LoginLimit
+}
+
 // NewHandlers returns the auth endpoints on store.
-func NewHandlers(store *Store, secureCookie bool) *Handlers {
-	return &Handlers{Store: store, SecureCookie: secureCookie, limiter: newLoginLimiter()}
+func NewHandlers(store *Store, opts Options) *Handlers {
+	return &Handlers{Store: store, SecureCookie: opts.SecureCookie, limiter: newLoginLimiter(opts.LoginLimit)}
 }
 
 // PublicRoutes are reachable without credentials.
@@ -47,6 +54,11 @@ type loginRequest struct {
 }
 
 func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
+	// A page on another site must not log a browser into Sitrep under the
+	// attacker's account (login CSRF): a browser says where the form was.
+	if h.Store.Origins.CrossSite(r) {
+		return api.Forbidden("Origin", "只能在本系统的页面登录")
+	}
 	var req loginRequest
 	if err := api.DecodeJSON(r, &req); err != nil {
 		return err
@@ -125,7 +137,7 @@ func (h *Handlers) createUser(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, ErrInvalidName):
 		return api.InvalidField("/name", err.Error())
-	case errors.Is(err, ErrWeakPassword):
+	case errors.Is(err, ErrWeakPassword), errors.Is(err, ErrLongPassword):
 		return api.InvalidField("/password", err.Error())
 	case errors.Is(err, ErrUserExists):
 		return api.Conflict("/name", err.Error())

@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"sitrep/internal/apitest"
 	"sitrep/internal/auth"
+	"sitrep/internal/server"
 )
 
 func login(e *apitest.Env, name, password string, headers ...string) *apitest.Response {
@@ -64,7 +66,9 @@ func TestPasswordLoginSetsASafeCookie(t *testing.T) {
 }
 
 func TestLoginIsRateLimited(t *testing.T) {
-	e := apitest.Start(t)
+	// No refill while the test runs, however slow bcrypt is under -race on a
+	// busy machine (the refill itself is tested on a fake clock).
+	e := apitest.StartWith(t, func(c *server.Config) { c.LoginLimit.Every = 24 * time.Hour })
 	e.SetPassword(auth.Commander, "commander-password")
 	// Wrong passwords for one account: a few tries, then 429 with Retry-After.
 	for i := range 5 {
@@ -86,5 +90,68 @@ func TestUnknownUserAndWrongPasswordLookAlike(t *testing.T) {
 	b := apitest.ExpectProblem(t, login(e, "viewer", "whatever-password"), http.StatusUnauthorized)
 	if a["detail"] != b["detail"] {
 		t.Fatalf("responses differ: %v vs %v", a["detail"], b["detail"])
+	}
+}
+
+// A page on another site cannot log a browser in (login CSRF), and a
+// session cookie is honoured on a write only with this site's own origin:
+// another scheme, another host, or no Origin at all is refused.
+func TestCrossSiteLoginAndCookieWrites(t *testing.T) {
+	e := apitest.Start(t)
+	e.SetPassword(auth.Editor, "editor-password")
+	host := strings.TrimPrefix(e.URL, "http://")
+	apitest.ExpectProblem(t, login(e, "editor", "editor-password", "Origin", "https://evil.example"), http.StatusForbidden)
+	apitest.ExpectProblem(t, login(e, "editor", "editor-password", "Sec-Fetch-Site", "cross-site"), http.StatusForbidden)
+	apitest.ExpectProblem(t, login(e, "editor", "editor-password", "Origin", "https://"+host), http.StatusForbidden)
+	if n := e.Count(`SELECT count(*) FROM sessions`); n != 0 {
+		t.Fatalf("%d sessions after refused logins", n)
+	}
+	r := login(e, "editor", "editor-password", "Origin", "http://"+host)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("same-origin login: %d %s", r.StatusCode, r.Body)
+	}
+	// A script (no browser headers) may log in.
+	if r := login(e, "editor", "editor-password"); r.StatusCode != http.StatusOK {
+		t.Fatalf("script login: %d %s", r.StatusCode, r.Body)
+	}
+	var session string
+	for _, c := range r.Cookies() {
+		if c.Name == auth.SessionCookie {
+			session = c.Value
+		}
+	}
+	write := func(headers ...string) *apitest.Response {
+		req, _ := http.NewRequest("POST", e.URL+"/api/v1/tokens", strings.NewReader(`{"label":"x"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: session})
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		return e.Send(req)
+	}
+	before := e.Count(`SELECT count(*) FROM api_tokens`)
+	apitest.ExpectProblem(t, write(), http.StatusForbidden)
+	apitest.ExpectProblem(t, write("Origin", "https://"+host), http.StatusForbidden)
+	apitest.ExpectProblem(t, write("Origin", "null"), http.StatusForbidden)
+	apitest.ExpectProblem(t, write("Sec-Fetch-Site", "same-site", "Referer", "http://"+host+"/"), http.StatusForbidden)
+	if after := e.Count(`SELECT count(*) FROM api_tokens`); after != before {
+		t.Fatalf("refused writes stored tokens: %d -> %d", before, after)
+	}
+	if r := write("Sec-Fetch-Site", "same-origin"); r.StatusCode != http.StatusCreated {
+		t.Fatalf("same-origin (Sec-Fetch-Site) write: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// bcrypt reads only 72 bytes: a longer password is refused, not cut.
+func TestOverlongPasswordIsRefused(t *testing.T) {
+	e := apitest.Start(t)
+	long := strings.Repeat("密", 25) // 75 bytes
+	p := apitest.ExpectProblem(t, e.Do("POST", "/api/v1/users", auth.Admin,
+		map[string]any{"name": "zhang.san", "role": "viewer", "password": long}), http.StatusUnprocessableEntity)
+	if fields := apitest.FieldsOf(p); len(fields) != 1 || fields[0] != "/password" {
+		t.Fatalf("fields %v", fields)
+	}
+	if n := e.Count(`SELECT count(*) FROM users WHERE name = 'zhang.san'`); n != 0 {
+		t.Fatal("the user was stored")
 	}
 }

@@ -3,7 +3,6 @@ package auth
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"sitrep/internal/api"
@@ -15,9 +14,11 @@ const SessionCookie = "sitrep_session"
 // Authenticate resolves the caller from a bearer token or the session cookie
 // and refuses the request with 401 when neither is valid.
 //
-// Cookie-authenticated writes must come from our own origin: the cookie is
-// SameSite=Strict already, and the Origin check covers older browsers and
-// same-site neighbours (CSRF).
+// Cookie-authenticated writes must show that they come from our own pages:
+// the cookie is SameSite=Strict already, and the Origin check covers older
+// browsers and same-site neighbours (CSRF). A write with a cookie but no
+// Origin is refused: every browser sends Origin on a write, so only a forged
+// or stripped request lacks it.
 func (s *Store) Authenticate(next http.Handler) http.Handler {
 	return api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		u, err := s.identify(r)
@@ -44,8 +45,8 @@ func (s *Store) identify(r *http.Request) (User, error) {
 		return u, err
 	}
 	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-		if !safeMethod(r.Method) && !sameOrigin(r) {
-			return User{}, api.Forbidden("Origin", "a cookie-authenticated write must come from this site")
+		if !safeMethod(r.Method) && !s.Origins.SameOrigin(r) {
+			return User{}, api.Forbidden("Origin", "用登录会话提交的修改只能来自本系统的页面（请求须带本站的 Origin）")
 		}
 		u, err := s.UserBySession(ctx, c.Value)
 		if errors.Is(err, ErrNotFound) {
@@ -60,22 +61,51 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-// sameOrigin accepts a request whose Origin (or, failing that, Referer) names
-// the host it was sent to. Browsers always send Origin on cross-site writes.
-func sameOrigin(r *http.Request) bool {
+// Origins knows which origin is Sitrep's own, so that a browser request from
+// another site's page can be told apart (CSRF). Browsers say where a request
+// comes from in Sec-Fetch-Site (all current ones) and Origin (every write).
+type Origins struct {
+	// Public is the origin people open Sitrep at ("https://sitrep.example.gov.cn")
+	// when a proxy in front changes the scheme or the host; empty means the
+	// request's own scheme and Host.
+	Public string
+}
+
+// own is the origin Sitrep's pages have for this request.
+func (o Origins) own(r *http.Request) string {
+	if o.Public != "" {
+		return strings.TrimSuffix(o.Public, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// SameOrigin reports whether the request shows that it comes from one of
+// Sitrep's own pages: Sec-Fetch-Site "same-origin", or an Origin equal to
+// Sitrep's, scheme included. A request that says nothing is not trusted.
+func (o Origins) SameOrigin(r *http.Request) bool {
 	if r.Header.Get("Sec-Fetch-Site") == "same-origin" {
 		return true
 	}
-	o := r.Header.Get("Origin")
-	if o == "" {
-		o = r.Header.Get("Referer")
-	}
-	if o == "" {
-		// Not a browser (a browser would have sent Origin on a write).
+	origin := r.Header.Get("Origin")
+	return origin != "" && strings.EqualFold(origin, o.own(r))
+}
+
+// CrossSite reports whether a browser says the request comes from another
+// site's page. Scripts and devices send neither header and are not
+// cross-site.
+func (o Origins) CrossSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "cross-site", "same-site":
 		return true
+	case "same-origin":
+		return false
 	}
-	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
+	origin := r.Header.Get("Origin")
+	return origin != "" && !strings.EqualFold(origin, o.own(r))
 }
 
 // Require lets the request through only if the caller has permission p.

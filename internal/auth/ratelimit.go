@@ -8,8 +8,12 @@ import (
 )
 
 // loginLimiter slows password guessing: a few quick tries per client address
-// and per account name, then one every loginEvery. Both must allow a try.
+// and per account name, then one every LoginLimit.Every. Both must allow a try.
 type loginLimiter struct {
+	burst int
+	every time.Duration
+	now   func() time.Time // a test's own clock; time.Now otherwise
+
 	mu       sync.Mutex
 	byKey    map[string]*limiterEntry
 	lastScan time.Time
@@ -20,13 +24,32 @@ type limiterEntry struct {
 	seen time.Time
 }
 
+// The login limit's defaults: five quick tries, then one every ten seconds.
 const (
-	loginBurst = 5
-	loginEvery = 10 * time.Second
+	DefaultLoginBurst = 5
+	DefaultLoginEvery = 10 * time.Second
 )
 
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{byKey: map[string]*limiterEntry{}}
+// LoginLimit tunes the login limiter; zero values take the defaults.
+type LoginLimit struct {
+	Burst int
+	Every time.Duration
+	// Now is the limiter's clock (tests drive it); nil is time.Now.
+	Now func() time.Time
+}
+
+func newLoginLimiter(c LoginLimit) *loginLimiter {
+	l := &loginLimiter{burst: c.Burst, every: c.Every, now: c.Now, byKey: map[string]*limiterEntry{}}
+	if l.burst <= 0 {
+		l.burst = DefaultLoginBurst
+	}
+	if l.every <= 0 {
+		l.every = DefaultLoginEvery
+	}
+	if l.now == nil {
+		l.now = time.Now
+	}
+	return l
 }
 
 // allow reports whether a login try for these keys may go ahead now, and if
@@ -34,14 +57,14 @@ func newLoginLimiter() *loginLimiter {
 func (l *loginLimiter) allow(keys ...string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
+	now := l.now()
 	l.forgetIdle(now)
 	var reservations []*rate.Reservation
 	var wait time.Duration
 	for _, k := range keys {
 		e, ok := l.byKey[k]
 		if !ok {
-			e = &limiterEntry{lim: rate.NewLimiter(rate.Every(loginEvery), loginBurst)}
+			e = &limiterEntry{lim: rate.NewLimiter(rate.Every(l.every), l.burst)}
 			l.byKey[k] = e
 		}
 		e.seen = now
@@ -67,7 +90,7 @@ func (l *loginLimiter) forgetIdle(now time.Time) {
 	}
 	l.lastScan = now
 	for k, e := range l.byKey {
-		if now.Sub(e.seen) > loginEvery*loginBurst {
+		if now.Sub(e.seen) > l.every*time.Duration(l.burst) {
 			delete(l.byKey, k)
 		}
 	}

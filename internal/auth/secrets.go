@@ -36,13 +36,19 @@ const MinPasswordLength = 10
 // ErrWeakPassword is returned for passwords shorter than MinPasswordLength.
 var ErrWeakPassword = errors.New("password must have at least 10 characters")
 
+// MaxPasswordBytes is the longest password accepted: bcrypt reads only the
+// first 72 bytes, so a longer one would silently stop mattering after them.
+const MaxPasswordBytes = 72
+
+// ErrLongPassword is returned for passwords longer than MaxPasswordBytes.
+var ErrLongPassword = errors.New("password must have at most 72 bytes (24 Chinese characters)")
+
 func hashPassword(pw string) (string, error) {
 	if len(pw) < MinPasswordLength {
 		return "", ErrWeakPassword
 	}
-	if len(pw) > 72 {
-		// bcrypt reads 72 bytes; longer would silently ignore the rest.
-		return "", errors.New("password must have at most 72 bytes")
+	if len(pw) > MaxPasswordBytes {
+		return "", ErrLongPassword
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
 	return string(h), err

@@ -50,7 +50,12 @@ var (
 var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,63}$`)
 
 // Store keeps users, tokens and sessions.
-type Store struct{ pool *pgxpool.Pool }
+type Store struct {
+	pool *pgxpool.Pool
+	// Origins decides which browser pages may write with a session cookie;
+	// the zero value is the request's own scheme and host.
+	Origins Origins
+}
 
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }

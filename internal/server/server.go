@@ -40,6 +40,11 @@ type Config struct {
 	Logger *slog.Logger
 	// SecureCookie sets the Secure flag on the session cookie.
 	SecureCookie bool
+	// PublicOrigin is the origin people open Sitrep at, when a proxy in
+	// front changes the scheme or host; empty trusts the request's own.
+	PublicOrigin string
+	// LoginLimit tunes the login rate limit (tests slow its refill).
+	LoginLimit auth.LoginLimit
 	// MaxBodyBytes bounds request bodies; imports get ImportBodyBytes.
 	MaxBodyBytes int64
 	// SafeDistances are the safe-distance rules (plan 3.1.2); nil means the
@@ -86,7 +91,8 @@ func New(cfg Config) (*Server, error) {
 	metrics := newHTTPMetrics(s.Registry)
 
 	authStore := auth.NewStore(cfg.Pool)
-	authHandlers := auth.NewHandlers(authStore, cfg.SecureCookie)
+	authStore.Origins = auth.Origins{Public: cfg.PublicOrigin}
+	authHandlers := auth.NewHandlers(authStore, auth.Options{SecureCookie: cfg.SecureCookie, LoginLimit: cfg.LoginLimit})
 	areaStore := areas.NewStore(cfg.Pool)
 	if cfg.Plan == nil {
 		if cfg.Plan, err = orgplan.Default(); err != nil {
@@ -95,7 +101,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	// The live stream (GET /ws). Map layers register their snapshotters here:
 	// live.Register(realtime.QuerySnapshotter("teams", ...)) or a Snapshotter of their own.
-	live := realtime.New(realtime.Config{Pool: cfg.Pool, Logger: cfg.Logger, Registry: s.Registry, Recheck: authStore.StillAllowed(auth.ReadMap)})
+	var wallOrigins []string
+	if cfg.PublicOrigin != "" {
+		wallOrigins = []string{cfg.PublicOrigin}
+	}
+	live := realtime.New(realtime.Config{Pool: cfg.Pool, Logger: cfg.Logger, Registry: s.Registry,
+		Recheck: authStore.StillAllowed(auth.ReadMap), AllowedOrigins: wallOrigins})
 	live.Register(realtime.Boundaries())
 	for _, l := range layers.All {
 		live.Register(realtime.QuerySnapshotter(l.Name, l.SnapshotSQL()))
@@ -113,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 
 	r := chi.NewRouter()
 	r.Use(requestID, logRequests(cfg.Logger), metrics.middleware, recoverPanics(cfg.Logger),
-		limitBodies(cfg.MaxBodyBytes, DefaultImportBodyBytes))
+		limitBodies(cfg.MaxBodyBytes, DefaultImportBodyBytes), refuseNUL)
 	r.NotFound(api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		return api.NotFound("the route " + r.URL.Path)
 	}).ServeHTTP)
