@@ -265,7 +265,7 @@ func (c *client) writeLoop() {
 			c.mu.Unlock()
 			signal(c.space)
 			if err := c.write(it, wait); err != nil {
-				c.closeWith(websocket.CloseInternalServerErr, "write failed", "write_error")
+				c.writeFailed(err)
 			}
 			continue
 		}
@@ -274,10 +274,28 @@ func (c *client) writeLoop() {
 		case <-c.wake:
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(wait)); err != nil {
-				c.closeWith(websocket.CloseInternalServerErr, "write failed", "write_error")
+				c.writeFailed(err)
 			}
 		}
 	}
+}
+
+// writeFailed ends the connection after a failed write. A write that runs
+// out of time means the client stopped reading: that is a slow client like
+// one whose queue overflowed, closed with 4008 so it knows to resume. (The
+// close frame may not get through a socket that is still full; then the
+// client sees the connection drop, and resumes the same way.)
+func (c *client) writeFailed(err error) {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		c.mu.Lock()
+		if !c.closing {
+			c.slowLocked()
+		}
+		c.mu.Unlock()
+		return
+	}
+	c.closeWith(websocket.CloseInternalServerErr, "write failed", "write_error")
 }
 
 func (c *client) write(it outItem, wait time.Duration) error {

@@ -88,22 +88,32 @@ func (e *event) leaveItem() outItem {
 	return *e.leave
 }
 
-// geometry returns the bounding box of the event's feature, decoded on first
-// use (only bounding-box subscriptions need it), and false when the event has
-// no geometry: deletes, non-spatial topics, features with null geometry.
-func (e *event) geometry() (orb.Bound, bool) {
+// geometry returns the bounding box of where the event's feature is on the
+// map, decoded on first use (only bounding-box subscriptions need it), and
+// false when the event has no place: deletes, non-spatial topics, features
+// with null geometry. place names the property that places the feature
+// when it is set (see Placer); it is the same for every event of a topic.
+func (e *event) geometry(place string) (orb.Bound, bool) {
 	e.geomOnce.Do(func() {
 		if e.Action == "delete" {
 			return
 		}
 		var probe struct {
-			Type     string          `json:"type"`
-			Geometry json.RawMessage `json:"geometry"`
+			Type       string                     `json:"type"`
+			Geometry   json.RawMessage            `json:"geometry"`
+			Properties map[string]json.RawMessage `json:"properties"`
 		}
-		if json.Unmarshal(e.Data, &probe) != nil || probe.Type != "Feature" || len(probe.Geometry) == 0 || string(probe.Geometry) == "null" {
+		if json.Unmarshal(e.Data, &probe) != nil || probe.Type != "Feature" {
 			return
 		}
-		g, err := geojson.UnmarshalGeometry(probe.Geometry)
+		where := probe.Geometry
+		if p := probe.Properties[place]; place != "" && len(p) > 0 && string(p) != "null" {
+			where = p
+		}
+		if len(where) == 0 || string(where) == "null" {
+			return
+		}
+		g, err := geojson.UnmarshalGeometry(where)
 		if err != nil || g.Geometry() == nil {
 			return
 		}

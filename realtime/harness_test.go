@@ -337,3 +337,25 @@ func lastSeq(t *testing.T, pool *pgxpool.Pool) int64 {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// labelled is the value of a counter with the label name=value.
+func (s *testServer) labelled(t *testing.T, metric, name, value string) float64 {
+	t.Helper()
+	mfs, err := s.Reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != metric {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == name && l.GetValue() == value && m.Counter != nil {
+					return m.Counter.GetValue()
+				}
+			}
+		}
+	}
+	return 0
+}

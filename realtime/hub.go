@@ -223,6 +223,16 @@ func (h *Hub) snapshotter(layer string) (Snapshotter, bool) {
 	return s, ok
 }
 
+// placeProperty is the layer's Placer property, or "".
+func (h *Hub) placeProperty(layer string) string {
+	if p, ok := h.snapshotter(layer); ok {
+		if p, ok := p.(Placer); ok {
+			return p.PlaceProperty()
+		}
+	}
+	return ""
+}
+
 // ServeHTTP upgrades GET /ws. Mount it behind authentication and the
 // map-read permission.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -25,6 +25,32 @@ type Snapshotter interface {
 	Snapshot(ctx context.Context, tx pgx.Tx, bbox *orb.Bound) ([]json.RawMessage, error)
 }
 
+// Placer is implemented by the Snapshotter of a layer whose features are on
+// the map somewhere other than their geometry: a rescue team is where its
+// last position fix puts it, not at its home base. A bounding-box
+// subscription then follows the place (a team driving into the box appears,
+// one leaving gets "leave"), and the layer's snapshot query must test the
+// same place against the box.
+type Placer interface {
+	// PlaceProperty names the property that holds a GeoJSON geometry
+	// placing the feature; when it is null, the feature's geometry does.
+	PlaceProperty() string
+}
+
+// PlacedQuerySnapshotter is QuerySnapshotter for a layer whose features are
+// placed by the property place (see Placer); the query's box test must use
+// the same place (COALESCE(place, geom)).
+func PlacedQuerySnapshotter(layer, query, place string) Snapshotter {
+	return placedSnapshotter{querySnapshotter{layer: layer, query: query}, place}
+}
+
+type placedSnapshotter struct {
+	querySnapshotter
+	place string
+}
+
+func (p placedSnapshotter) PlaceProperty() string { return p.place }
+
 // QuerySnapshotter makes a Snapshotter from one SQL query that returns one
 // GeoJSON Feature per row (json or jsonb, built with ST_AsGeoJSON so Go never
 // touches the geometry) and takes the box as $1..$4 = minLon, minLat,

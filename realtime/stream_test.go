@@ -207,7 +207,10 @@ func TestSlowClientIsClosedAndOthersKeepUp(t *testing.T) {
 	// The default 8 MiB bound: far less than the 19 MiB the run writes, but
 	// room enough that a fast reader on a loaded, race-instrumented machine
 	// is never mistaken for a slow one.
-	s := e.start(realtime.Config{})
+	// A write deadline far longer than a loaded machine can stall: the slow
+	// client starts draining once the server gives up on it, and the close
+	// frame behind the data must still be writable then.
+	s := e.start(realtime.Config{WriteWait: 5 * time.Minute})
 	slow := e.dial(s, dialOpt{readBuf: 64 << 10})
 	fast := e.dial(s)
 	slow.subscribe([]string{"things"}, nil, nil)

@@ -122,7 +122,7 @@ func (c *client) routeOfLocked(e *event) route {
 		return routeNone
 	}
 	// Not located (yet): in every box, as in the snapshot.
-	if bound, spatial := e.geometry(); !spatial || bound.Intersects(*c.sub.bbox) {
+	if bound, spatial := e.geometry(c.h.placeProperty(e.Topic)); !spatial || bound.Intersects(*c.sub.bbox) {
 		return routeSend
 	}
 	if mayHold {

@@ -32,9 +32,17 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &p):
 	case errors.As(err, &invalid):
 		p = Invalid(invalid...)
+	case errors.Is(err, ErrBodyTimeout):
+		p = BodyTimeout()
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The client went away; nobody is there to read an answer.
 		return
+	case db.Unavailable(err) != "":
+		// A retry in a few seconds is the right move for the client: the
+		// pool reconnects on its own once PostgreSQL is back.
+		slog.WarnContext(r.Context(), "database unavailable", "err", err, "path", r.URL.Path)
+		p = Unavailable("数据库暂时不可用：" + db.Unavailable(err) + "。请稍后重试")
+		p.RetryAfter = 5
 	case db.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded):
 		slog.WarnContext(r.Context(), "request timed out", "err", err, "path", r.URL.Path)
 		p = Unavailable("the database took too long to answer; try again")

@@ -55,6 +55,8 @@ func decodeProblem(err error) *Problem {
 		tooBig    *http.MaxBytesError
 	)
 	switch {
+	case errors.Is(err, ErrBodyTimeout):
+		return BodyTimeout()
 	case errors.As(err, &tooBig):
 		return NewProblem(http.StatusRequestEntityTooLarge, "too-large", "Request body too large",
 			fmt.Sprintf("the body may hold at most %d bytes", tooBig.Limit))

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -121,6 +122,16 @@ func TooManyRequests(detail string, retryAfterSeconds int) *Problem {
 	p := NewProblem(http.StatusTooManyRequests, "rate-limited", "Too many requests", detail)
 	p.RetryAfter = retryAfterSeconds
 	return p
+}
+
+// ErrBodyTimeout is what reading a request body returns when the client
+// sends it too slowly (the server bounds the time a body may take).
+var ErrBodyTimeout = errors.New("the request body was not received in time")
+
+// BodyTimeout is the 408 for a body that did not arrive in time.
+func BodyTimeout() *Problem {
+	return NewProblem(http.StatusRequestTimeout, "body-timeout", "Request timeout",
+		"the request body did not arrive in time; send it again")
 }
 
 // Internal is the 500 a client sees; what went wrong stays in the server log.

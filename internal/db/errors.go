@@ -2,6 +2,10 @@ package db
 
 import (
 	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -43,6 +47,44 @@ func constraintOf(err error, code string) string {
 			return pgErr.ConstraintName
 		}
 		return "?"
+	}
+	return ""
+}
+
+// Unavailable returns why the database could not be used — it refused or
+// dropped the connection, is shutting down or starting up, or has no
+// connection slot left — in a few words (Chinese, for people) safe to show (no host, user or
+// password), or "" when err is something else (a bad query, a rule).
+func Unavailable(err error) string {
+	var (
+		connectErr *pgconn.ConnectError
+		pgErr      *pgconn.PgError
+		netErr     net.Error
+	)
+	if errors.As(err, &pgErr) {
+		switch {
+		case strings.HasPrefix(pgErr.Code, "08"):
+			return "与数据库的连接出错"
+		case pgErr.Code == "57P01" || pgErr.Code == "57P02":
+			return "数据库正在关闭"
+		case pgErr.Code == "57P03":
+			return "数据库正在启动"
+		case pgErr.Code == "53300":
+			return "数据库连接数已满"
+		case errors.As(err, &connectErr):
+			return "数据库拒绝连接（" + pgErr.Code + "）"
+		}
+		return ""
+	}
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "数据库拒绝连接"
+	case errors.As(err, &connectErr):
+		return "无法连接数据库"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, net.ErrClosed):
+		return "与数据库的连接中断"
+	case errors.As(err, &netErr):
+		return "无法访问数据库"
 	}
 	return ""
 }

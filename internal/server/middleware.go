@@ -4,8 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -139,4 +143,49 @@ func refuseNUL(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// timeBodies bounds how long a request body may take to arrive, so a client
+// that dribbles a body (or a crowd of them) cannot hold connections and
+// handlers open: the server's ReadHeaderTimeout covers only the headers.
+// Imports get longer (a large layer file over a slow link). The deadline is
+// lifted once the body has been read, so a long handler is never cut off.
+func timeBodies(normal, imports time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			d := normal
+			if strings.HasSuffix(r.URL.Path, "/import") {
+				d = imports
+			}
+			rc := http.NewResponseController(w)
+			if err := rc.SetReadDeadline(time.Now().Add(d)); err == nil {
+				r.Body = &deadlineBody{ReadCloser: r.Body, lift: func() { _ = rc.SetReadDeadline(time.Time{}) }}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// deadlineBody lifts the read deadline at the body's end and reports a
+// timeout as api.ErrBodyTimeout (a 408), not as a broken connection.
+type deadlineBody struct {
+	io.ReadCloser
+	lift   func()
+	lifted bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	switch {
+	case err == io.EOF && !b.lifted:
+		b.lifted = true
+		b.lift()
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return n, fmt.Errorf("%w: %w", api.ErrBodyTimeout, err)
+	}
+	return n, err
 }

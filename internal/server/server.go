@@ -47,6 +47,9 @@ type Config struct {
 	LoginLimit auth.LoginLimit
 	// MaxBodyBytes bounds request bodies; imports get ImportBodyBytes.
 	MaxBodyBytes int64
+	// BodyTimeout bounds the time a request body may take to arrive;
+	// imports get ImportBodyTimeout. Zero values take the defaults.
+	BodyTimeout, ImportBodyTimeout time.Duration
 	// SafeDistances are the safe-distance rules (plan 3.1.2); nil means the
 	// shipped defaults (hazards/safe_distances.json).
 	SafeDistances *hazards.DistanceRules
@@ -57,8 +60,10 @@ type Config struct {
 
 // Defaults for Config.
 const (
-	DefaultMaxBodyBytes    = 1 << 20  // a feature or a form
-	DefaultImportBodyBytes = 64 << 20 // a layer file
+	DefaultMaxBodyBytes      = 1 << 20  // a feature or a form
+	DefaultImportBodyBytes   = 64 << 20 // a layer file
+	DefaultBodyTimeout       = 30 * time.Second
+	DefaultImportBodyTimeout = 10 * time.Minute // 64 MiB at 1 Mbit/s
 )
 
 // Server is the HTTP handler and what it owns.
@@ -81,6 +86,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = DefaultBodyTimeout
+	}
+	if cfg.ImportBodyTimeout == 0 {
+		cfg.ImportBodyTimeout = DefaultImportBodyTimeout
 	}
 	m, err := db.NewMigrator(cfg.Pool)
 	if err != nil {
@@ -124,7 +135,7 @@ func New(cfg Config) (*Server, error) {
 
 	r := chi.NewRouter()
 	r.Use(requestID, logRequests(cfg.Logger), metrics.middleware, recoverPanics(cfg.Logger),
-		limitBodies(cfg.MaxBodyBytes, DefaultImportBodyBytes), refuseNUL)
+		limitBodies(cfg.MaxBodyBytes, DefaultImportBodyBytes), timeBodies(cfg.BodyTimeout, cfg.ImportBodyTimeout), refuseNUL)
 	r.NotFound(api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		return api.NotFound("the route " + r.URL.Path)
 	}).ServeHTTP)
@@ -198,7 +209,13 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.pool.Ping(ctx); err != nil {
-		return api.Unavailable("the database does not answer")
+		why := db.Unavailable(err)
+		if why == "" {
+			why = "数据库未及时应答"
+		}
+		p := api.Unavailable("未就绪：" + why)
+		p.RetryAfter = 5
+		return p
 	}
 	current, target, err := s.migrator.Versions(ctx)
 	if err != nil {
