@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // ExportRow is one stored feature as export sees it.
@@ -56,7 +58,10 @@ func (l *Layer) Export(ctx context.Context, db Beginner, fn func(ExportRow) erro
 		return err
 	}
 	for {
-		rows, err := tx.Query(ctx, "FETCH FORWARD "+strconv.Itoa(exportBatch)+" FROM sitrep_export")
+		// The FETCH's text is the same for every layer but its columns are
+		// not: a statement description cached on this connection for
+		// another layer's cursor would be wrong, so describe it each time.
+		rows, err := tx.Query(ctx, "FETCH FORWARD "+strconv.Itoa(exportBatch)+" FROM sitrep_export", pgx.QueryExecModeDescribeExec)
 		if err != nil {
 			return err
 		}
