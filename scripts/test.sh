@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: formatting, go vet, and go test -race against a
+# Runs the whole test suite: formatting, go vet, staticcheck, and go test -race against a
 # throwaway PostgreSQL/PostGIS cluster made for this run in a temp folder and
 # removed after. Installs what it needs from Debian's packages if missing.
 set -euo pipefail
@@ -29,6 +29,8 @@ unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 [ -z "$unformatted" ] || die "gofmt would change: $unformatted"
 log "go vet"
 go vet ./...
+log "staticcheck (every check)"
+go tool staticcheck -checks all ./...
 log "go test -race"
 go test -race -count=1 -timeout 12m ./...
 log "browser tests (e2e/: headless Chromium against a running server)"
