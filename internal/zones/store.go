@@ -18,6 +18,7 @@ import (
 	"sitrep/incidents/incidentstore"
 	"sitrep/internal/api"
 	"sitrep/internal/db"
+	"sitrep/internal/dispatch"
 	"sitrep/internal/journal"
 )
 
@@ -277,8 +278,7 @@ func (s *Store) SetActive(ctx context.Context, actor journal.Actor, id int64, if
 			return nil, err
 		}
 		if !active {
-			// A team inside a zone that ends is no longer inside it.
-			if _, err := tx.Exec(ctx, `DELETE FROM team_zone_state WHERE zone_id = $1`, id); err != nil {
+			if err := dispatch.ZoneEnded(ctx, tx, id); err != nil {
 				return nil, err
 			}
 		}
