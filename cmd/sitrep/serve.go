@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"sitrep/hazards"
-	"sitrep/incidents/incidentstore"
 	"sitrep/incidents/orgplan"
 	"sitrep/internal/db"
 	"sitrep/internal/server"
@@ -60,14 +59,12 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer pool.Close()
-	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure, SafeDistances: rules, Plan: plan})
+	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure, SafeDistances: rules, Plan: plan,
+		ReportingClock: true})
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	// The reporting clock (plan 4.1): stopped before the pool closes.
-	stopClock := incidentstore.NewTicker(incidentstore.New(pool, plan), slog.Default()).Start(ctx)
-	defer stopClock()
+	defer srv.Close() // before pool.Close: it stops the reporting clock
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
