@@ -6,24 +6,18 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"sitrep/internal/db"
 	"sitrep/internal/demo"
 )
 
 func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlagSet("demo [flags]", "Load the demo data: the real county boundary and neighbours (© OpenStreetMap\ncontributors, ODbL 1.0), synthetic layers, and one demo user per role.\nRunning it again keeps what is there. Prints the demo credentials.", stdout)
-	var dbs dbSettings
-	dbs.register(fs)
-	if err := fs.Parse(args); err != nil {
+	cmd := newDBCommand("demo [flags]", "Load the demo data: the real county boundary and neighbours (© OpenStreetMap\ncontributors, ODbL 1.0), synthetic layers, and one demo user per role.\nRunning it again keeps what is there. Prints the demo credentials.", stdout)
+	if _, err := cmd.parse(args); err != nil {
 		return err
 	}
-	if err := dbs.check(); err != nil {
+	if _, err := cmd.migrate(ctx); err != nil {
 		return err
 	}
-	if _, err := db.Migrate(ctx, dbs.url); err != nil {
-		return err
-	}
-	pool, err := dbs.open(ctx)
+	pool, err := cmd.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,17 +32,15 @@ nothing is stored and the exit status is 1. --dry-run checks without
 storing. The audit trail names the actor cli:<your login>.`
 
 func runImport(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlagSet("import LAYER FILE [--dry-run] [--format geojson|csv]", importSummary, stdout)
-	var dbs dbSettings
-	dbs.register(fs)
-	dryRun := fs.Bool("dry-run", false, "check every row (with the real inserts, rolled back) and store nothing")
-	format := fs.String("format", "", "geojson or csv (default: from FILE's extension)")
-	positional, err := parseInterleaved(fs, args)
+	cmd := newDBCommand("import LAYER FILE [--dry-run] [--format geojson|csv]", importSummary, stdout)
+	dryRun := cmd.Bool("dry-run", false, "check every row (with the real inserts, rolled back) and store nothing")
+	format := cmd.String("format", "", "geojson or csv (default: from FILE's extension)")
+	positional, err := cmd.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(positional) != 2 {
-		fs.Usage()
+		cmd.Usage()
 		return errors.New("name a LAYER and a FILE")
 	}
 	layer, err := layerNamed(positional[0])
@@ -65,7 +62,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pool, err := dbs.open(ctx)
+	pool, err := cmd.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -103,23 +100,21 @@ const exportSummary = `Export a layer to standard output.
 The output is what sitrep import and POST /api/v1/{layer}/import take.`
 
 func runExport(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlagSet("export LAYER [--format geojson|csv]", exportSummary, stdout)
-	var dbs dbSettings
-	dbs.register(fs)
-	format := fs.String("format", registry.FormatGeoJSON, "geojson or csv")
-	positional, err := parseInterleaved(fs, args)
+	cmd := newDBCommand("export LAYER [--format geojson|csv]", exportSummary, stdout)
+	format := cmd.String("format", registry.FormatGeoJSON, "geojson or csv")
+	positional, err := cmd.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(positional) != 1 {
-		fs.Usage()
+		cmd.Usage()
 		return errors.New("name a LAYER")
 	}
 	layer, err := layerNamed(positional[0])
 	if err != nil {
 		return err
 	}
-	pool, err := dbs.open(ctx)
+	pool, err := cmd.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -133,22 +128,6 @@ func runExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("--format must be geojson or csv")
 	}
 	return err
-}
-
-// parseInterleaved parses flags that may come before, between or after the
-// positional arguments.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	var positional []string
-	for rest := fs.Args(); len(rest) > 0; rest = fs.Args() {
-		positional = append(positional, rest[0])
-		if err := fs.Parse(rest[1:]); err != nil {
-			return nil, err
-		}
-	}
-	return positional, nil
 }
 
 func layerNamed(name string) (*registry.Layer, error) {

@@ -9,25 +9,28 @@ import (
 )
 
 func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlagSet("migrate [flags] [up|status]", "Apply pending migrations (up, the default) or show the schema version (status).", stdout)
-	var dbs dbSettings
-	dbs.register(fs)
-	if err := fs.Parse(args); err != nil {
+	cmd := newDBCommand("migrate [flags] [up|status]", "Apply pending migrations (up, the default) or show the schema version (status).", stdout)
+	positional, err := cmd.parse(args)
+	if err != nil {
 		return err
 	}
-	if err := dbs.check(); err != nil {
+	if err := cmd.check(); err != nil {
 		return err
 	}
-	switch action := fs.Arg(0); action {
+	action := ""
+	if len(positional) > 0 {
+		action = positional[0]
+	}
+	switch action {
 	case "", "up":
-		n, err := db.Migrate(ctx, dbs.url)
+		n, err := cmd.migrate(ctx)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
 		return nil
 	case "status":
-		pool, err := dbs.open(ctx)
+		pool, err := cmd.open(ctx)
 		if err != nil {
 			return err
 		}

@@ -11,26 +11,22 @@ import (
 	"time"
 
 	"sitrep/hazards"
-	"sitrep/incidents/incidentstore"
 	"sitrep/incidents/orgplan"
-	"sitrep/internal/db"
 	"sitrep/internal/server"
 )
 
 func runServe(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlagSet("serve [flags]", "Run the HTTP server. Applies pending migrations first, under an advisory lock,\nso several servers may start against one database at once.", stdout)
-	var dbs dbSettings
-	dbs.register(fs)
-	addr := fs.String("addr", envOr("SITREP_ADDR", ":8080"), "listen address (env SITREP_ADDR)")
-	migrate := fs.Bool("migrate", true, "apply pending migrations at start-up")
-	insecure := fs.Bool("insecure-cookie", os.Getenv("SITREP_INSECURE_COOKIE") == "1", "drop the Secure flag from the session cookie (env SITREP_INSECURE_COOKIE=1)")
-	safeDistances := fs.String("safe-distances", os.Getenv("SITREP_SAFE_DISTANCES"), "safe-distance rules file replacing the shipped defaults (env SITREP_SAFE_DISTANCES; format: hazards/safe_distances.json)")
-	grace := fs.Duration("shutdown-grace", 20*time.Second, "how long in-flight requests may take to finish after SIGTERM")
-	planFile := fs.String("plan", os.Getenv("SITREP_PLAN"), "the county's emergency organisation as a plan file (env SITREP_PLAN; default: the embedded 乌鲁木齐县 plan)")
-	if err := fs.Parse(args); err != nil {
+	cmd := newDBCommand("serve [flags]", "Run the HTTP server. Applies pending migrations first, under an advisory lock,\nso several servers may start against one database at once.", stdout)
+	addr := cmd.String("addr", envOr("SITREP_ADDR", ":8080"), "listen address (env SITREP_ADDR)")
+	migrate := cmd.Bool("migrate", true, "apply pending migrations at start-up")
+	insecure := cmd.Bool("insecure-cookie", os.Getenv("SITREP_INSECURE_COOKIE") == "1", "drop the Secure flag from the session cookie (env SITREP_INSECURE_COOKIE=1)")
+	safeDistances := cmd.String("safe-distances", os.Getenv("SITREP_SAFE_DISTANCES"), "safe-distance rules file replacing the shipped defaults (env SITREP_SAFE_DISTANCES; format: hazards/safe_distances.json)")
+	grace := cmd.Duration("shutdown-grace", 20*time.Second, "how long in-flight requests may take to finish after SIGTERM")
+	planFile := cmd.String("plan", os.Getenv("SITREP_PLAN"), "the county's emergency organisation as a plan file (env SITREP_PLAN; default: the embedded 乌鲁木齐县 plan)")
+	if _, err := cmd.parse(args); err != nil {
 		return err
 	}
-	if err := dbs.check(); err != nil {
+	if err := cmd.check(); err != nil {
 		return err
 	}
 	// A bad plan file stops the start before the database is touched.
@@ -42,7 +38,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if *migrate {
-		n, err := db.Migrate(ctx, dbs.url)
+		n, err := cmd.migrate(ctx)
 		if err != nil {
 			return err
 		}
@@ -55,19 +51,17 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 			return errors.New("--safe-distances: " + err.Error())
 		}
 	}
-	pool, err := db.Open(ctx, dbs.url, db.Options{StatementTimeout: dbs.statementTimeout})
+	pool, err := cmd.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure, SafeDistances: rules, Plan: plan})
+	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure, SafeDistances: rules, Plan: plan,
+		ReportingClock: true})
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	// The reporting clock (plan 4.1): stopped before the pool closes.
-	stopClock := incidentstore.NewTicker(incidentstore.New(pool, plan), slog.Default()).Start(ctx)
-	defer stopClock()
+	defer srv.Close() // before pool.Close: it stops the reporting clock
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

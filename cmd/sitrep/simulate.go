@@ -26,7 +26,7 @@ func runSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&cfg.Pause, "pause", 0, "quiet time between incidents (default 20s)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed (the same seed replays the same choices)")
 	once := fs.Bool("once", false, "play one scenario and exit")
-	if err := fs.Parse(args); err != nil {
+	if _, err := fs.parse(args); err != nil {
 		return err
 	}
 	token := os.Getenv("SITREP_TOKEN")

@@ -37,7 +37,7 @@ func (s *Store) RaiseEvacuated(ctx context.Context, tx pgx.Tx, id int64, n int, 
 		if err := rec.Inc.Revise(c, rec.Inc.Exposure, rec.Inc.OtherRiskReason, now); err != nil {
 			return err
 		}
-		return addTimeline(ctx, tx, id, now, actor, "updated", reason, map[string]any{
+		return AddTimeline(ctx, tx, id, now, actor, "updated", reason, map[string]any{
 			"evacuated_before": from, "evacuated_after": n, "assessment": assessmentChange(before, rec.Inc.Assess())})
 	})
 	if err != nil {

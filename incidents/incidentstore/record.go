@@ -269,14 +269,3 @@ func setGeometry(ctx context.Context, tx pgx.Tx, id int64, location, area *strin
 		END WHERE i.id = $1`, id)
 	return err
 }
-
-// addTimeline appends one entry to the incident's timeline.
-func addTimeline(ctx context.Context, tx pgx.Tx, id int64, at time.Time, actor, typ, reason string, data any) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO incident_timeline (incident_id, at, actor, type, reason, data) VALUES ($1, $2, $3, $4, $5, $6)`,
-		id, at, actor, typ, reason, b)
-	return err
-}

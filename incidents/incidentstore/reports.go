@@ -122,7 +122,7 @@ func (s *Store) AddReport(ctx context.Context, actor journal.Actor, id int64, r 
 			Content: r.Content, Counts: r.Counts, Missing: r.Content.missing(r.Counts != nil), RecordedBy: actor.Name,
 			Drill: rec.Inc.Drill}
 		out.Partial = len(out.Missing) > 0
-		return addTimeline(ctx, tx, id, now, actor.Name, "report", "", map[string]any{
+		return AddTimeline(ctx, tx, id, now, actor.Name, "report", "", map[string]any{
 			"report_id": out.ID, "kind": r.Kind, "tier": r.Tier, "received_at": at, "partial": out.Partial})
 	})
 	return out, f, err

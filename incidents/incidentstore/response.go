@@ -42,7 +42,7 @@ func (s *Store) Transition(ctx context.Context, actor journal.Actor, id int64, t
 			at := change.At
 			rec.FollowUpsEnd = &at
 		}
-		return addTimeline(ctx, tx, id, change.At, actor.Name, "state", change.Reason, change)
+		return AddTimeline(ctx, tx, id, change.At, actor.Name, "state", change.Reason, change)
 	})
 }
 
@@ -105,7 +105,7 @@ func (s *Store) MarkChecklist(ctx context.Context, actor journal.Actor, id int64
 			if err := it.Mark(status, actor.Name, now, strings.TrimSpace(note)); err != nil {
 				return err
 			}
-			return addTimeline(ctx, tx, id, now, actor.Name, "checklist", it.Note, map[string]any{
+			return AddTimeline(ctx, tx, id, now, actor.Name, "checklist", it.Note, map[string]any{
 				"item": it.ID, "text": it.Text, "status": it.Status})
 		}
 		return api.NotFound("checklist item " + item)

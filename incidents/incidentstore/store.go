@@ -15,7 +15,6 @@ import (
 	"sitrep/incidents"
 	"sitrep/incidents/orgplan"
 	"sitrep/internal/api"
-	"sitrep/internal/beijing"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
 )
@@ -189,7 +188,7 @@ func (s *Store) Create(ctx context.Context, actor journal.Actor, in NewIncident)
 		ch, f, err := s.mutate(ctx, tx, id, "create", func(rec *record, now time.Time) error {
 			rec.Inc.Place, rec.Inc.Township, rec.Inc.Unit = inc.Place, inc.Township, inc.Unit
 			rec.Inc.Casualties, rec.Inc.OtherRiskReason = inc.Casualties, inc.OtherRiskReason
-			return addTimeline(ctx, tx, id, now, actor.Name, "created", "", map[string]any{"drill": inc.Drill})
+			return AddTimeline(ctx, tx, id, now, actor.Name, "created", "", map[string]any{"drill": inc.Drill})
 		})
 		if err != nil {
 			return nil, err
@@ -335,7 +334,7 @@ func (s *Store) Update(ctx context.Context, actor journal.Actor, id int64, versi
 				return err
 			}
 		}
-		return addTimeline(ctx, tx, id, now, actor.Name, "updated", "", assessmentChange(before, rec.Inc.Assess()))
+		return AddTimeline(ctx, tx, id, now, actor.Name, "updated", "", assessmentChange(before, rec.Inc.Assess()))
 	})
 }
 
@@ -364,49 +363,10 @@ func (s *Store) SetExposure(ctx context.Context, tx pgx.Tx, id int64, e incident
 		if err := rec.Inc.Revise(rec.Inc.Casualties, e, rec.Inc.OtherRiskReason, now); err != nil {
 			return err
 		}
-		return addTimeline(ctx, tx, id, now, "zones", "exposure", "", map[string]any{
+		return AddTimeline(ctx, tx, id, now, "zones", "exposure", "", map[string]any{
 			"exposure": e, "assessment": assessmentChange(before, rec.Inc.Assess())})
 	})
 	return ch, err
-}
-
-// TimelineEntry is one line of an incident's history.
-type TimelineEntry struct {
-	ID     int64           `json:"id"`
-	At     time.Time       `json:"at"`
-	AtBJ   string          `json:"at_beijing"`
-	Actor  string          `json:"actor"`
-	Type   string          `json:"type"`
-	Reason string          `json:"reason"`
-	Data   json.RawMessage `json:"data"`
-	Drill  bool            `json:"drill"`
-}
-
-// Timeline returns the incident's history, oldest first.
-func (s *Store) Timeline(ctx context.Context, id int64) ([]TimelineEntry, error) {
-	var drill bool
-	if err := s.pool.QueryRow(ctx, `SELECT drill FROM incidents WHERE id = $1`, id).Scan(&drill); db.IsNotFound(err) {
-		return nil, notFound(id)
-	} else if err != nil {
-		return nil, err
-	}
-	rows, err := s.pool.Query(ctx, `SELECT id, at, actor, type, reason, data FROM incident_timeline WHERE incident_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []TimelineEntry{}
-	for rows.Next() {
-		var e TimelineEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Type, &e.Reason, &e.Data); err != nil {
-			return nil, err
-		}
-		e.At = e.At.UTC()
-		e.AtBJ = beijing.Format(e.At)
-		e.Drill = drill
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // Layer names the live-stream layer; with Snapshot, Store is the layer's

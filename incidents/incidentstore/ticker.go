@@ -110,7 +110,7 @@ func (s *Store) recordOverdue(ctx context.Context, id int64, now time.Time) (int
 			}
 			dv := deadlineView(d)
 			msg := incidents.Marked(rec.Inc.Drill, d.Kind.Label()+"逾期："+d.Rule+"，应于"+dv.DueBJ+"前完成")
-			if err := addTimeline(ctx, tx, id, now, clockActor.Name, "overdue", msg, dv); err != nil {
+			if err := AddTimeline(ctx, tx, id, now, clockActor.Name, "overdue", msg, dv); err != nil {
 				return nil, err
 			}
 			ev := f

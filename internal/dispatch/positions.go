@@ -101,76 +101,37 @@ var errNothingNew = errors.New("dispatch: nothing new in the batch")
 // gets one event with its Feature (the batch's latest fix), so a device
 // sending once a second in batches of 30 costs one event, not 30.
 func (s *Store) Ingest(ctx context.Context, actor journal.Actor, fixes []Fix) (*Ingested, error) {
-	now := s.Now()
-	if err := validateFixes(fixes, now); err != nil {
+	if err := validateFixes(fixes, s.Now()); err != nil {
 		return nil, err
 	}
 	res := &Ingested{Received: len(fixes), Moved: []int64{}, Crossings: []Crossing{}}
-	n := len(fixes)
-	teamIDs, lons, lats := make([]int64, n), make([]float64, n), make([]float64, n)
-	times := make([]time.Time, n)
-	speeds, headings := make([]*float64, n), make([]*float64, n)
-	for i, f := range fixes {
-		teamIDs[i], lons[i], lats[i], times[i] = f.TeamID, *f.Lon, *f.Lat, f.ObservedAt
-		speeds[i], headings[i] = f.SpeedMS, f.HeadingDeg
-	}
+	batch := columnsOf(fixes)
 	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		res.Moved, res.Crossings, res.Stored = []int64{}, []Crossing{}, 0
-		teams, err := lockTeams(ctx, tx, teamIDs)
+		if err := lockBatchTeams(ctx, tx, batch.teamIDs); err != nil {
+			return nil, err
+		}
+		stored, err := storeTrack(ctx, tx, batch)
 		if err != nil {
 			return nil, err
 		}
-		for i, id := range teamIDs {
-			if _, ok := teams[id]; !ok {
-				return nil, api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "no rescue team "+strconv.FormatInt(id, 10))
-			}
-		}
-		// The track: new fixes only (ON CONFLICT DO NOTHING is the idempotency).
-		rows, err := tx.Query(ctx, `INSERT INTO team_positions (team_id, observed_at, geom, speed_ms, heading_deg)
-			SELECT f.team_id, f.t, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.speed, f.heading
-			FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[])
-				AS f(team_id, t, lon, lat, speed, heading)
-			ON CONFLICT (team_id, observed_at) DO NOTHING
-			RETURNING team_id`, teamIDs, times, lons, lats, speeds, headings)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			res.Stored++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if res.Stored == 0 {
+		if stored == 0 {
 			return nil, errNothingNew
 		}
-		// Each team's latest fix of the batch, if newer than its last position.
-		rows, err = tx.Query(ctx, `UPDATE rescue_teams t SET last_position = f.geom, observed_at = f.observed_at
-			FROM (SELECT DISTINCT ON (p.team_id) p.team_id, p.observed_at, p.geom
-			      FROM team_positions p
-			      JOIN unnest($1::bigint[], $2::timestamptz[]) AS b(team_id, t) ON b.team_id = p.team_id AND b.t = p.observed_at
-			      ORDER BY p.team_id, p.observed_at DESC) f
-			WHERE t.id = f.team_id AND (t.observed_at IS NULL OR t.observed_at < f.observed_at)
-			RETURNING t.id`, teamIDs, times)
-		if err != nil {
-			return nil, err
-		}
-		moved, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		res.Stored = stored
+		moved, err := moveTeams(ctx, tx, batch)
 		if err != nil {
 			return nil, err
 		}
 		changes := []journal.Change{{Entity: "team_positions", EntityID: "batch", Action: "ingest",
 			After: map[string]any{"received": res.Received, "stored": res.Stored, "moved": moved}}}
-		features := map[int64]json.RawMessage{}
+		features, err := teamFeatures(ctx, tx, moved)
+		if err != nil {
+			return nil, err
+		}
 		for _, id := range moved {
-			f, _, err := layers.RescueTeams.Get(ctx, tx, id)
-			if err != nil {
-				return nil, err
-			}
-			features[id] = f
 			changes = append(changes, journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(id, 10), Action: "update",
-				After: f, Topic: layers.RescueTeams.Name, Event: f})
+				After: features[id], Topic: layers.RescueTeams.Name, Event: features[id]})
 		}
 		res.Moved = moved
 		crossings, err := s.fences(ctx, tx, moved)
@@ -178,14 +139,11 @@ func (s *Store) Ingest(ctx context.Context, actor journal.Actor, fixes []Fix) (*
 			return nil, err
 		}
 		for _, c := range crossings {
-			var feat map[string]any
-			if err := json.Unmarshal(features[c.TeamID], &feat); err != nil {
+			ch, err := crossingChange(c, features[c.TeamID])
+			if err != nil {
 				return nil, err
 			}
-			// The team's Feature, so map clients can draw it, with the crossing.
-			feat["crossing"] = c
-			changes = append(changes, journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(c.TeamID, 10),
-				Action: c.Action, After: c, Topic: layers.RescueTeams.Name, Event: feat})
+			changes = append(changes, ch)
 		}
 		res.Crossings = crossings
 		return changes, nil
@@ -202,66 +160,96 @@ func (s *Store) Ingest(ctx context.Context, actor journal.Actor, fixes []Fix) (*
 	return res, nil
 }
 
-// fences decides enter and exit for the teams that moved, against every
-// active zone, from their new last position and the stored state (after
-// tile38's fence: the event is the change between the previous state and
-// the new position). depth is the signed distance to the zone's boundary
-// in metres on the ellipsoid, positive inside. A team enters when depth ≥
-// H and leaves when depth ≤ −H; between, the state holds, so a fix
-// wandering a few metres either side of the line changes nothing.
-func (s *Store) fences(ctx context.Context, tx pgx.Tx, teams []int64) ([]Crossing, error) {
-	if len(teams) == 0 {
-		return nil, nil
+// fixColumns is a batch of fixes as one array per column, the shape
+// unnest takes, so the whole batch is one statement however long it is.
+type fixColumns struct {
+	teamIDs          []int64
+	times            []time.Time
+	lons, lats       []float64
+	speeds, headings []*float64
+}
+
+func columnsOf(fixes []Fix) fixColumns {
+	n := len(fixes)
+	c := fixColumns{teamIDs: make([]int64, n), times: make([]time.Time, n), lons: make([]float64, n), lats: make([]float64, n),
+		speeds: make([]*float64, n), headings: make([]*float64, n)}
+	for i, f := range fixes {
+		c.teamIDs[i], c.lons[i], c.lats[i], c.times[i] = f.TeamID, *f.Lon, *f.Lat, f.ObservedAt
+		c.speeds[i], c.headings[i] = f.SpeedMS, f.HeadingDeg
 	}
-	h := s.HysteresisM
-	rows, err := tx.Query(ctx, `WITH t AS (
-			SELECT id, last_position AS p, observed_at FROM rescue_teams WHERE id = ANY($1) AND last_position IS NOT NULL)
-		SELECT t.id, z.id, z.incident_id, COALESCE(st.inside, false),
-			CASE WHEN ST_Intersects(z.geom, t.p) THEN ST_Distance(ST_Boundary(z.geom)::geography, t.p::geography)
-			     ELSE -ST_Distance(z.geom::geography, t.p::geography) END AS depth,
-			t.observed_at
-		FROM t JOIN zones z ON z.active
-		LEFT JOIN team_zone_state st ON st.team_id = t.id AND st.zone_id = z.id
-		WHERE st.inside OR ST_DWithin(z.geom::geography, t.p::geography, $2)
-		ORDER BY t.id, z.id`, teams, h)
+	return c
+}
+
+// lockBatchTeams locks the batch's teams, so that a status change cannot
+// interleave with their move, and refuses a fix for a team that does not
+// exist.
+func lockBatchTeams(ctx context.Context, tx pgx.Tx, teamIDs []int64) error {
+	teams, err := lockTeams(ctx, tx, teamIDs)
+	if err != nil {
+		return err
+	}
+	for i, id := range teamIDs {
+		if _, ok := teams[id]; !ok {
+			return api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "no rescue team "+strconv.FormatInt(id, 10))
+		}
+	}
+	return nil
+}
+
+// storeTrack adds the batch's fixes to the teams' tracks and returns how
+// many were new: ON CONFLICT DO NOTHING is what makes a retried batch
+// harmless.
+func storeTrack(ctx context.Context, tx pgx.Tx, b fixColumns) (int, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO team_positions (team_id, observed_at, geom, speed_ms, heading_deg)
+		SELECT f.team_id, f.t, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.speed, f.heading
+		FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[])
+			AS f(team_id, t, lon, lat, speed, heading)
+		ON CONFLICT (team_id, observed_at) DO NOTHING`, b.teamIDs, b.times, b.lons, b.lats, b.speeds, b.headings)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// moveTeams sets each team's last position to its latest fix of the batch
+// when that is newer than the one it has (fixes arrive out of order), and
+// returns the teams that moved.
+func moveTeams(ctx context.Context, tx pgx.Tx, b fixColumns) ([]int64, error) {
+	rows, err := tx.Query(ctx, `UPDATE rescue_teams t SET last_position = f.geom, observed_at = f.observed_at
+		FROM (SELECT DISTINCT ON (p.team_id) p.team_id, p.observed_at, p.geom
+		      FROM team_positions p
+		      JOIN unnest($1::bigint[], $2::timestamptz[]) AS b(team_id, t) ON b.team_id = p.team_id AND b.t = p.observed_at
+		      ORDER BY p.team_id, p.observed_at DESC) f
+		WHERE t.id = f.team_id AND (t.observed_at IS NULL OR t.observed_at < f.observed_at)
+		RETURNING t.id`, b.teamIDs, b.times)
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		c      Crossing
-		inside bool
-		at     time.Time
-	}
-	var all []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.c.TeamID, &r.c.ZoneID, &r.c.IncidentID, &r.inside, &r.c.DepthM, &r.at); err != nil {
-			rows.Close()
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// teamFeatures reads the teams' Features as the rescue_teams layer serves
+// them: what their events carry.
+func teamFeatures(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]json.RawMessage, error) {
+	features := make(map[int64]json.RawMessage, len(ids))
+	for _, id := range ids {
+		f, _, err := layers.RescueTeams.Get(ctx, tx, id)
+		if err != nil {
 			return nil, err
 		}
-		all = append(all, r)
+		features[id] = f
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return features, nil
+}
+
+// crossingChange is the event of a team entering or leaving a zone: the
+// team's Feature, so map clients can draw it, with the crossing added.
+func crossingChange(c Crossing, teamFeature json.RawMessage) (journal.Change, error) {
+	var feat map[string]any
+	if err := json.Unmarshal(teamFeature, &feat); err != nil {
+		return journal.Change{}, err
 	}
-	var out []Crossing
-	for _, r := range all {
-		switch {
-		case !r.inside && r.c.DepthM >= h:
-			r.c.Action = "enter"
-		case r.inside && r.c.DepthM <= -h:
-			r.c.Action = "exit"
-		default:
-			continue
-		}
-		r.c.DepthM = math.Round(r.c.DepthM*10) / 10
-		if _, err := tx.Exec(ctx, `INSERT INTO team_zone_state (team_id, zone_id, inside, since) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (team_id, zone_id) DO UPDATE SET inside = EXCLUDED.inside, since = EXCLUDED.since`,
-			r.c.TeamID, r.c.ZoneID, r.c.Action == "enter", r.at); err != nil {
-			return nil, err
-		}
-		out = append(out, r.c)
-	}
-	return out, nil
+	feat["crossing"] = c
+	return journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(c.TeamID, 10),
+		Action: c.Action, After: c, Topic: layers.RescueTeams.Name, Event: feat}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"sitrep/incidents/incidentstore"
 	"sitrep/internal/api"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
@@ -103,19 +104,6 @@ func setStatus(ctx context.Context, tx pgx.Tx, actor journal.Actor, t team, to s
 	return layers.RescueTeams.Update(ctx, tx, actor, t.id, t.version, in)
 }
 
-// timeline appends an entry to the incident's timeline (the table
-// incidentstore keeps; incidentstore has no exported writer for entries
-// that are not its own).
-func timeline(ctx context.Context, tx pgx.Tx, incidentID int64, at time.Time, actor, typ string, data any) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO incident_timeline (incident_id, at, actor, type, data) VALUES ($1, $2, $3, $4, $5)`,
-		incidentID, at, actor, typ, b)
-	return err
-}
-
 // Dispatch sends teams to an incident in one action: every team must be
 // available, or nothing changes (409 naming the first that is not).
 func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID int64, teamIDs []int64) ([]json.RawMessage, error) {
@@ -173,7 +161,7 @@ func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID in
 				}
 				return nil, err
 			}
-			if err := timeline(ctx, tx, incidentID, now, actor.Name, "dispatch",
+			if err := incidentstore.AddTimeline(ctx, tx, incidentID, now, actor.Name, "dispatch", "",
 				map[string]any{"team_id": id, "team": t.name, "from": t.status, "to": "dispatched"}); err != nil {
 				return nil, err
 			}
@@ -220,7 +208,7 @@ func (s *Store) SetStatus(ctx context.Context, actor journal.Actor, teamID int64
 			return nil, err
 		}
 		if incident != nil {
-			if err := timeline(ctx, tx, *incident, now, actor.Name, "team_status",
+			if err := incidentstore.AddTimeline(ctx, tx, *incident, now, actor.Name, "team_status", "",
 				map[string]any{"team_id": teamID, "team": t.name, "from": t.status, "to": to}); err != nil {
 				return nil, err
 			}

@@ -56,6 +56,10 @@ type Config struct {
 	// Plan is the county's emergency organisation (orgplan); nil loads the
 	// embedded default.
 	Plan *orgplan.Plan
+	// ReportingClock runs the reporting-clock ticker (plan 4.1), which records
+	// missed reporting deadlines as they pass. sitrep serve sets it; test
+	// servers leave it off so that nothing writes behind a test's back.
+	ReportingClock bool
 }
 
 // Defaults for Config.
@@ -77,6 +81,7 @@ type Server struct {
 	mu         sync.Mutex
 	onShutdown []func()
 	live       *realtime.Hub
+	stopClock  func()
 }
 
 // New builds the server. Call Close when done.
@@ -125,13 +130,17 @@ func New(cfg Config) (*Server, error) {
 	incidentStore, warningStore := incidentstore.New(cfg.Pool, cfg.Plan), warnings.NewStore(cfg.Pool)
 	live.Register(incidentStore)
 	live.Register(warningStore)
-	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL)) // zones (issue 5)
+	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL))
 	zoneStore, err := zones.New(cfg.Pool, incidentStore, nil)
 	if err != nil {
 		return nil, err
 	}
 	s.OnShutdown(live.Shutdown)
 	s.live = live
+	s.stopClock = func() {}
+	if cfg.ReportingClock {
+		s.stopClock = incidentstore.NewTicker(incidentStore, cfg.Logger).Start(context.Background())
+	}
 
 	r := chi.NewRouter()
 	r.Use(requestID, logRequests(cfg.Logger), metrics.middleware, recoverPanics(cfg.Logger),
@@ -149,8 +158,8 @@ func New(cfg Config) (*Server, error) {
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Method(http.MethodGet, "/ws", live)
-	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/ogc", ogc.New(cfg.Pool).Routes)           // OGC API – Features (issue 8)
-	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/tiles", tiles.New(cfg.Pool, live).Routes) // vector tiles (issue 8)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/ogc", ogc.New(cfg.Pool).Routes)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/tiles", tiles.New(cfg.Pool, live).Routes)
 
 	r.Route("/api/v1", func(r chi.Router) {
 		authHandlers.PublicRoutes(r)
@@ -193,9 +202,14 @@ func (s *Server) Shutdown() {
 	}
 }
 
-// Close releases what New opened (not the pool): the live stream's
-// listener and the migrator.
-func (s *Server) Close() error { s.live.Close(); return s.migrator.Close() }
+// Close releases what New started and opened (not the pool): the reporting
+// clock, which waits for a tick in progress so that the caller may close the
+// pool next, the live stream's listener and the migrator.
+func (s *Server) Close() error {
+	s.stopClock()
+	s.live.Close()
+	return s.migrator.Close()
+}
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

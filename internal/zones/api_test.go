@@ -231,19 +231,75 @@ func TestWhatIfAndActivation(t *testing.T) {
 // the sphere (orb/geo), sites tested with planar point-in-polygon.
 func TestImpactAgainstBruteForce(t *testing.T) {
 	e := apitest.Start(t)
-	ctx := context.Background()
-	rng := rand.New(rand.NewPCG(5, 7))
-	type cell struct {
-		b            orb.Bound
-		night, day   int64
-		nullDayCount bool
+	cells, sites := seedImpactData(t, e, rand.New(rand.NewPCG(5, 7)))
+	inc := createIncident(t, e, source)
+	for _, at := range []time.Time{noon, midnight} {
+		run := compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "plume", "inputs": plumeInputs(270, at)})
+		for _, f := range run.Features {
+			brute := bruteForceImpact(polygonOf(t, f.Geometry), cells, sites, at == noon)
+			r := e.Do("GET", "/api/v1/zones/"+f.ID+"/impact", auth.Viewer, nil)
+			var im struct {
+				Counts         string                       `json:"counts"`
+				People         int64                        `json:"people"`
+				PeopleEstimate float64                      `json:"people_estimate"`
+				Cells          int                          `json:"cells"`
+				CellsCut       int                          `json:"cells_cut"`
+				SitesByKind    map[string][]json.RawMessage `json:"sites_by_kind"`
+				Roads          any                          `json:"roads"`
+			}
+			r.JSON(t, &im)
+			if r.StatusCode != 200 {
+				t.Fatalf("impact: %d %s", r.StatusCode, r.Body)
+			}
+			want := map[time.Time]string{noon: "day", midnight: "night"}[at]
+			if im.Counts != want {
+				t.Fatalf("counts %q at %v, want %q", im.Counts, at, want)
+			}
+			if brute.cells == 0 || brute.sites == 0 {
+				t.Fatalf("test data misses the zone (%d cells, %d sites)", brute.cells, brute.sites)
+			}
+			if im.Cells != brute.cells || im.CellsCut != brute.cut {
+				t.Fatalf("zone %s: %d cells (%d cut), brute force %d (%d cut)", f.ID, im.Cells, im.CellsCut, brute.cells, brute.cut)
+			}
+			// Sphere (orb) against ellipsoid (PostGIS) area ratios: within 0.1 %.
+			if math.Abs(im.PeopleEstimate-brute.estimate) > 1e-3*brute.estimate+0.1 {
+				t.Fatalf("zone %s: people estimate %v, brute force %v", f.ID, im.PeopleEstimate, brute.estimate)
+			}
+			if d := im.People - brute.people; d < -2 || d > 2 {
+				t.Fatalf("zone %s: people %d, brute force %d", f.ID, im.People, brute.people)
+			}
+			n := 0
+			for _, l := range im.SitesByKind {
+				n += len(l)
+			}
+			if n != brute.sites {
+				t.Fatalf("zone %s: %d sites inside, brute force %d", f.ID, n, brute.sites)
+			}
+			if im.Roads != nil {
+				t.Fatal("roads should be null: there is no road layer")
+			}
+		}
 	}
-	var cells []cell
+}
+
+// popCell is a population cell as the brute force sees it.
+type popCell struct {
+	b            orb.Bound
+	night, day   int64
+	nullDayCount bool
+}
+
+// seedImpactData stores 400 random population cells (one in five without a
+// day count) and 200 sensitive sites around source, and returns them.
+func seedImpactData(t *testing.T, e *apitest.Env, rng *rand.Rand) ([]popCell, []orb.Point) {
+	t.Helper()
+	ctx := context.Background()
+	var cells []popCell
 	for range 400 {
 		lon := source[0] - 0.01 + rng.Float64()*0.08
 		lat := source[1] - 0.02 + rng.Float64()*0.04
 		w, h := 0.001+rng.Float64()*0.006, 0.001+rng.Float64()*0.004
-		c := cell{b: orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{lon + w, lat + h}}, night: rng.Int64N(3000), day: rng.Int64N(3000), nullDayCount: rng.IntN(5) == 0}
+		c := popCell{b: orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{lon + w, lat + h}}, night: rng.Int64N(3000), day: rng.Int64N(3000), nullDayCount: rng.IntN(5) == 0}
 		cells = append(cells, c)
 		var day *int64
 		if !c.nullDayCount {
@@ -264,85 +320,47 @@ func TestImpactAgainstBruteForce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	inc := createIncident(t, e, source)
-	for _, at := range []time.Time{noon, midnight} {
-		run := compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "plume", "inputs": plumeInputs(270, at)})
-		for _, f := range run.Features {
-			zone := polygonOf(t, f.Geometry)
-			var (
-				estimate             float64
-				people               int64
-				touched, cut, sitesN int
-			)
-			for _, c := range cells {
-				clipped := clip.Polygon(c.b, zone.Clone())
-				if len(clipped) == 0 {
-					continue
-				}
-				a := orbgeo.Area(clipped)
-				if a <= 0 {
-					continue
-				}
-				touched++
-				frac := math.Min(1, a/orbgeo.Area(c.b.ToPolygon()))
-				count := c.night
-				if at == noon && !c.nullDayCount {
-					count = c.day
-				}
-				if frac < 1-1e-9 {
-					cut++
-				}
-				estimate += float64(count) * frac
-				people += int64(math.Ceil(float64(count)*frac - 1e-9))
-			}
-			for _, s := range sites {
-				if planar.PolygonContains(zone, s) {
-					sitesN++
-				}
-			}
-			r := e.Do("GET", "/api/v1/zones/"+f.ID+"/impact", auth.Viewer, nil)
-			var im struct {
-				Counts         string                       `json:"counts"`
-				People         int64                        `json:"people"`
-				PeopleEstimate float64                      `json:"people_estimate"`
-				Cells          int                          `json:"cells"`
-				CellsCut       int                          `json:"cells_cut"`
-				SitesByKind    map[string][]json.RawMessage `json:"sites_by_kind"`
-				Roads          any                          `json:"roads"`
-			}
-			r.JSON(t, &im)
-			if r.StatusCode != 200 {
-				t.Fatalf("impact: %d %s", r.StatusCode, r.Body)
-			}
-			want := map[time.Time]string{noon: "day", midnight: "night"}[at]
-			if im.Counts != want {
-				t.Fatalf("counts %q at %v, want %q", im.Counts, at, want)
-			}
-			if touched == 0 || sitesN == 0 {
-				t.Fatalf("test data misses the zone (%d cells, %d sites)", touched, sitesN)
-			}
-			if im.Cells != touched || im.CellsCut != cut {
-				t.Fatalf("zone %s: %d cells (%d cut), brute force %d (%d cut)", f.ID, im.Cells, im.CellsCut, touched, cut)
-			}
-			// Sphere (orb) against ellipsoid (PostGIS) area ratios: within 0.1 %.
-			if math.Abs(im.PeopleEstimate-estimate) > 1e-3*estimate+0.1 {
-				t.Fatalf("zone %s: people estimate %v, brute force %v", f.ID, im.PeopleEstimate, estimate)
-			}
-			if d := im.People - people; d < -2 || d > 2 {
-				t.Fatalf("zone %s: people %d, brute force %d", f.ID, im.People, people)
-			}
-			n := 0
-			for _, l := range im.SitesByKind {
-				n += len(l)
-			}
-			if n != sitesN {
-				t.Fatalf("zone %s: %d sites inside, brute force %d", f.ID, n, sitesN)
-			}
-			if im.Roads != nil {
-				t.Fatal("roads should be null: there is no road layer")
-			}
+	return cells, sites
+}
+
+// bruteImpact is what a zone's impact should say.
+type bruteImpact struct {
+	estimate          float64
+	people            int64
+	cells, cut, sites int
+}
+
+// bruteForceImpact computes a zone's impact in Go, independently of
+// PostGIS: day counts by day where a cell has one, else night counts.
+func bruteForceImpact(zone orb.Polygon, cells []popCell, sites []orb.Point, day bool) bruteImpact {
+	var out bruteImpact
+	for _, c := range cells {
+		clipped := clip.Polygon(c.b, zone.Clone())
+		if len(clipped) == 0 {
+			continue
+		}
+		a := orbgeo.Area(clipped)
+		if a <= 0 {
+			continue
+		}
+		out.cells++
+		frac := math.Min(1, a/orbgeo.Area(c.b.ToPolygon()))
+		count := c.night
+		if day && !c.nullDayCount {
+			count = c.day
+		}
+		if frac < 1-1e-9 {
+			out.cut++
+		}
+		out.estimate += float64(count) * frac
+		out.people += int64(math.Ceil(float64(count)*frac - 1e-9))
+	}
+	for _, s := range sites {
+		if planar.PolygonContains(zone, s) {
+			out.sites++
 		}
 	}
+	return out
 }
 
 // Computing zones updates the incident's 较大涉险 flags through

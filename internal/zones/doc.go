@@ -11,5 +11,6 @@
 // event is the zone's GeoJSON Feature as GET returns it), shelter occupancy
 // through the registry's own write path (topic "shelters"), and the
 // incident's exposure through incidentstore.Store.SetExposure in the same
-// transaction.
+// transaction. Switching a zone off tells dispatch (dispatch.ZoneEnded),
+// which keeps which team is inside which zone.
 package zones
