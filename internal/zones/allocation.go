@@ -427,28 +427,11 @@ func (s *Store) occupy(ctx context.Context, tx pgx.Tx, actor journal.Actor, zone
 	case occupancy+u.People > capacity:
 		return nil, api.Conflict(ptr+"/people", fmt.Sprintf("the shelter has room for %d", capacity-occupancy))
 	}
-	feature, _, err := layers.Shelters.Get(ctx, tx, u.ShelterID)
-	if err != nil {
-		return nil, err
-	}
-	var f map[string]any
-	if err := json.Unmarshal(feature, &f); err != nil {
-		return nil, err
-	}
-	props, _ := f["properties"].(map[string]any)
-	props["occupancy"] = occupancy + u.People
+	values := map[string]any{"occupancy": occupancy + u.People}
 	if occupancy+u.People == capacity {
-		props["status"] = "full"
+		values["status"] = "full"
 	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
-	}
-	in, err := layers.Shelters.Decode(b)
-	if err != nil {
-		return nil, err
-	}
-	return layers.Shelters.Update(ctx, tx, actor, u.ShelterID, version, in)
+	return layers.Shelters.SetProperties(ctx, tx, actor, u.ShelterID, version, values)
 }
 
 // countEvacuated makes the incident count as evacuated at least everyone
