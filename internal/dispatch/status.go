@@ -83,25 +83,7 @@ func lockTeams(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]team, err
 // setStatus writes a team's new status through the registry's write path
 // (validation, version, history, the rescue_teams event with the Feature).
 func setStatus(ctx context.Context, tx pgx.Tx, actor journal.Actor, t team, to string) (*registry.Written, error) {
-	feature, _, err := layers.RescueTeams.Get(ctx, tx, t.id)
-	if err != nil {
-		return nil, err
-	}
-	var f map[string]any
-	if err := json.Unmarshal(feature, &f); err != nil {
-		return nil, err
-	}
-	props, _ := f["properties"].(map[string]any)
-	props["status"] = to
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
-	}
-	in, err := layers.RescueTeams.Decode(b)
-	if err != nil {
-		return nil, err
-	}
-	return layers.RescueTeams.Update(ctx, tx, actor, t.id, t.version, in)
+	return layers.RescueTeams.SetProperties(ctx, tx, actor, t.id, t.version, map[string]any{"status": to})
 }
 
 // Dispatch sends teams to an incident in one action: every team must be

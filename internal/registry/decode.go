@@ -153,102 +153,34 @@ func zeroOf(f Field) any {
 	return nil
 }
 
+// decodeValue checks a value of field f sent at p (present, not null) and
+// returns it as the Go value its column binds. Each broken rule is a field
+// error; only a fault in the JSON itself (an unknown member inside a line)
+// is an error.
 func decodeValue(f Field, raw json.RawMessage, p string) (any, []api.FieldError, error) {
-	bad := func(detail string) (any, []api.FieldError, error) {
-		return nil, []api.FieldError{{Field: p, Detail: detail}}, nil
-	}
+	var (
+		v       any
+		problem string
+	)
 	switch f.Kind {
-	case Text, Date, Timestamp:
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return bad("expected a string")
-		}
-		s = strings.TrimSpace(s)
-		switch f.Kind {
-		case Date:
-			if _, err := time.Parse(time.DateOnly, s); err != nil {
-				return bad("expected a date YYYY-MM-DD")
-			}
-			return s, nil, nil
-		case Timestamp:
-			t, err := time.Parse(time.RFC3339Nano, s)
-			if err != nil {
-				return bad("expected an RFC 3339 time with a zone, e.g. 2024-05-01T08:00:00+08:00")
-			}
-			return t.UTC(), nil, nil
-		}
-		if f.Required && s == "" {
-			return bad("required: must not be empty")
-		}
-		if n := utf8.RuneCountInString(s); n > f.maxLen() {
-			return bad(fmt.Sprintf("at most %d characters (got %d)", f.maxLen(), n))
-		}
-		if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
-			return bad("must be one of " + strings.Join(f.Enum, ", "))
-		}
-		if s == "" {
-			return nil, nil, nil
-		}
-		return s, nil, nil
+	case Text:
+		v, problem = decodeText(f, raw)
+	case Date:
+		v, problem = decodeDate(raw)
+	case Timestamp:
+		v, problem = decodeTimestamp(raw)
 	case Integer:
-		var n json.Number
-		if json.Unmarshal(raw, &n) != nil {
-			return bad("expected an integer")
-		}
-		i, err := n.Int64()
-		if err != nil || i > 1<<31-1 || i < -(1<<31) {
-			return bad("expected a whole number within ±2147483647")
-		}
-		if f.NonNegative && i < 0 {
-			return bad("must not be negative")
-		}
-		return i, nil, nil
+		v, problem = decodeInteger(f, raw)
 	case Number:
-		var n json.Number
-		if json.Unmarshal(raw, &n) != nil {
-			return bad("expected a number")
-		}
-		x, err := n.Float64()
-		if err != nil {
-			return bad("expected a finite number")
-		}
-		if f.NonNegative && x < 0 {
-			return bad("must not be negative")
-		}
-		return x, nil, nil
+		v, problem = decodeNumber(f, raw)
 	case Boolean:
 		var b bool
 		if json.Unmarshal(raw, &b) != nil {
-			return bad("expected true or false")
+			problem = "expected true or false"
 		}
-		return b, nil, nil
+		v = b
 	case Tags:
-		var tags []string
-		if json.Unmarshal(raw, &tags) != nil {
-			return bad("expected an array of strings")
-		}
-		out := make([]string, 0, len(tags))
-		var errs []api.FieldError
-		for i, t := range tags {
-			t = strings.TrimSpace(t)
-			ip := fmt.Sprintf("%s/%d", p, i)
-			switch {
-			case t == "":
-				errs = append(errs, api.FieldError{Field: ip, Detail: "must not be empty"})
-			case utf8.RuneCountInString(t) > 100:
-				errs = append(errs, api.FieldError{Field: ip, Detail: "at most 100 characters"})
-			case len(f.Enum) > 0 && !slices.Contains(f.Enum, t):
-				errs = append(errs, api.FieldError{Field: ip, Detail: "must be one of " + strings.Join(f.Enum, ", ")})
-			case slices.Contains(out, t):
-				errs = append(errs, api.FieldError{Field: ip, Detail: "listed twice"})
-			default:
-				out = append(out, t)
-			}
-		}
-		if len(errs) > 0 {
-			return nil, errs, nil
-		}
-		return out, nil, nil
+		return decodeTags(f, raw, p)
 	case Point:
 		g, errs, err := decodeGeometry(raw, p, []string{"Point"})
 		if err != nil || len(errs) > 0 {
@@ -256,35 +188,159 @@ func decodeValue(f Field, raw json.RawMessage, p string) (any, []api.FieldError,
 		}
 		return g.GeoJSON, nil, nil
 	case Lines:
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) != nil {
-			return bad("expected an array of objects")
-		}
-		lines := make([]Line, 0, len(items))
-		var errs []api.FieldError
-		for i, item := range items {
-			obj := map[string]json.RawMessage{}
-			d := json.NewDecoder(bytes.NewReader(item))
-			d.UseNumber()
-			ip := fmt.Sprintf("%s/%d", p, i)
-			if err := d.Decode(&obj); err != nil || obj == nil {
-				errs = append(errs, api.FieldError{Field: ip, Detail: "expected an object"})
-				continue
-			}
-			line := Line{}
-			lerrs, err := decodeFields(f.Lines, obj, ip, line)
-			if err != nil {
-				return nil, nil, err
-			}
-			errs = append(errs, lerrs...)
-			lines = append(lines, line)
-		}
-		if len(errs) > 0 {
-			return nil, errs, nil
-		}
-		return lines, nil, nil
+		return decodeLines(f, raw, p)
+	default:
+		return nil, nil, fmt.Errorf("registry: field %s has unknown kind %d", f.Name, f.Kind)
 	}
-	return nil, nil, fmt.Errorf("registry: field %s has unknown kind %d", f.Name, f.Kind)
+	if problem != "" {
+		return nil, []api.FieldError{{Field: p, Detail: problem}}, nil
+	}
+	return v, nil, nil
+}
+
+// trimmedString reads a JSON string without the spaces a form or a
+// spreadsheet leaves around it.
+func trimmedString(raw json.RawMessage) (string, bool) {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return strings.TrimSpace(s), true
+}
+
+// decodeText returns nil for an empty optional text: a blank form field
+// stores NULL, not "".
+func decodeText(f Field, raw json.RawMessage) (any, string) {
+	s, ok := trimmedString(raw)
+	switch {
+	case !ok:
+		return nil, "expected a string"
+	case f.Required && s == "":
+		return nil, "required: must not be empty"
+	case utf8.RuneCountInString(s) > f.maxLen():
+		return nil, fmt.Sprintf("at most %d characters (got %d)", f.maxLen(), utf8.RuneCountInString(s))
+	case len(f.Enum) > 0 && !slices.Contains(f.Enum, s):
+		return nil, "must be one of " + strings.Join(f.Enum, ", ")
+	case s == "":
+		return nil, ""
+	}
+	return s, ""
+}
+
+func decodeDate(raw json.RawMessage) (any, string) {
+	s, ok := trimmedString(raw)
+	if !ok {
+		return nil, "expected a string"
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		return nil, "expected a date YYYY-MM-DD"
+	}
+	return s, ""
+}
+
+func decodeTimestamp(raw json.RawMessage) (any, string) {
+	s, ok := trimmedString(raw)
+	if !ok {
+		return nil, "expected a string"
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return nil, "expected an RFC 3339 time with a zone, e.g. 2024-05-01T08:00:00+08:00"
+	}
+	return t.UTC(), ""
+}
+
+// decodeInteger keeps to the range of a PostgreSQL integer, so a value too
+// large is named here rather than failing the insert.
+func decodeInteger(f Field, raw json.RawMessage) (any, string) {
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		return nil, "expected an integer"
+	}
+	i, err := n.Int64()
+	if err != nil || i > 1<<31-1 || i < -(1<<31) {
+		return nil, "expected a whole number within ±2147483647"
+	}
+	if f.NonNegative && i < 0 {
+		return nil, "must not be negative"
+	}
+	return i, ""
+}
+
+func decodeNumber(f Field, raw json.RawMessage) (any, string) {
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		return nil, "expected a number"
+	}
+	x, err := n.Float64()
+	if err != nil {
+		return nil, "expected a finite number"
+	}
+	if f.NonNegative && x < 0 {
+		return nil, "must not be negative"
+	}
+	return x, ""
+}
+
+// decodeTags names each bad tag by its index, so a form can mark it.
+func decodeTags(f Field, raw json.RawMessage, p string) (any, []api.FieldError, error) {
+	var tags []string
+	if json.Unmarshal(raw, &tags) != nil {
+		return nil, []api.FieldError{{Field: p, Detail: "expected an array of strings"}}, nil
+	}
+	out := make([]string, 0, len(tags))
+	var errs []api.FieldError
+	for i, t := range tags {
+		t = strings.TrimSpace(t)
+		ip := fmt.Sprintf("%s/%d", p, i)
+		switch {
+		case t == "":
+			errs = append(errs, api.FieldError{Field: ip, Detail: "must not be empty"})
+		case utf8.RuneCountInString(t) > 100:
+			errs = append(errs, api.FieldError{Field: ip, Detail: "at most 100 characters"})
+		case len(f.Enum) > 0 && !slices.Contains(f.Enum, t):
+			errs = append(errs, api.FieldError{Field: ip, Detail: "must be one of " + strings.Join(f.Enum, ", ")})
+		case slices.Contains(out, t):
+			errs = append(errs, api.FieldError{Field: ip, Detail: "listed twice"})
+		default:
+			out = append(out, t)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs, nil
+	}
+	return out, nil, nil
+}
+
+// decodeLines checks every line, so one bad line does not hide the next.
+func decodeLines(f Field, raw json.RawMessage, p string) (any, []api.FieldError, error) {
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		return nil, []api.FieldError{{Field: p, Detail: "expected an array of objects"}}, nil
+	}
+	lines := make([]Line, 0, len(items))
+	var errs []api.FieldError
+	for i, item := range items {
+		obj := map[string]json.RawMessage{}
+		d := json.NewDecoder(bytes.NewReader(item))
+		d.UseNumber()
+		ip := fmt.Sprintf("%s/%d", p, i)
+		if err := d.Decode(&obj); err != nil || obj == nil {
+			errs = append(errs, api.FieldError{Field: ip, Detail: "expected an object"})
+			continue
+		}
+		line := Line{}
+		lerrs, err := decodeFields(f.Lines, obj, ip, line)
+		if err != nil {
+			return nil, nil, err
+		}
+		errs = append(errs, lerrs...)
+		lines = append(lines, line)
+	}
+	if len(errs) > 0 {
+		return nil, errs, nil
+	}
+	return lines, nil, nil
 }
 
 // jsonProblem turns a decoding error into a 400 naming where it happened.

@@ -7,10 +7,14 @@
 // concurrency and a history of every version, and serves the layer as a
 // GeoJSON API.
 //
-// The write functions (Layer.Create, Layer.Update, Layer.Delete) work inside a
-// caller's pgx.Tx and return the journal changes they made, so a bulk importer
-// can validate and write thousands of features in one transaction and record
-// them with journal.Record. HTTP handlers wrap them in journal.Write.
+// Every read and write of a layer's rows goes through this package. A Store
+// (NewStore) serves one layer on the pool, each write one transaction through
+// journal.Write; the HTTP handlers only parse, call it and write the answer.
+// The Layer's own write methods (Create, Update, SetProperties, SetComputed,
+// Delete) work inside a caller's pgx.Tx and return the journal changes they
+// made, for code already in a transaction: a bulk import that records
+// thousands of features with journal.Record, the hazard re-grade, dispatch
+// moving a team's status, an allocation filling shelters.
 //
 // Reads never decode geometry: PostGIS writes each Feature as JSON.
 package registry

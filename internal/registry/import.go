@@ -118,18 +118,7 @@ type parsedFile struct {
 // (not UTF-8, not a FeatureCollection, an unknown column), or a database
 // failure.
 func (l *Layer) Import(ctx context.Context, db Beginner, actor journal.Actor, format string, body []byte, opts ImportOptions) (*ImportReport, error) {
-	var (
-		pf  *parsedFile
-		err error
-	)
-	switch format {
-	case FormatGeoJSON:
-		pf, err = l.parseGeoJSON(body)
-	case FormatCSV:
-		pf, err = l.parseCSV(body)
-	default:
-		return nil, api.BadRequest("format", "must be geojson or csv")
-	}
+	pf, err := l.parseFile(format, body)
 	if err != nil {
 		return nil, err
 	}
@@ -141,116 +130,163 @@ func (l *Layer) Import(ctx context.Context, db Beginner, actor journal.Actor, fo
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
-	// A layer with a batch hook runs it once at the end instead of its
-	// per-row AfterWrite; the copy shares everything else.
-	writer := l
-	if l.Hooks.AfterImport != nil {
-		c := *l
-		c.Hooks.AfterWrite = nil
-		writer = &c
-	}
-	var (
-		changes []journal.Change
-		geoms   []string
-		seen    = make([]map[string]int, len(l.Unique)) // unique key → line of its first row
-	)
-	for i := range seen {
-		seen[i] = map[string]int{}
-	}
+	run := l.newImportRun(tx, actor, pf, rep)
 	for i := range pf.rows {
-		r := &pf.rows[i]
 		if opts.Progress != nil {
 			opts.Progress(i, len(pf.rows))
 		}
-		if len(r.errs) > 0 {
-			rep.Errors = append(rep.Errors, r.errs...)
-			continue
-		}
-		in, err := l.Decode(r.feature)
-		if err != nil {
-			if !rep.addProblem(pf, r, err) {
-				return nil, err
-			}
-			continue
-		}
-		if fe := l.duplicateInFile(in, r.line, seen); fe != nil {
-			rep.Errors = append(rep.Errors, RowError{Line: r.line, Row: r.row, Field: pf.field(r, fe.Field), Detail: fe.Detail})
-			continue
-		}
-		// A savepoint per row: a row the database refuses (a constraint,
-		// a shape PostGIS rejects) must not abort the transaction, so the
-		// rows after it are still checked.
-		sp, err := tx.Begin(ctx)
-		if err != nil {
+		if err := run.add(ctx, &pf.rows[i]); err != nil {
 			return nil, err
 		}
-		w, err := writer.Create(ctx, sp, actor, in)
-		if err != nil {
-			_ = sp.Rollback(ctx)
-			if !rep.addProblem(pf, r, err) {
-				return nil, err
-			}
-			continue
-		}
-		if err := sp.Commit(ctx); err != nil {
-			return nil, err
-		}
-		rep.Valid++
-		changes = append(changes, w.Changes...)
-		geoms = append(geoms, in.Geometry.GeoJSON)
 	}
 	if opts.Progress != nil {
 		opts.Progress(len(pf.rows), len(pf.rows))
 	}
-	created := rep.Valid
-	if len(rep.Errors) == 0 && l.Hooks.AfterImport != nil && len(geoms) > 0 {
-		more, err := l.Hooks.AfterImport(ctx, tx, actor, geoms)
-		if err != nil {
-			return nil, err
-		}
-		rep.Related = len(more)
-		changes = append(changes, more...)
+	if err := run.afterImport(ctx); err != nil {
+		return nil, err
 	}
-	if !rep.OK() || opts.DryRun || len(changes) == 0 {
+	if !rep.OK() || opts.DryRun || len(run.changes) == 0 {
 		return rep, nil // the deferred rollback undoes the trial inserts
 	}
-	rep.Events = "per-feature"
-	if created > MaxImportEvents {
-		rep.Events = ActionReload
-		for i, c := range changes {
-			if c.Entity == l.Name && c.Action == "create" {
-				changes[i].Topic = "" // audited, not streamed one by one
-			}
-		}
-		summary := map[string]any{"layer": l.Name, "reason": "import", "created": created}
-		changes = append(changes, journal.Change{Entity: l.Name, EntityID: "*", Action: ActionReload,
-			After: summary, Topic: l.Name, Event: summary})
-	}
-	if _, err := journal.Record(ctx, tx, actor, changes); err != nil {
+	if _, err := journal.Record(ctx, tx, actor, l.importEvents(run.changes, rep)); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}
-	rep.Created = created
+	rep.Created = rep.Valid
 	return rep, nil
 }
 
-// addProblem adds a client problem's fields as the row's errors and
-// reports whether err was one (anything else aborts the import).
-func (rep *ImportReport) addProblem(pf *parsedFile, r *importRow, err error) bool {
+func (l *Layer) parseFile(format string, body []byte) (*parsedFile, error) {
+	switch format {
+	case FormatGeoJSON:
+		return l.parseGeoJSON(body)
+	case FormatCSV:
+		return l.parseCSV(body)
+	}
+	return nil, api.BadRequest("format", "must be geojson or csv")
+}
+
+// importRun is an import in progress inside its transaction: the report so
+// far, and what the valid rows wrote.
+type importRun struct {
+	layer *Layer
+	// writer is the layer rows are written with: without its AfterWrite
+	// hook when the layer has an AfterImport hook to run once instead.
+	writer *Layer
+	tx     pgx.Tx
+	actor  journal.Actor
+	pf     *parsedFile
+	rep    *ImportReport
+	// seen maps, per Unique rule, a key to the line of its first row.
+	seen    []map[string]int
+	changes []journal.Change
+	geoms   []string
+}
+
+func (l *Layer) newImportRun(tx pgx.Tx, actor journal.Actor, pf *parsedFile, rep *ImportReport) *importRun {
+	run := &importRun{layer: l, writer: l, tx: tx, actor: actor, pf: pf, rep: rep, seen: make([]map[string]int, len(l.Unique))}
+	if l.Hooks.AfterImport != nil {
+		c := *l
+		c.Hooks.AfterWrite = nil
+		run.writer = &c
+	}
+	for i := range run.seen {
+		run.seen[i] = map[string]int{}
+	}
+	return run
+}
+
+// add checks one row and, if it is valid, writes it. A fault of the row
+// goes into the report; the error is only for a failure that must stop
+// the import.
+func (run *importRun) add(ctx context.Context, r *importRow) error {
+	rep := run.rep
+	if len(r.errs) > 0 {
+		rep.Errors = append(rep.Errors, r.errs...)
+		return nil
+	}
+	in, err := run.layer.Decode(r.feature)
+	if err != nil {
+		return rep.addProblemOrFail(run.pf, r, err)
+	}
+	if fe := run.layer.duplicateInFile(in, r.line, run.seen); fe != nil {
+		rep.Errors = append(rep.Errors, RowError{Line: r.line, Row: r.row, Field: run.pf.field(r, fe.Field), Detail: fe.Detail})
+		return nil
+	}
+	// A savepoint per row: a row the database refuses (a constraint, a
+	// shape PostGIS rejects) must not abort the transaction, so the rows
+	// after it are still checked.
+	sp, err := run.tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	w, err := run.writer.Create(ctx, sp, run.actor, in)
+	if err != nil {
+		_ = sp.Rollback(ctx)
+		return rep.addProblemOrFail(run.pf, r, err)
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return err
+	}
+	rep.Valid++
+	run.changes = append(run.changes, w.Changes...)
+	run.geoms = append(run.geoms, in.Geometry.GeoJSON)
+	return nil
+}
+
+// afterImport runs the layer's AfterImport hook once over every geometry
+// written, when every row was valid. On a dry run too, so the report can
+// say how many other features the import would change.
+func (run *importRun) afterImport(ctx context.Context) error {
+	hook := run.layer.Hooks.AfterImport
+	if !run.rep.OK() || hook == nil || len(run.geoms) == 0 {
+		return nil
+	}
+	more, err := hook(ctx, run.tx, run.actor, run.geoms)
+	if err != nil {
+		return err
+	}
+	run.rep.Related = len(more)
+	run.changes = append(run.changes, more...)
+	return nil
+}
+
+// importEvents decides how the import reaches the live stream (see
+// MaxImportEvents), notes it in the report and returns the changes to
+// record.
+func (l *Layer) importEvents(changes []journal.Change, rep *ImportReport) []journal.Change {
+	if rep.Valid <= MaxImportEvents {
+		rep.Events = "per-feature"
+		return changes
+	}
+	rep.Events = ActionReload
+	for i, c := range changes {
+		if c.Entity == l.Name && c.Action == "create" {
+			changes[i].Topic = "" // audited, not streamed one by one
+		}
+	}
+	summary := map[string]any{"layer": l.Name, "reason": "import", "created": rep.Valid}
+	return append(changes, journal.Change{Entity: l.Name, EntityID: "*", Action: ActionReload,
+		After: summary, Topic: l.Name, Event: summary})
+}
+
+// addProblemOrFail adds a client problem's fields as the row's errors;
+// anything else (a database failure) is returned, to abort the import.
+func (rep *ImportReport) addProblemOrFail(pf *parsedFile, r *importRow, err error) error {
 	var p *api.Problem
 	if !errors.As(err, &p) || p.Status >= 500 {
-		return false
+		return err
 	}
 	if len(p.Errors) == 0 {
 		rep.Errors = append(rep.Errors, RowError{Line: r.line, Row: r.row, Field: pf.field(r, ""), Detail: p.Detail})
-		return true
+		return nil
 	}
 	for _, fe := range p.Errors {
 		rep.Errors = append(rep.Errors, RowError{Line: r.line, Row: r.row, Field: pf.field(r, fe.Field), Detail: fe.Detail})
 	}
-	return true
+	return nil
 }
 
 // duplicateInFile finds a row whose unique key an earlier valid row of the

@@ -49,7 +49,7 @@ type Field struct {
 	// value but not change it: another part of the server owns the value
 	// after creation (a team's status belongs to the dispatch status
 	// machine, its last position to position ingest). Server code writing
-	// through Layer.Update is not bound by it.
+	// through Layer.Update or Layer.SetProperties is not bound by it.
 	CreateOnly bool
 	// Doc is the OpenAPI description.
 	Doc string

@@ -15,8 +15,8 @@ const (
 	MaxLimit     = 5000
 )
 
-// listQuery is a parsed, checked list request.
-type listQuery struct {
+// ListQuery is a parsed, checked list request; ParseList makes one.
+type ListQuery struct {
 	bbox    []float64 // minLon, minLat, maxLon, maxLat; nil for none
 	limit   int
 	after   int64
@@ -28,11 +28,11 @@ type filter struct {
 	values []string
 }
 
-// parseList reads bbox, limit, after and the layer's filters from the query;
+// ParseList reads bbox, limit, after and the layer's filters from the query;
 // any other parameter is refused by name, so a misspelt filter never
 // silently returns the whole layer.
-func (l *Layer) parseList(q url.Values) (*listQuery, error) {
-	lq := &listQuery{limit: DefaultLimit}
+func (l *Layer) ParseList(q url.Values) (*ListQuery, error) {
+	lq := &ListQuery{limit: DefaultLimit}
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)

@@ -55,11 +55,11 @@ func (h *handlers) importFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	start := time.Now()
-	rep, err := h.layer.Import(r.Context(), h.pool, auth.Actor(r.Context()), format, body, ImportOptions{DryRun: dryRun})
+	rep, err := h.store.Import(r.Context(), auth.Actor(r.Context()), format, body, ImportOptions{DryRun: dryRun})
 	if err != nil {
 		return err
 	}
-	slog.InfoContext(r.Context(), "import", "layer", h.layer.Name, "format", format, "dry_run", dryRun,
+	slog.InfoContext(r.Context(), "import", "layer", h.store.layer.Name, "format", format, "dry_run", dryRun,
 		"rows", rep.Rows, "bad", len(rep.Errors), "created", rep.Created, "ms", time.Since(start).Milliseconds())
 	if !rep.OK() && !dryRun {
 		p := api.NewProblem(http.StatusUnprocessableEntity, "invalid-import", "Invalid import",
@@ -114,20 +114,20 @@ func (h *handlers) exportFile(w http.ResponseWriter, r *http.Request) error {
 			return api.BadRequest(k, "unknown parameter; export takes format")
 		}
 	}
-	name := h.layer.Name + "-" + time.Now().UTC().Format("20060102T150405Z")
+	name := h.store.layer.Name + "-" + time.Now().UTC().Format("20060102T150405Z")
 	cw := &countingWriter{w: w}
 	var err error
 	if format == FormatCSV {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		_, err = h.layer.WriteCSV(r.Context(), h.pool, cw)
+		_, err = h.store.WriteCSV(r.Context(), cw)
 	} else {
 		w.Header().Set("Content-Type", api.GeoJSONType)
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.geojson"`)
-		_, err = h.layer.WriteGeoJSON(r.Context(), h.pool, cw)
+		_, err = h.store.WriteGeoJSON(r.Context(), cw)
 	}
 	if err != nil && cw.n > 0 {
-		slog.ErrorContext(r.Context(), "export cut short", "layer", h.layer.Name, "err", err, "bytes", cw.n)
+		slog.ErrorContext(r.Context(), "export cut short", "layer", h.store.layer.Name, "err", err, "bytes", cw.n)
 		panic(http.ErrAbortHandler)
 	}
 	if err != nil {

@@ -132,39 +132,11 @@ func propose(ctx context.Context, tx pgx.Tx, id int64, incident *int64, lock boo
 	if err != nil {
 		return nil, err
 	}
-	placed := map[int64]int64{}
-	if incident != nil && len(cells) > 0 {
-		ids := make([]int64, len(cells))
-		for i, c := range cells {
-			ids[i] = c.ID
-		}
-		rows, err := tx.Query(ctx, `SELECT cell_id, sum(people) FROM shelter_allocation_cells
-			WHERE incident_id = $1 AND cell_id = ANY($2) GROUP BY cell_id`, *incident, ids)
-		if err != nil {
-			return nil, err
-		}
-		var cell, n int64
-		if _, err := pgx.ForEachRow(rows, []any{&cell, &n}, func() error { placed[cell] = n; return nil }); err != nil {
-			return nil, err
-		}
-	}
-	q := `SELECT s.id, s.name, s.version, s.capacity - s.occupancy, ST_X(s.geom), ST_Y(s.geom)
-		FROM shelters s
-		WHERE s.status = 'open' AND s.capacity > s.occupancy
-		  AND NOT EXISTS (SELECT 1 FROM zones z WHERE (z.active OR z.id = $1) AND ST_Intersects(z.geom, s.geom))
-		ORDER BY s.id`
-	if lock {
-		q += ` FOR UPDATE OF s`
-	}
-	rows, err := tx.Query(ctx, q, id)
+	placed, err := placedBefore(ctx, tx, incident, cells)
 	if err != nil {
 		return nil, err
 	}
-	shelters, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (shelterRow, error) {
-		var sr shelterRow
-		err := r.Scan(&sr.id, &sr.name, &sr.version, &sr.free, &sr.lon, &sr.lat)
-		return sr, err
-	})
+	shelters, err := candidateShelters(ctx, tx, id, lock)
 	if err != nil {
 		return nil, err
 	}
@@ -188,25 +160,9 @@ func propose(ctx context.Context, tx pgx.Tx, id int64, incident *int64, lock boo
 	for i, sr := range shelters {
 		supply[i], shelterIDs[i] = sr.free, sr.id
 	}
-	var pairs []pair
-	if len(demand) > 0 && len(shelters) > 0 {
-		// Every pair's distance on the ellipsoid, in one statement.
-		rows, err := tx.Query(ctx, `SELECT c.i - 1, s.i - 1,
-				ST_Distance(ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326)::geography, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography)
-			FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS c(lon, lat, i),
-			     unnest($3::float8[], $4::float8[]) WITH ORDINALITY AS s(lon, lat, i)`,
-			lons, lats, lonsOf(shelters), latsOf(shelters))
-		if err != nil {
-			return nil, err
-		}
-		pairs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (pair, error) {
-			var p pair
-			err := r.Scan(&p.c, &p.s, &p.d)
-			return p, err
-		})
-		if err != nil {
-			return nil, err
-		}
+	pairs, err := pairDistances(ctx, tx, lons, lats, shelters)
+	if err != nil {
+		return nil, err
 	}
 	assign, left, free := greedy(demand, supply, cellIDs, shelterIDs, pairs)
 	if assign != nil {
@@ -226,6 +182,70 @@ func propose(ctx context.Context, tx pgx.Tx, id int64, incident *int64, lock boo
 		}
 	}
 	return a, nil
+}
+
+// placedBefore is, per cell, the people earlier confirmed allocations of
+// the incident placed (none for a what-if, incident nil).
+func placedBefore(ctx context.Context, tx pgx.Tx, incident *int64, cells []cellShare) (map[int64]int64, error) {
+	placed := map[int64]int64{}
+	if incident == nil || len(cells) == 0 {
+		return placed, nil
+	}
+	ids := make([]int64, len(cells))
+	for i, c := range cells {
+		ids[i] = c.ID
+	}
+	rows, err := tx.Query(ctx, `SELECT cell_id, sum(people) FROM shelter_allocation_cells
+		WHERE incident_id = $1 AND cell_id = ANY($2) GROUP BY cell_id`, *incident, ids)
+	if err != nil {
+		return nil, err
+	}
+	var cell, n int64
+	_, err = pgx.ForEachRow(rows, []any{&cell, &n}, func() error { placed[cell] = n; return nil })
+	return placed, err
+}
+
+// candidateShelters are the shelters that can take people from zone id, in
+// id order (locked in that order when lock is set).
+func candidateShelters(ctx context.Context, tx pgx.Tx, id int64, lock bool) ([]shelterRow, error) {
+	q := `SELECT s.id, s.name, s.version, s.capacity - s.occupancy, ST_X(s.geom), ST_Y(s.geom)
+		FROM shelters s
+		WHERE s.status = 'open' AND s.capacity > s.occupancy
+		  AND NOT EXISTS (SELECT 1 FROM zones z WHERE (z.active OR z.id = $1) AND ST_Intersects(z.geom, s.geom))
+		ORDER BY s.id`
+	if lock {
+		q += ` FOR UPDATE OF s`
+	}
+	rows, err := tx.Query(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (shelterRow, error) {
+		var sr shelterRow
+		err := r.Scan(&sr.id, &sr.name, &sr.version, &sr.free, &sr.lon, &sr.lat)
+		return sr, err
+	})
+}
+
+// pairDistances measures every (cell, shelter) pair on the ellipsoid in
+// one statement rather than one round trip per pair.
+func pairDistances(ctx context.Context, tx pgx.Tx, lons, lats []float64, shelters []shelterRow) ([]pair, error) {
+	if len(lons) == 0 || len(shelters) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT c.i - 1, s.i - 1,
+			ST_Distance(ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326)::geography, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326)::geography)
+		FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS c(lon, lat, i),
+		     unnest($3::float8[], $4::float8[]) WITH ORDINALITY AS s(lon, lat, i)`,
+		lons, lats, lonsOf(shelters), latsOf(shelters))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (pair, error) {
+		var p pair
+		err := r.Scan(&p.c, &p.s, &p.d)
+		return p, err
+	})
 }
 
 func lonsOf(s []shelterRow) []float64 {
@@ -263,8 +283,52 @@ type Confirmation struct {
 // twice) and the incident's evacuated count follows. Only an active zone of
 // an incident can fill shelters: a what-if or a switched-off zone is 409.
 func (s *Store) Confirm(ctx context.Context, actor journal.Actor, zoneID int64, c Confirmation) ([]json.RawMessage, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	var out []json.RawMessage
+	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+		out = []json.RawMessage{}
+		incident, err := lockPlaceable(ctx, tx, zoneID)
+		if err != nil {
+			return nil, err
+		}
+		a, err := propose(ctx, tx, zoneID, &incident, true)
+		if err != nil {
+			return nil, err
+		}
+		if d := differs(a.Shelters, c.Shelters); d != "" {
+			return nil, api.PreconditionFailed("the proposal is no longer what was shown (" + d + "); nothing was applied: ask for a new proposal")
+		}
+		if len(a.Shelters) == 0 {
+			return nil, errNobodyToPlace // nothing to write: roll back, answer 200
+		}
+		var changes []journal.Change
+		for i, u := range a.Shelters { // in id order, as locked
+			w, err := s.occupy(ctx, tx, actor, zoneID, u, "/shelters/"+strconv.Itoa(i))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, w.Feature)
+			changes = append(changes, w.Changes...)
+		}
+		more, err := s.recordAllocation(ctx, tx, actor, zoneID, incident, a)
+		if err != nil {
+			return nil, err
+		}
+		return append(changes, more...), nil
+	})
+	if errors.Is(err, errNobodyToPlace) {
+		return []json.RawMessage{}, nil
+	}
+	return out, err
+}
+
+// check refuses a list that cannot be a proposal's, before anything is
+// locked, naming every fault.
+func (c Confirmation) check() error {
 	if c.Shelters == nil {
-		return nil, api.InvalidField("/shelters", "required: the proposal's shelters as shown (an empty list when it places nobody)")
+		return api.InvalidField("/shelters", "required: the proposal's shelters as shown (an empty list when it places nobody)")
 	}
 	seen := map[int64]bool{}
 	var errs []api.FieldError
@@ -281,92 +345,78 @@ func (s *Store) Confirm(ctx context.Context, actor journal.Actor, zoneID int64, 
 		seen[u.ShelterID] = true
 	}
 	if len(errs) > 0 {
-		return nil, api.Invalid(errs...)
+		return api.Invalid(errs...)
 	}
-	var out []json.RawMessage
-	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
-		out = []json.RawMessage{}
-		// Lock order: zone (no switching off meanwhile), incident (one
-		// confirmation per incident at a time: each sees the people the
-		// previous one placed), shelters in id order.
-		var (
-			incident *int64
-			active   bool
-		)
-		err := tx.QueryRow(ctx, `SELECT incident_id, active FROM zones WHERE id = $1 FOR SHARE`, zoneID).Scan(&incident, &active)
-		if db.IsNotFound(err) {
-			return nil, api.NotFound("zone " + strconv.FormatInt(zoneID, 10))
-		}
-		if err != nil {
-			return nil, err
-		}
-		name := "zone " + strconv.FormatInt(zoneID, 10)
-		switch {
-		case incident == nil:
-			return nil, api.Conflict("id", name+" is a what-if: it belongs to no incident, so its people cannot be placed in shelters; compute the zones for the incident")
-		case !active:
-			return nil, api.Conflict("id", name+" is not active: switch it on (or use the incident's active zone) before placing its people in shelters")
-		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM incidents WHERE id = $1 FOR UPDATE`, *incident); err != nil {
-			return nil, err
-		}
-		a, err := propose(ctx, tx, zoneID, incident, true)
-		if err != nil {
-			return nil, err
-		}
-		if d := differs(a.Shelters, c.Shelters); d != "" {
-			return nil, api.PreconditionFailed("the proposal is no longer what was shown (" + d + "); nothing was applied: ask for a new proposal")
-		}
-		if len(a.Shelters) == 0 {
-			return nil, errNobodyToPlace // nothing to write: roll back, answer 200
-		}
-		zone, _, err := s.Get(ctx, tx, zoneID, false)
-		if err != nil {
-			return nil, err
-		}
-		var changes []journal.Change
-		for i, u := range a.Shelters { // in id order, as locked
-			f, err := s.occupy(ctx, tx, actor, zoneID, u, "/shelters/"+strconv.Itoa(i))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, f.Feature)
-			changes = append(changes, f.Changes...)
-		}
-		plan, err := json.Marshal(a.Shelters)
-		if err != nil {
-			return nil, err
-		}
-		var allocID int64
-		if err := tx.QueryRow(ctx, `INSERT INTO shelter_allocations (zone_id, plan, people, confirmed_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-			zoneID, plan, a.Placed, actor.Name).Scan(&allocID); err != nil {
-			return nil, err
-		}
-		cells, shelters, people := make([]int64, len(a.Assignments)), make([]int64, len(a.Assignments)), make([]int64, len(a.Assignments))
-		for i, x := range a.Assignments {
-			cells[i], shelters[i], people[i] = x.CellID, x.ShelterID, x.People
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO shelter_allocation_cells (allocation_id, incident_id, cell_id, shelter_id, people)
-			SELECT $1, $2, c, s, sum(n) FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS x(c, s, n) GROUP BY c, s`,
-			allocID, *incident, cells, shelters, people); err != nil {
-			return nil, err
-		}
-		changes = append(changes, journal.Change{Entity: "shelter_allocations", EntityID: strconv.FormatInt(allocID, 10),
-			Action: "create", After: map[string]any{"zone": zone, "shelters": a.Shelters, "assignments": a.Assignments,
-				"people": a.Placed, "already_placed": a.AlreadyPlaced, "unplaced": a.Unplaced}})
-		ch, changed, err := s.countEvacuated(ctx, tx, actor, *incident, allocID)
-		if err != nil {
-			return nil, err
-		}
-		if changed {
-			changes = append(changes, ch)
-		}
-		return changes, nil
-	})
-	if errors.Is(err, errNobodyToPlace) {
-		return []json.RawMessage{}, nil
+	return nil
+}
+
+// lockPlaceable locks zone id, which must be an active zone of an incident,
+// and its incident, and returns the incident. The order matters: the zone
+// first (no switching off meanwhile), then the incident (one confirmation
+// per incident at a time, so each sees the people the previous one placed);
+// propose then locks the shelters in id order.
+func lockPlaceable(ctx context.Context, tx pgx.Tx, zoneID int64) (int64, error) {
+	var (
+		incident *int64
+		active   bool
+	)
+	err := tx.QueryRow(ctx, `SELECT incident_id, active FROM zones WHERE id = $1 FOR SHARE`, zoneID).Scan(&incident, &active)
+	if db.IsNotFound(err) {
+		return 0, api.NotFound("zone " + strconv.FormatInt(zoneID, 10))
 	}
-	return out, err
+	if err != nil {
+		return 0, err
+	}
+	name := "zone " + strconv.FormatInt(zoneID, 10)
+	switch {
+	case incident == nil:
+		return 0, api.Conflict("id", name+" is a what-if: it belongs to no incident, so its people cannot be placed in shelters; compute the zones for the incident")
+	case !active:
+		return 0, api.Conflict("id", name+" is not active: switch it on (or use the incident's active zone) before placing its people in shelters")
+	}
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM incidents WHERE id = $1 FOR UPDATE`, *incident); err != nil {
+		return 0, err
+	}
+	return *incident, nil
+}
+
+// recordAllocation stores the applied allocation and the people it placed
+// per cell (so nobody is placed twice), and raises the incident's
+// evacuated count to match; it returns the journal changes of both.
+func (s *Store) recordAllocation(ctx context.Context, tx pgx.Tx, actor journal.Actor, zoneID, incident int64, a *Allocation) ([]journal.Change, error) {
+	zone, _, err := s.Get(ctx, tx, zoneID, false)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := json.Marshal(a.Shelters)
+	if err != nil {
+		return nil, err
+	}
+	var allocID int64
+	if err := tx.QueryRow(ctx, `INSERT INTO shelter_allocations (zone_id, plan, people, confirmed_by) VALUES ($1, $2, $3, $4) RETURNING id`,
+		zoneID, plan, a.Placed, actor.Name).Scan(&allocID); err != nil {
+		return nil, err
+	}
+	cells, shelters, people := make([]int64, len(a.Assignments)), make([]int64, len(a.Assignments)), make([]int64, len(a.Assignments))
+	for i, x := range a.Assignments {
+		cells[i], shelters[i], people[i] = x.CellID, x.ShelterID, x.People
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO shelter_allocation_cells (allocation_id, incident_id, cell_id, shelter_id, people)
+		SELECT $1, $2, c, s, sum(n) FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS x(c, s, n) GROUP BY c, s`,
+		allocID, incident, cells, shelters, people); err != nil {
+		return nil, err
+	}
+	changes := []journal.Change{{Entity: "shelter_allocations", EntityID: strconv.FormatInt(allocID, 10),
+		Action: "create", After: map[string]any{"zone": zone, "shelters": a.Shelters, "assignments": a.Assignments,
+			"people": a.Placed, "already_placed": a.AlreadyPlaced, "unplaced": a.Unplaced}}}
+	ch, changed, err := s.countEvacuated(ctx, tx, actor, incident, allocID)
+	if err != nil {
+		return nil, err
+	}
+	if changed {
+		changes = append(changes, ch)
+	}
+	return changes, nil
 }
 
 // errNobodyToPlace ends a confirmation whose proposal places nobody: it
@@ -427,28 +477,11 @@ func (s *Store) occupy(ctx context.Context, tx pgx.Tx, actor journal.Actor, zone
 	case occupancy+u.People > capacity:
 		return nil, api.Conflict(ptr+"/people", fmt.Sprintf("the shelter has room for %d", capacity-occupancy))
 	}
-	feature, _, err := layers.Shelters.Get(ctx, tx, u.ShelterID)
-	if err != nil {
-		return nil, err
-	}
-	var f map[string]any
-	if err := json.Unmarshal(feature, &f); err != nil {
-		return nil, err
-	}
-	props, _ := f["properties"].(map[string]any)
-	props["occupancy"] = occupancy + u.People
+	values := map[string]any{"occupancy": occupancy + u.People}
 	if occupancy+u.People == capacity {
-		props["status"] = "full"
+		values["status"] = "full"
 	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, err
-	}
-	in, err := layers.Shelters.Decode(b)
-	if err != nil {
-		return nil, err
-	}
-	return layers.Shelters.Update(ctx, tx, actor, u.ShelterID, version, in)
+	return layers.Shelters.SetProperties(ctx, tx, actor, u.ShelterID, version, values)
 }
 
 // countEvacuated makes the incident count as evacuated at least everyone

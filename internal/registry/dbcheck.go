@@ -1,0 +1,116 @@
+package registry
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"sitrep/internal/api"
+	"sitrep/internal/db"
+)
+
+// checkInDB runs the checks that need PostGIS or the stored rows.
+func (l *Layer) checkInDB(ctx context.Context, tx pgx.Tx, in *Input, self int64) error {
+	var errs []api.FieldError
+	geoms := []struct{ ptr, geojson string }{{"/geometry", in.Geometry.GeoJSON}}
+	for _, f := range l.Fields {
+		if s, ok := in.Values[f.Name].(string); ok && f.Kind == Point {
+			geoms = append(geoms, struct{ ptr, geojson string }{"/properties/" + f.Name, s})
+		}
+	}
+	for _, g := range geoms {
+		fe, err := checkGeometryInDB(ctx, tx, g.geojson, g.ptr)
+		if err != nil {
+			return err
+		}
+		if fe != nil {
+			errs = append(errs, *fe)
+		}
+	}
+	if len(errs) > 0 {
+		return api.Invalid(errs...)
+	}
+	for _, u := range l.Unique {
+		var (
+			conds []string
+			args  = []any{self}
+			skip  bool
+		)
+		for _, name := range u.Fields {
+			v := in.Values[name]
+			if v == nil {
+				skip = true // NULLs never collide
+				break
+			}
+			args = append(args, v)
+			conds = append(conds, ident(name)+" = $"+strconv.Itoa(len(args)))
+		}
+		if skip {
+			continue
+		}
+		var exists bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+ident(l.Table)+" WHERE id <> $1 AND "+
+			strings.Join(conds, " AND ")+")", args...).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return duplicate(u)
+		}
+	}
+	return nil
+}
+
+func duplicate(u Unique) error {
+	last := u.Fields[len(u.Fields)-1]
+	return api.Conflict("/properties/"+last, "a feature with this "+strings.Join(u.Fields, " and ")+" already exists")
+}
+
+// checkGeometryInDB asks PostGIS whether the shape is valid (no
+// self-intersection, ST_IsValidReason says why not) and whether its
+// coordinates look swapped: a geometry more than 50 km from the county
+// whose lon/lat-flipped twin lies inside it is almost surely [lat, lon]
+// (the county is at 87.4°E 43.5°N, and 87.4 is a valid latitude, so the
+// ±90° check alone cannot catch it).
+func checkGeometryInDB(ctx context.Context, tx pgx.Tx, geojson, ptr string) (*api.FieldError, error) {
+	var (
+		valid   bool
+		reason  string
+		swapped bool
+	)
+	err := tx.QueryRow(ctx, `WITH g AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4326) AS g)
+		SELECT ST_IsValid(g.g), ST_IsValidReason(g.g),
+			ST_IsValid(g.g) AND EXISTS (SELECT 1 FROM admin_areas a WHERE a.is_county
+				AND ST_Intersects(a.geom, ST_FlipCoordinates(g.g))
+				AND NOT ST_DWithin(a.geom::geography, g.g::geography, 50000))
+		FROM g`, geojson).Scan(&valid, &reason, &swapped)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !valid:
+		return &api.FieldError{Field: ptr, Detail: "invalid geometry: " + reason}, nil
+	case swapped:
+		return &api.FieldError{Field: ptr + "/coordinates", Detail: "the coordinates look swapped: as sent they lie far outside the county, " +
+			"but as [longitude, latitude] they lie inside it; GeoJSON wants [longitude, latitude]"}, nil
+	}
+	return nil, nil
+}
+
+// writeError turns a constraint violation that slipped past the checks
+// (a concurrent duplicate) into a client problem.
+func (l *Layer) writeError(err error) error {
+	if c := db.UniqueViolation(err); c != "" {
+		for _, u := range l.Unique {
+			if u.Constraint == c {
+				return duplicate(u)
+			}
+		}
+		return api.Conflict("/properties", "a feature with the same key already exists ("+c+")")
+	}
+	if c := db.CheckViolation(err); c != "" {
+		return api.InvalidField("/properties", "breaks the rule "+c)
+	}
+	return err
+}

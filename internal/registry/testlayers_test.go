@@ -1,0 +1,100 @@
+package registry
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"testing"
+
+	"sitrep/internal/api"
+)
+
+// testSites is a small layer with a field of every kind a client sends
+// except lines and points, a read-only field and a cross-field rule.
+var testSites = (&Layer{
+	Name:       "test_sites",
+	Table:      "test_sites",
+	Geometries: []string{"Point", "Polygon"},
+	Fields: []Field{
+		{Name: "code", Kind: Text, MaxLen: 8},
+		{Name: "name", Kind: Text, Required: true, MaxLen: 40},
+		{Name: "kind", Kind: Text, Required: true, Enum: []string{"school", "hospital"}},
+		{Name: "people", Kind: Integer, NonNegative: true},
+		{Name: "present", Kind: Integer, NonNegative: true},
+		{Name: "area_m2", Kind: Number, NonNegative: true},
+		{Name: "open", Kind: Boolean},
+		{Name: "opened_on", Kind: Date},
+		{Name: "checked_at", Kind: Timestamp},
+		{Name: "facilities", Kind: Tags, Enum: []string{"water", "power", "toilets"}},
+		{Name: "labels", Kind: Tags},
+		{Name: "grade", Kind: Text, ReadOnly: true},
+	},
+	Unique: []Unique{{Constraint: "test_sites_code_key", Fields: []string{"code"}}},
+	Hooks: Hooks{Check: func(in *Input) []api.FieldError {
+		present, _ := in.Values["present"].(int64)
+		people, _ := in.Values["people"].(int64)
+		if present > people {
+			return []api.FieldError{{Field: "/properties/present", Detail: "exceeds people"}}
+		}
+		return nil
+	}},
+}).Init()
+
+// testDepots is a point-only layer with line lists and a point property.
+var testDepots = (&Layer{
+	Name:       "test_depots",
+	Table:      "test_depots",
+	Geometries: []string{"Point"},
+	Fields: []Field{
+		{Name: "name", Kind: Text, Required: true},
+		{Name: "stock", Kind: Lines, Lines: []Field{
+			{Name: "item", Kind: Text, Required: true},
+			{Name: "quantity", Kind: Number, Required: true, NonNegative: true},
+			{Name: "unit", Kind: Text, MaxLen: 10},
+		}},
+		{Name: "last_position", Kind: Point},
+	},
+}).Init()
+
+// testAreas takes polygons only, so its CSV geometry is a wkt column.
+var testAreas = (&Layer{
+	Name:       "test_areas",
+	Table:      "test_areas",
+	Geometries: []string{"Polygon", "MultiPolygon"},
+	Fields: []Field{
+		{Name: "name", Kind: Text, Required: true},
+	},
+}).Init()
+
+// mustJSON marshals v or fails the test.
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// problemOf fails the test unless err is a problem with the status.
+func problemOf(t *testing.T, err error, status int) *api.Problem {
+	t.Helper()
+	var p *api.Problem
+	if !errors.As(err, &p) {
+		t.Fatalf("want a %d problem, got %v", status, err)
+	}
+	if p.Status != status {
+		t.Fatalf("want status %d, got %d: %s %+v", status, p.Status, p.Detail, p.Errors)
+	}
+	return p
+}
+
+// fieldsOf lists the fields a problem names, sorted.
+func fieldsOf(p *api.Problem) []string {
+	out := make([]string, len(p.Errors))
+	for i, e := range p.Errors {
+		out[i] = e.Field
+	}
+	slices.Sort(out)
+	return out
+}
