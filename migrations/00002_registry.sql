@@ -1,4 +1,4 @@
--- The registry (issue 3): the layers the county keeps current between
+-- The registry: the layers the county keeps current between
 -- incidents — major hazard sources, sensitive sites, shelters, rescue teams,
 -- supply depots, medical facilities, experts and population cells — and the
 -- history of every version of every feature.

@@ -1,5 +1,5 @@
--- Hazard zones, what lies inside them, where the evacuated go, and dispatch
--- (issue 5): zone runs with every model input (so each can be replayed),
+-- Hazard zones, what lies inside them, where the evacuated go, and
+-- dispatch: zone runs with every model input (so each can be replayed),
 -- their zones as typed polygons, confirmed shelter allocations, team
 -- assignments to incidents, the position track of every team and which
 -- active zones each team is inside (the state hysteresis needs).

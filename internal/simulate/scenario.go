@@ -29,48 +29,15 @@ func (s *Simulator) Scenario(ctx context.Context) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	now := time.Now()
-	casualties := map[string]any{"endangered": 5 + s.rnd.IntN(20), "serious_injuries": s.rnd.IntN(3)}
-	var inc geojson.Feature
-	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/incidents", map[string]any{
-		"kind": "hazardous_chemicals", "place": name + "（模拟演练）", "unit": unit, "drill": true,
-		"location":    geojson.NewGeometry(site),
-		"occurred_at": rfc3339(now.Add(-3 * time.Minute)), "reported_at": rfc3339(now),
-		"casualties": casualties,
-	}, &inc); err != nil {
+	if rep.IncidentID, err = s.reportIncident(ctx, site, name, unit); err != nil {
 		return rep, err
 	}
-	rep.IncidentID = fmt.Sprint(inc.ID)
 	incPath := "/api/v1/incidents/" + rep.IncidentID
-
-	if _, err := s.api.call(ctx, http.MethodPost, incPath+"/reports", map[string]any{
-		"kind": "first", "tier": "county", "received_at": rfc3339(time.Now()), "reporter": "模拟：企业值班员",
-		"content": map[string]any{"unit": unit, "time_place_scene": name + "储罐区阀门泄漏（演练）",
-			"course": "企业已启动现场处置方案（演练）"},
-	}, nil); err != nil {
+	zones, err := s.computeZone(ctx, incPath)
+	if err != nil {
 		return rep, err
 	}
-	if err := s.transition(ctx, incPath, map[string]any{"state": "verified", "reason": "值班室电话核实（演练）"}); err != nil {
-		return rep, err
-	}
-
-	// The zone: the plan's first ten minutes — how far to clear.
-	var run struct {
-		Run      int               `json:"run"`
-		Features []geojson.Feature `json:"features"`
-	}
-	substance := []string{"chlorine", "ammonia"}[s.rnd.IntN(2)]
-	if _, err := s.api.call(ctx, http.MethodPost, incPath+"/zones", map[string]any{
-		"model":  "protective",
-		"inputs": map[string]any{"key": substance, "case": "small", "windFromDeg": float64(s.rnd.IntN(360)), "time": rfc3339(time.Now())},
-	}, &run); err != nil {
-		return rep, err
-	}
-	rep.ZoneRun = run.Run
-	if len(run.Features) == 0 {
-		return rep, fmt.Errorf("zone computation returned no zones")
-	}
-
+	rep.ZoneRun = zones.Run
 	teams, err := s.dispatchNearest(ctx, rep.IncidentID)
 	if err != nil {
 		return rep, err
@@ -78,19 +45,10 @@ func (s *Simulator) Scenario(ctx context.Context) (Report, error) {
 	for _, t := range teams {
 		rep.TeamIDs = append(rep.TeamIDs, t.id)
 	}
-
 	// Warn the public around the largest zone (blue/yellow: the HQ office).
-	area := run.Features[len(run.Features)-1].Geometry
-	var warning geojson.Feature
-	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/warnings", map[string]any{
-		"level": "yellow", "category": "hazardous_chemicals", "event": "危险化学品泄漏（演练）", "drill": true,
-		"area": geojson.NewGeometry(area), "area_desc": name + "周边（演练）", "onset": rfc3339(time.Now()),
-		"items": []string{"关闭门窗，减少外出（演练）", "听从现场指挥疏散（演练）"},
-	}, &warning); err != nil {
+	if rep.WarningID, err = s.warnPublic(ctx, name, zones.Features[len(zones.Features)-1].Geometry); err != nil {
 		return rep, err
 	}
-	rep.WarningID = fmt.Sprint(warning.ID)
-
 	if _, err := s.api.call(ctx, http.MethodPost, incPath+"/response", map[string]any{
 		"level": "IV", "reason": "启动Ⅳ级应急响应（演练）"}, nil); err != nil {
 		return rep, err
@@ -112,33 +70,101 @@ func (s *Simulator) Scenario(ctx context.Context) (Report, error) {
 	if err := sleep(ctx, s.cfg.OnScene); err != nil {
 		return rep, err
 	}
+	n, err = s.standDown(ctx, incPath, rep.WarningID, teams)
+	rep.Fixes += n
+	return rep, err
+}
 
-	// The danger is over: lift the warning, end the response, drive home.
-	etag, err := s.api.etag(ctx, "/api/v1/warnings/"+rep.WarningID)
-	if err != nil {
-		return rep, err
+// reportIncident records a drill accident at the site, as reported three
+// minutes after it happened, with its first report, and verifies it.
+func (s *Simulator) reportIncident(ctx context.Context, site orb.Point, name, unit string) (string, error) {
+	now := time.Now()
+	casualties := map[string]any{"endangered": 5 + s.rnd.IntN(20), "serious_injuries": s.rnd.IntN(3)}
+	var inc geojson.Feature
+	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/incidents", map[string]any{
+		"kind": "hazardous_chemicals", "place": name + "（模拟演练）", "unit": unit, "drill": true,
+		"location":    geojson.NewGeometry(site),
+		"occurred_at": rfc3339(now.Add(-3 * time.Minute)), "reported_at": rfc3339(now),
+		"casualties": casualties,
+	}, &inc); err != nil {
+		return "", err
 	}
-	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/warnings/"+rep.WarningID+"/lift",
+	id := fmt.Sprint(inc.ID)
+	incPath := "/api/v1/incidents/" + id
+	if _, err := s.api.call(ctx, http.MethodPost, incPath+"/reports", map[string]any{
+		"kind": "first", "tier": "county", "received_at": rfc3339(time.Now()), "reporter": "模拟：企业值班员",
+		"content": map[string]any{"unit": unit, "time_place_scene": name + "储罐区阀门泄漏（演练）",
+			"course": "企业已启动现场处置方案（演练）"},
+	}, nil); err != nil {
+		return id, err
+	}
+	return id, s.transition(ctx, incPath, map[string]any{"state": "verified", "reason": "值班室电话核实（演练）"})
+}
+
+// zoneRun is a zone computation's answer: the run and its zones, innermost
+// first.
+type zoneRun struct {
+	Run      int               `json:"run"`
+	Features []geojson.Feature `json:"features"`
+}
+
+// computeZone runs the plan's first-ten-minutes model: how far to clear.
+func (s *Simulator) computeZone(ctx context.Context, incPath string) (zoneRun, error) {
+	var run zoneRun
+	substance := []string{"chlorine", "ammonia"}[s.rnd.IntN(2)]
+	if _, err := s.api.call(ctx, http.MethodPost, incPath+"/zones", map[string]any{
+		"model":  "protective",
+		"inputs": map[string]any{"key": substance, "case": "small", "windFromDeg": float64(s.rnd.IntN(360)), "time": rfc3339(time.Now())},
+	}, &run); err != nil {
+		return run, err
+	}
+	if len(run.Features) == 0 {
+		return run, fmt.Errorf("zone computation returned no zones")
+	}
+	return run, nil
+}
+
+// warnPublic issues a yellow drill warning over area and returns its id.
+func (s *Simulator) warnPublic(ctx context.Context, name string, area orb.Geometry) (string, error) {
+	var warning geojson.Feature
+	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/warnings", map[string]any{
+		"level": "yellow", "category": "hazardous_chemicals", "event": "危险化学品泄漏（演练）", "drill": true,
+		"area": geojson.NewGeometry(area), "area_desc": name + "周边（演练）", "onset": rfc3339(time.Now()),
+		"items": []string{"关闭门窗，减少外出（演练）", "听从现场指挥疏散（演练）"},
+	}, &warning); err != nil {
+		return "", err
+	}
+	return fmt.Sprint(warning.ID), nil
+}
+
+// standDown ends it all once the danger is over: the warning lifted, the
+// response terminated, the teams driven home, the incident closed. It
+// returns the position fixes sent.
+func (s *Simulator) standDown(ctx context.Context, incPath, warningID string, teams []*team) (int, error) {
+	etag, err := s.api.etag(ctx, "/api/v1/warnings/"+warningID)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.api.call(ctx, http.MethodPost, "/api/v1/warnings/"+warningID+"/lift",
 		map[string]any{"reason": "泄漏已控制（演练）"}, nil, "If-Match", etag); err != nil {
-		return rep, err
+		return 0, err
 	}
 	if err := s.transition(ctx, incPath, map[string]any{"state": "terminated", "reason": "险情消除（演练）",
 		"termination": map[string]any{"people_rescued": true, "scene_controlled": true,
 			"environment_within_standards": true, "secondary_hazards_removed": true, "proposed_by": "现场指挥部（演练）"}}); err != nil {
-		return rep, err
+		return 0, err
 	}
 	for _, t := range teams {
 		if err := s.setStatus(ctx, t.id, "returning"); err != nil {
-			return rep, err
+			return 0, err
 		}
 		t.arrived = false
 	}
-	n, err = s.drive(ctx, teams, func(t *team) orb.Point { return t.home }, "available", nil)
-	rep.Fixes += n
+	n, err := s.drive(ctx, teams, func(t *team) orb.Point { return t.home }, "available", nil)
 	if err != nil {
-		return rep, err
+		return n, err
 	}
-	return rep, s.transition(ctx, incPath, map[string]any{"state": "closed", "reason": "善后处置完毕（演练）"})
+	return n, s.transition(ctx, incPath, map[string]any{"state": "closed", "reason": "善后处置完毕（演练）"})
 }
 
 // pickHazardSource chooses where the next accident happens.
