@@ -53,6 +53,11 @@ func (l *Layer) Decode(raw []byte) (*Input, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, api.BadRequest("", "the body holds more than one JSON value")
 	}
+	// Every way into a layer (a POST, an edit, a GeoJSON or CSV import row)
+	// comes through here, so this is where a NUL is stopped.
+	if ptr, ok := api.NULPointer(raw); ok {
+		return nil, api.InvalidField(ptr, api.NULDetail)
+	}
 	var errs []api.FieldError
 	if env.Type != "Feature" {
 		errs = append(errs, api.FieldError{Field: "/type", Detail: `must be "Feature" (one GeoJSON Feature, RFC 7946 3.2)`})
