@@ -101,6 +101,10 @@ type Layer struct {
 	Fields      []Field
 	Unique      []Unique
 	Hooks       Hooks
+	// MaxVertices and MaxGeometryBytes bound one feature's geometry (its
+	// positions, and its GeoJSON text); zero takes the defaults below. A
+	// site outline needs hundreds of vertices, not tens of thousands.
+	MaxVertices, MaxGeometryBytes int
 
 	byName map[string]int
 }
@@ -138,6 +142,26 @@ func (l *Layer) Field(name string) (Field, bool) {
 		return Field{}, false
 	}
 	return l.Fields[i], true
+}
+
+// Default geometry limits of a layer.
+const (
+	DefaultMaxVertices      = 10_000
+	DefaultMaxGeometryBytes = 512 << 10
+)
+
+func (l *Layer) maxVertices() int {
+	if l.MaxVertices > 0 {
+		return l.MaxVertices
+	}
+	return DefaultMaxVertices
+}
+
+func (l *Layer) maxGeometryBytes() int {
+	if l.MaxGeometryBytes > 0 {
+		return l.MaxGeometryBytes
+	}
+	return DefaultMaxGeometryBytes
 }
 
 // reserved are the properties every layer has and the server keeps.
