@@ -122,10 +122,14 @@ func New(cfg Config) (*Server, error) {
 		wallOrigins = []string{cfg.PublicOrigin}
 	}
 	live := realtime.New(realtime.Config{Pool: cfg.Pool, Logger: cfg.Logger, Registry: s.Registry,
-		Recheck: authStore.StillAllowed(auth.ReadMap), AllowedOrigins: wallOrigins})
+		Recheck: authStore.StillAllowed(auth.ReadMap), AllowedOrigins: wallOrigins, MayRead: mayReadLayer})
 	live.Register(realtime.Boundaries())
 	for _, l := range layers.All {
-		live.Register(realtime.QuerySnapshotter(l.Name, l.SnapshotSQL()))
+		if l.PlaceBy != "" {
+			live.Register(realtime.PlacedQuerySnapshotter(l.Name, l.SnapshotSQL(), l.PlaceBy))
+		} else {
+			live.Register(realtime.QuerySnapshotter(l.Name, l.SnapshotSQL()))
+		}
 	}
 	incidentStore, warningStore := incidentstore.New(cfg.Pool, cfg.Plan), warnings.NewStore(cfg.Pool)
 	live.Register(incidentStore)
@@ -181,6 +185,15 @@ func New(cfg Config) (*Server, error) {
 	r.Method(http.MethodGet, "/*", staticFiles())
 	s.Handler = r
 	return s, nil
+}
+
+// mayReadLayer applies a registry layer's read permission to the live
+// stream, as its API routes do; other layers are the map wall's.
+func mayReadLayer(r *http.Request, layer string) bool {
+	if l, ok := layers.ByName(layer); ok {
+		return auth.Check(r.Context(), l.CanRead()) == nil
+	}
+	return true
 }
 
 // OnShutdown registers fn to run when the server shuts down (for example, to
