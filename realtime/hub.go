@@ -58,12 +58,12 @@ type Config struct {
 	// could not tell (the database): the connection stays and is asked
 	// again next time. Without Recheck, credentials are checked at the
 	// upgrade only.
-	Recheck      func(ctx context.Context, h http.Header) (bool, error)
+	Recheck func(ctx context.Context, h http.Header) (bool, error)
 	// MayRead, when set, says whether the caller of the upgrade request may
 	// read a layer (people's contacts are not for every role); asked once
 	// per layer when the connection opens. A layer it refuses cannot be
 	// subscribed to. Nil lets every caller read every layer.
-	MayRead func(r *http.Request, layer string) bool
+	MayRead      func(r *http.Request, layer string) bool
 	RecheckEvery time.Duration
 }
 

@@ -55,7 +55,7 @@ const (
 	// OGC, the live stream).
 	ReadExperts Permission = "experts:read"
 	ManageUsers Permission = "users:manage"
-	ReadAudit        Permission = "audit:read"
+	ReadAudit   Permission = "audit:read"
 )
 
 var grants = map[Role][]Permission{

@@ -21,7 +21,7 @@ func TestBoxSubscriptionFollowsTeamsWhereTheyAre(t *testing.T) {
 	e := apitest.Start(t)
 	team := func(name string, lon, lat float64) string {
 		r := e.Do("POST", "/api/v1/rescue_teams", auth.Editor, map[string]any{"type": "Feature",
-			"geometry": map[string]any{"type": "Point", "coordinates": []float64{lon, lat}},
+			"geometry":   map[string]any{"type": "Point", "coordinates": []float64{lon, lat}},
 			"properties": map[string]any{"name": name, "kind": "hazmat", "status": "available", "headcount": 5}})
 		if r.StatusCode != http.StatusCreated {
 			t.Fatalf("create team: %d %s", r.StatusCode, r.Body)
