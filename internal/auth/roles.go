@@ -54,6 +54,8 @@ const (
 	// wall's viewers may not, on any path (API, export, history, nearest,
 	// OGC, the live stream).
 	ReadExperts Permission = "experts:read"
+	// ReadMetrics: the Prometheus metrics (an operator's, not a user's).
+	ReadMetrics Permission = "metrics:read"
 	ManageUsers Permission = "users:manage"
 	ReadAudit   Permission = "audit:read"
 )
@@ -65,7 +67,7 @@ var grants = map[Role][]Permission{
 	DutyOfficer: {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, ReadExperts},
 	Commander:   {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, WarnOrangeRed, ActivateResponse, ReadExperts},
 	Admin: {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, WarnOrangeRed, ActivateResponse,
-		ReadExperts, ManageUsers, ReadAudit},
+		ReadExperts, ReadMetrics, ManageUsers, ReadAudit},
 }
 
 // Can reports whether role r has permission p.
