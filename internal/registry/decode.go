@@ -248,8 +248,12 @@ func decodeDate(raw json.RawMessage) (any, string) {
 	if !ok {
 		return nil, "expected a string"
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
 		return nil, "expected a date YYYY-MM-DD"
+	}
+	if d.Year() < 1 { // PostgreSQL's calendar has no year 0: the insert would fail
+		return nil, "没有公元 0 年：年份从 0001 起"
 	}
 	return s, ""
 }

@@ -120,26 +120,18 @@ func limitBodies(normal, imports int64) func(http.Handler) http.Handler {
 	}
 }
 
-// refuseNUL answers 400 for a NUL character (%00) in the path or a query
-// parameter, naming where it was: PostgreSQL text cannot hold one, so it
-// would otherwise fail deep inside a query.
-func refuseNUL(next http.Handler) http.Handler {
+// refuseUnstorable answers 400 for text PostgreSQL cannot hold in the path
+// (a NUL, %00) or a query parameter (a NUL, or bytes that are not UTF-8),
+// naming where it was: it would otherwise fail deep inside a query as a 500.
+func refuseUnstorable(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if api.HasNUL(r.URL.Path) {
 			api.WriteProblem(w, r, api.BadRequest("path", "路径"+api.NULDetail))
 			return
 		}
-		for k, vs := range r.URL.Query() {
-			if api.HasNUL(k) {
-				api.WriteProblem(w, r, api.BadRequest(k, "参数名"+api.NULDetail))
-				return
-			}
-			for _, v := range vs {
-				if api.HasNUL(v) {
-					api.WriteProblem(w, r, api.BadRequest(k, "参数值"+api.NULDetail))
-					return
-				}
-			}
+		if p := api.QueryProblem(r.URL.Query()); p != nil {
+			api.WriteProblem(w, r, p)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
