@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -64,7 +65,9 @@ func (h *Hub) parseSubscribe(data []byte, readable map[string]bool) (subscribeRe
 	if err := dec.Decode(&m); err != nil {
 		return subscribeReq{}, &fieldError{"", "not a valid message: " + err.Error()}
 	}
-	if dec.More() {
+	// Not dec.More(): it is false before a stray "}" or "]", which would
+	// let {…}} through.
+	if _, err := dec.Token(); err != io.EOF {
 		return subscribeReq{}, &fieldError{"", "one JSON object per message"}
 	}
 	if m.Type != "subscribe" {

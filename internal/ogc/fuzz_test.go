@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"sitrep/internal/api"
 	"sitrep/internal/inputtest"
@@ -15,7 +16,7 @@ import (
 // FuzzParseItems: no query string of …/items makes parseItems panic; a
 // refusal is a 400 naming a parameter sent; an accepted query is within
 // its bounds, carries the input into SQL only as bound values (finite
-// numbers among them), with one value per placeholder.
+// numbers, text PostgreSQL can hold), with one value per placeholder.
 func FuzzParseItems(f *testing.F) {
 	for _, s := range []string{
 		"", "f=json&limit=5&after=3", "limit=100000", "limit=0", "after=-1", "limit=99999999999999999999",
@@ -61,6 +62,10 @@ func FuzzParseItems(f *testing.F) {
 			case float64:
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					t.Fatalf("%q: binds %v: %s", raw, v, sql)
+				}
+			case string:
+				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					t.Fatalf("%q: binds %q, which PostgreSQL text cannot hold: %s", raw, v, sql)
 				}
 			case time.Time:
 				if v.IsZero() {
