@@ -40,6 +40,13 @@ trap 'rm -f "$out"' EXIT
 for entry in "${targets[@]}"; do
   read -r pkg name <<<"$entry"
   if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$duration" "$pkg" >"$out" 2>&1; then
+    if grep -q 'context deadline exceeded' "$out" && ! grep -q 'Failing input written to' "$out"; then
+      # Go before 1.27 may report its own -fuzztime deadline as a failure
+      # when a worker is mid-input as time runs out (go.dev/issue/75804);
+      # no input failed, and nothing was written to reproduce.
+      log "$name: Go's fuzzing stopped at its deadline with a spurious error (go.dev/issue/75804); no input failed"
+      continue
+    fi
     cat "$out" >&2
     dir=$(go list -f '{{.Dir}}' "$pkg")
     crasher=$(sed -n 's/.*Failing input written to \(testdata\/fuzz\/[^ ]*\).*/\1/p' "$out" | tail -1)
@@ -48,7 +55,9 @@ for entry in "${targets[@]}"; do
     fi
     die "$name ($pkg) failed"
   fi
-  execs=$(grep -o 'execs: [0-9]*' "$out" | tail -1 | awk '{print $2}')
-  printf '%-24s %-36s %12s execs\n' "$name" "$pkg" "${execs:-?}" >&2
+  # None when the machine is so busy that the time ran out while the
+  # corpus was still being read: the seeds ran, no new input did.
+  execs=$(grep -o 'execs: [0-9]*' "$out" | tail -1 | awk '{print $2}' || true)
+  printf '%-24s %-36s %12s execs\n' "$name" "$pkg" "${execs:-0}" >&2
 done
 log "every fuzz target ran $duration without a failure"
