@@ -34,8 +34,15 @@ type Env struct {
 // Start runs a server on a fresh migrated database.
 func Start(t testing.TB) *Env {
 	t.Helper()
+	return StartLogged(t, slog.New(slog.DiscardHandler))
+}
+
+// StartLogged is Start with the server's own log (request lines, panics)
+// going to logger instead of nowhere.
+func StartLogged(t testing.TB, logger *slog.Logger) *Env {
+	t.Helper()
 	pool := pgtest.New(t)
-	srv, err := server.New(server.Config{Pool: pool, Logger: slog.New(slog.DiscardHandler), SecureCookie: true})
+	srv, err := server.New(server.Config{Pool: pool, Logger: logger, SecureCookie: true})
 	if err != nil {
 		t.Fatal(err)
 	}
