@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"unicode/utf8"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -21,29 +21,19 @@ func PathID(r *http.Request) (int64, error) {
 }
 
 // QueryProblem is the 400 for a query parameter whose name or value
-// PostgreSQL text cannot hold — a NUL (%00), or bytes that are not UTF-8
-// (%FF) — naming the parameter; nil when there is none. The server asks it
-// of every request, so no handler has to.
+// PostgreSQL text cannot hold (see Unstorable), naming the parameter; nil
+// when there is none. The server asks it of every request, so no handler
+// has to, and the parsers' fuzz targets skip what it refuses.
 func QueryProblem(q url.Values) *Problem {
 	for k, vs := range q {
-		if p := queryTextProblem(k, k, "参数名"); p != nil {
-			return p
+		if why := Unstorable(k); why != "" {
+			return BadRequest(strings.ToValidUTF8(k, "\ufffd"), "参数名"+why)
 		}
 		for _, v := range vs {
-			if p := queryTextProblem(k, v, "参数值"); p != nil {
-				return p
+			if why := Unstorable(v); why != "" {
+				return BadRequest(k, "参数值"+why)
 			}
 		}
-	}
-	return nil
-}
-
-func queryTextProblem(param, s, what string) *Problem {
-	switch {
-	case HasNUL(s):
-		return BadRequest(param, what+NULDetail)
-	case !utf8.ValidString(s):
-		return BadRequest(param, what+"不是有效的 UTF-8 文本")
 	}
 	return nil
 }

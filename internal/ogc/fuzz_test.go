@@ -35,7 +35,7 @@ func FuzzParseItems(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		q, _ := url.ParseQuery(raw) // as r.URL.Query(): a malformed pair is dropped
 		if api.QueryProblem(q) != nil {
-			return // the server refuses it before any handler (see server.refuseUnstorable)
+			return // the server refuses it before any handler (see server.refuseUnstorableText)
 		}
 		iq, err := c.parseItems(q)
 		if err != nil {

@@ -325,7 +325,7 @@ func FuzzParseList(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		q, _ := url.ParseQuery(raw) // as r.URL.Query(): a malformed pair is dropped
 		if api.QueryProblem(q) != nil {
-			return // the server refuses it before any handler (see server.refuseUnstorable)
+			return // the server refuses it before any handler (see server.refuseUnstorableText)
 		}
 		lq, err := filtered.ParseList(q)
 		if err != nil {

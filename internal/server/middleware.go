@@ -120,13 +120,13 @@ func limitBodies(normal, imports int64) func(http.Handler) http.Handler {
 	}
 }
 
-// refuseUnstorable answers 400 for text PostgreSQL cannot hold in the path
-// (a NUL, %00) or a query parameter (a NUL, or bytes that are not UTF-8),
-// naming where it was: it would otherwise fail deep inside a query as a 500.
-func refuseUnstorable(next http.Handler) http.Handler {
+// refuseUnstorableText answers 400 for a path or query parameter that
+// PostgreSQL text cannot hold — a NUL character (%00) or bytes that are not
+// UTF-8 (%FF) — naming where it was, so it never fails deep inside a query.
+func refuseUnstorableText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if api.HasNUL(r.URL.Path) {
-			api.WriteProblem(w, r, api.BadRequest("path", "路径"+api.NULDetail))
+		if why := api.Unstorable(r.URL.Path); why != "" {
+			api.WriteProblem(w, r, api.BadRequest("path", "路径"+why))
 			return
 		}
 		if p := api.QueryProblem(r.URL.Query()); p != nil {
