@@ -146,11 +146,11 @@ func New(cfg Config) (*Server, error) {
 	r.Use(requestID, logRequests(cfg.Logger), metrics.middleware, recoverPanics(cfg.Logger),
 		limitBodies(cfg.MaxBodyBytes, DefaultImportBodyBytes), timeBodies(cfg.BodyTimeout, cfg.ImportBodyTimeout), refuseNUL)
 	r.NotFound(api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		return api.NotFound("the route " + r.URL.Path)
+		return api.NotFound("路径 " + r.URL.Path)
 	}).ServeHTTP)
 	r.MethodNotAllowed(api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		return api.NewProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
-			r.Method+" is not allowed on "+r.URL.Path)
+		return api.NewProblem(http.StatusMethodNotAllowed, "method-not-allowed", "不允许的请求方法",
+			r.URL.Path+" 不接受 "+r.Method+" 请求")
 	}).ServeHTTP)
 
 	r.Get("/healthz", s.healthz)
@@ -233,10 +233,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	}
 	current, target, err := s.migrator.Versions(ctx)
 	if err != nil {
-		return api.Unavailable("cannot read the schema version")
+		return api.Unavailable("无法读取数据库结构版本")
 	}
 	if current != target {
-		return api.Unavailable("the database schema is at version " + itoa(current) + ", this server needs " + itoa(target))
+		return api.Unavailable("数据库结构版本为 " + itoa(current) + "，本服务需要 " + itoa(target))
 	}
 	return api.WriteJSON(w, http.StatusOK, map[string]any{"status": "ready", "schema_version": current})
 }

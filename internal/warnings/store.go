@@ -224,7 +224,7 @@ func checkArea(ctx context.Context, tx pgx.Tx, geojson []byte) error {
 		return err
 	}
 	if !valid {
-		return api.InvalidField("/area", "not a valid area: "+reason)
+		return api.InvalidField("/area", "范围无效："+db.ValidityReason(reason))
 	}
 	return nil
 }
