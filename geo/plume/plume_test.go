@@ -275,7 +275,7 @@ func TestZonesOrderedNestedAndDownwind(t *testing.T) {
 		}
 	}
 	res, _ := Run(chlorineNight(270))
-	if res.Zones[0].Name != "AEGL-3 (60 min)" || res.Zones[2].Name != "AEGL-1 (60 min)" {
+	if res.Zones[0].Name != "AEGL-3（60 分钟）" || res.Zones[2].Name != "AEGL-1（60 分钟）" {
 		t.Errorf("zones %q, %q", res.Zones[0].Name, res.Zones[2].Name)
 	}
 	// west wind: the whole zone is east of the source; north wind: south.

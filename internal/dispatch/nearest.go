@@ -16,6 +16,7 @@ import (
 	"sitrep/internal/api"
 	"sitrep/internal/db"
 	"sitrep/internal/layers"
+	"sitrep/internal/validation"
 )
 
 // layerSpec is how "nearest" reads one layer. Every identifier and SQL
@@ -90,14 +91,14 @@ func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError
 		sts := strings.Split(v, ",")
 		for _, s := range sts {
 			if !slices.Contains(layers.TeamStatuses, s) {
-				errs = append(errs, api.FieldError{Field: "status", Detail: "unknown status " + strconv.Quote(s) + "; use " + strings.Join(layers.TeamStatuses, ", ")})
+				errs = append(errs, api.FieldError{Field: "status", Detail: "未知状态 " + strconv.Quote(s) + "；" + teamFieldChoices("status")})
 			}
 		}
 		conds = append(conds, "t.status = ANY("+arg(sts)+"::text[])")
 	}
 	if v := q.Get("kind"); v != "" {
 		if !slices.Contains(layers.TeamKinds, v) {
-			errs = append(errs, api.FieldError{Field: "kind", Detail: "unknown team kind"})
+			errs = append(errs, api.FieldError{Field: "kind", Detail: "未知队伍类别 " + strconv.Quote(v) + "；" + teamFieldChoices("kind")})
 		}
 		conds = append(conds, "t.kind = "+arg(v)+"::text")
 	}
@@ -107,18 +108,29 @@ func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError
 		for _, s := range v {
 			caps = append(caps, strings.Split(s, ",")...)
 		}
+		for _, c := range caps {
+			if !slices.Contains(layers.TeamCapabilities, c) {
+				errs = append(errs, api.FieldError{Field: "capability", Detail: "未知救援能力 " + strconv.Quote(c) + "；" + teamFieldChoices("capabilities")})
+			}
+		}
 		conds = append(conds, "t.capabilities @> "+arg(caps)+"::text[]")
 	}
 	if v := q.Get("max_age_s"); v != "" {
 		n, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(n > 0) || math.IsInf(n, 0) {
-			errs = append(errs, api.FieldError{Field: "max_age_s", Detail: "must be a positive number of seconds"})
+			errs = append(errs, api.FieldError{Field: "max_age_s", Detail: "须为正数（秒）"})
 		}
 		// A team whose last fix is older (or that has none) does not qualify:
 		// the commander asked for teams whose whereabouts are known.
 		conds = append(conds, "t.observed_at >= now() - make_interval(secs => "+arg(n)+"::float8)")
 	}
 	return conds, errs
+}
+
+// teamFieldChoices lists the values of a rescue-team field with labels.
+func teamFieldChoices(name string) string {
+	f, _ := layers.RescueTeams.Field(name)
+	return validation.OneOf(f.Enum, f.Label)
 }
 
 func shelterFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError) {
@@ -129,7 +141,7 @@ func shelterFilters(q url.Values, arg func(any) string) ([]string, []api.FieldEr
 	if v := q.Get("min_free"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			errs = append(errs, api.FieldError{Field: "min_free", Detail: "must be a whole number ≥ 1"})
+			errs = append(errs, api.FieldError{Field: "min_free", Detail: "须为 ≥ 1 的整数"})
 		}
 		conds = append(conds, "t.capacity - t.occupancy >= "+arg(n)+"::integer")
 	}
@@ -144,7 +156,7 @@ func depotFilters(q url.Values, arg func(any) string) ([]string, []api.FieldErro
 		if m := q.Get("min_quantity"); m != "" {
 			n, err := strconv.ParseFloat(m, 64)
 			if err != nil || !(n > 0) || math.IsInf(n, 0) {
-				errs = append(errs, api.FieldError{Field: "min_quantity", Detail: "must be a positive number"})
+				errs = append(errs, api.FieldError{Field: "min_quantity", Detail: "须为正数"})
 			}
 			min = n
 		}
@@ -153,7 +165,7 @@ func depotFilters(q url.Values, arg func(any) string) ([]string, []api.FieldErro
 		return conds, errs
 	}
 	if q.Get("min_quantity") != "" {
-		return nil, []api.FieldError{{Field: "min_quantity", Detail: "needs item"}}
+		return nil, []api.FieldError{{Field: "min_quantity", Detail: "须同时给出 item"}}
 	}
 	return nil, nil
 }
@@ -260,13 +272,13 @@ func ResolveOrigin(ctx context.Context, pool *pgxpool.Pool, q *NearestQuery) err
 	var lon, lat *float64
 	err := pool.QueryRow(ctx, `SELECT ST_X(location), ST_Y(location) FROM incidents WHERE id = $1`, q.IncidentID).Scan(&lon, &lat)
 	if db.IsNotFound(err) {
-		return api.InvalidField("incident", "no incident "+strconv.FormatInt(q.IncidentID, 10))
+		return api.InvalidField("incident", "没有编号为 "+strconv.FormatInt(q.IncidentID, 10)+" 的事件")
 	}
 	if err != nil {
 		return err
 	}
 	if lon == nil {
-		return api.InvalidField("incident", "the incident has no location yet; give lon and lat")
+		return api.InvalidField("incident", "该事件还没有位置；请给出 lon 和 lat")
 	}
 	q.Lon, q.Lat, q.IncidentID = *lon, *lat, 0
 	return nil
@@ -276,7 +288,7 @@ func ResolveOrigin(ctx context.Context, pool *pgxpool.Pool, q *NearestQuery) err
 func Nearest(ctx context.Context, pool *pgxpool.Pool, q NearestQuery) ([]Result, error) {
 	spec, ok := layerSpecs[q.Layer]
 	if !ok {
-		return nil, api.InvalidField("layer", "must be one of "+strings.Join(Layers(), ", "))
+		return nil, api.InvalidField("layer", layerChoices())
 	}
 	if err := ResolveOrigin(ctx, pool, &q); err != nil {
 		return nil, err

@@ -12,6 +12,9 @@ var shelterClasses = terms{{"emergency", "紧急避难场所"}, {"short_term", "
 // shelterStatuses say whether a shelter takes people now.
 var shelterStatuses = terms{{"open", "开放"}, {"closed", "关闭"}, {"full", "已满"}}
 
+// ShelterStatusLabel is a shelter status's Chinese name.
+func ShelterStatusLabel(code string) string { return shelterStatuses.label(code) }
+
 // Shelters is the layer of emergency shelters (应急避难场所, plan 6.6.3;
 // classes after GB 51143-2015: 紧急, 短期, 长期).
 var Shelters = (&registry.Layer{

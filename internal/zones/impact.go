@@ -31,8 +31,8 @@ func (c cellShare) Inside() int64 {
 }
 
 // AreaMethod says how cut cells are weighted; the API reports it.
-const AreaMethod = "intersection of the cell and the zone in WGS 84 lon/lat (the cells' and zones' edges as stored); " +
-	"areas on the WGS 84 ellipsoid (PostGIS ST_Area on geography); a cell wholly inside counts in full without clipping"
+const AreaMethod = "网格与区域在 WGS 84 经纬度下求交（按存储的边界）；面积在 WGS 84 椭球面上计算（PostGIS 对 geography 的 ST_Area）；" +
+	"完全在区域内的网格不裁剪，全数计入"
 
 // cellsSQL finds the cells meeting zone $1 and the share of each inside it;
 // ST_Intersects uses the GiST index, ST_CoveredBy skips clipping cells that
@@ -120,7 +120,7 @@ func (s *Store) Impact(ctx context.Context, id int64) (*Impact, error) {
 		return nil, err
 	}
 	im := &Impact{ZoneID: id, AreaMethod: AreaMethod, SitesByKind: map[string][]Item{},
-		Notes: []string{"roads: no road layer exists in Sitrep yet, so roads inside are not reported"}}
+		Notes: []string{"道路：系统尚无道路图层，因此不报告区域内的道路"}}
 	var day bool
 	if err := tx.QueryRow(ctx, `SELECT r.at, r.day, z.evacuate FROM zones z JOIN zone_runs r ON r.id = z.run_id WHERE z.id = $1`, id).
 		Scan(&im.At, &day, &im.Evacuate); err != nil {
