@@ -215,7 +215,7 @@ func (d *demoLoader) population() error {
 			geom := map[string]any{"type": "Polygon", "coordinates": [][][]float64{coords}}
 			err := d.add(layer("population_cells"), fmt.Sprintf("demo-pop-%s-%02d", s.code, k), geom, map[string]any{
 				"night_people": c.people, "day_people": int(float64(c.people) * 0.85), "township_code": s.code,
-				"source": "synthetic: 2020 census total (73,590) spread around township seats" + Suffix,
+				"source": "虚构：按 2020 年人口普查总数（73,590 人）分布在各乡镇驻地周围" + Suffix,
 			})
 			if err != nil {
 				return err

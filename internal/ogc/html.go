@@ -35,9 +35,9 @@ func writeHTML(w http.ResponseWriter, title, desc string, links []link, t *table
 // and one column per property. Decoding the features here is for display
 // only; the JSON answer is never re-encoded.
 func writeItemsHTML(w http.ResponseWriter, c *Collection, itemsURL string, p *page, links []link) error {
-	t := &table{Head: []string{"id", "geometry"}}
+	t := &table{Head: []string{"编号（id）", "几何（geometry）"}}
 	for _, pr := range c.Props {
-		t.Head = append(t.Head, pr.Name)
+		t.Head = append(t.Head, pr.Title+"（"+pr.Name+"）")
 	}
 	for _, f := range p.features {
 		var feat struct {

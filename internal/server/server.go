@@ -29,6 +29,7 @@ import (
 	"sitrep/internal/layers"
 	"sitrep/internal/ogc"
 	"sitrep/internal/tiles"
+	"sitrep/internal/vocabulary"
 	"sitrep/internal/warnings"
 	"sitrep/internal/zones"
 	"sitrep/realtime"
@@ -175,6 +176,7 @@ func New(cfg Config) (*Server, error) {
 			warnings.NewHandlers(warningStore).Routes(r)
 			zones.NewHandlers(zoneStore).Routes(r)
 			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
+			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/vocabulary", vocabulary.Handler(zoneStore.Table()))
 		})
 	})
 

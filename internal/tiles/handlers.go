@@ -60,23 +60,23 @@ func (s *Service) layer(r *http.Request) (*Layer, error) {
 			return l, nil
 		}
 	}
-	return nil, api.NotFound("tile layer " + name)
+	return nil, api.NotFound("瓦片图层 " + name)
 }
 
 // tileCoords reads z/x/y, each in range for its zoom.
 func tileCoords(r *http.Request) (z, x, y int, err error) {
 	z, err = strconv.Atoi(chi.URLParam(r, "z"))
 	if err != nil || z < 0 || z > MaxZoom {
-		return 0, 0, 0, api.BadRequest("z", "z must be a zoom from 0 to "+strconv.Itoa(MaxZoom))
+		return 0, 0, 0, api.BadRequest("z", "z 须为 0 到 "+strconv.Itoa(MaxZoom)+" 之间的缩放级别")
 	}
 	n := 1 << z
 	x, err = strconv.Atoi(chi.URLParam(r, "x"))
 	if err != nil || x < 0 || x >= n {
-		return 0, 0, 0, api.BadRequest("x", "x must be from 0 to "+strconv.Itoa(n-1)+" at zoom "+strconv.Itoa(z))
+		return 0, 0, 0, api.BadRequest("x", "缩放级别 "+strconv.Itoa(z)+" 时 x 须在 0 到 "+strconv.Itoa(n-1)+" 之间")
 	}
 	y, err = strconv.Atoi(chi.URLParam(r, "y"))
 	if err != nil || y < 0 || y >= n {
-		return 0, 0, 0, api.BadRequest("y", "y must be from 0 to "+strconv.Itoa(n-1)+" at zoom "+strconv.Itoa(z))
+		return 0, 0, 0, api.BadRequest("y", "缩放级别 "+strconv.Itoa(z)+" 时 y 须在 0 到 "+strconv.Itoa(n-1)+" 之间")
 	}
 	return z, x, y, nil
 }

@@ -42,6 +42,9 @@ func New(pool *pgxpool.Pool, incidents *incidentstore.Store, table *protective.T
 	return &Store{pool: pool, incidents: incidents, table: table, Now: time.Now}, nil
 }
 
+// Table is the protective-action table the store computes with.
+func (s *Store) Table() *protective.Table { return s.table }
+
 // zoneChange is the journal entry for a written zone: its Feature is both
 // what the audit trail records and what the live stream sends.
 func zoneChange(f json.RawMessage, action string, before json.RawMessage) journal.Change {

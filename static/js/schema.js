@@ -11,9 +11,9 @@ export async function layerSchema(layer) {
   const s = doc.components.schemas;
   const props = s[`${pascal(layer)}Properties`];
   const feature = s[pascal(layer)];
-  const geomTypes = (feature?.properties?.geometry?.description || '').split('one of ')[1]?.split(', ') || ['Point'];
+  const geomTypes = feature?.properties?.geometry?.properties?.type?.enum || ['Point'];
   return {
-    title: feature?.description || layer,
+    title: feature?.title || layer,
     required: new Set(props?.required || []),
     geometryTypes: geomTypes,
     fields: Object.entries(props?.properties || {}).map(([name, p]) => ({
