@@ -292,7 +292,7 @@ func TestImportReportsEveryBadRowWithItsLine(t *testing.T) {
 	if rep.Rows != 9 || rep.Valid != 2 || rep.Created != 0 {
 		t.Fatalf("dry run report %+v", rep)
 	}
-	if !strings.Contains(rep.Errors[4].Detail, "line 2") {
+	if !strings.Contains(rep.Errors[4].Detail, "第 2 行") {
 		t.Fatalf("in-file duplicate does not name the first line: %q", rep.Errors[4].Detail)
 	}
 	if counts() != before {
