@@ -135,7 +135,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 		Drill: b.Drill, Casualties: b.Casualties.Apply(incidents.Casualties{}), OtherRiskReason: b.OtherRiskReason}
 	in.OccurredAt = errs.parseTime("/occurred_at", b.OccurredAt)
 	if strings.TrimSpace(b.OccurredAt) == "" {
-		errs.add("/occurred_at", "required (事故发生时间)")
+		errs = append(errs, api.FieldError{Field: "/occurred_at", Code: "required", Detail: "必填：事故发生时间"})
 	}
 	in.ReportedAt = errs.parseTime("/reported_at", b.ReportedAt)
 	in.Location = errs.point("/location", b.Location)

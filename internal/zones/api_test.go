@@ -202,6 +202,31 @@ func TestComputeRefusesBadInput(t *testing.T) {
 	if !slices.Equal(apitest.FieldsOf(p), []string{"/evacuate_levels/0"}) {
 		t.Fatalf("evacuate level: %v", p)
 	}
+	// A model's refusal names the input it is about, so the form marks it.
+	for _, c := range []struct {
+		model  string
+		inputs map[string]any
+		field  string
+	}{
+		{"plume", func() map[string]any { in := plumeInputs(270, noon); in["releaseRateGS"] = 0; return in }(), "/inputs/releaseRateGS"},
+		{"plume", func() map[string]any { in := plumeInputs(270, noon); in["cloudOktas"] = 9; return in }(), "/inputs/cloudOktas"},
+		{"plume", func() map[string]any {
+			in := plumeInputs(270, noon)
+			in["levels"] = []map[string]any{{"name": "x", "value": 1, "unit": "ppb"}}
+			return in
+		}(), "/inputs/levels/0/unit"},
+		{"plume", func() map[string]any { in := plumeInputs(270, noon); delete(in, "molecularWeight"); return in }(), "/inputs/molecularWeight"},
+		{"explosion", map[string]any{"flammableMassKg": 1000, "heatOfCombustionJPerKg": -1}, "/inputs/heatOfCombustionJPerKg"},
+		{"explosion", map[string]any{"tntMassKg": 1000, "levels": []map[string]any{{"name": "x", "kPa": 1e6}}}, "/inputs/levels/0/kPa"},
+		{"fireball", map[string]any{"fuelMassKg": 1e9}, "/inputs/fuelMassKg"},
+		{"protective", map[string]any{"key": "mercury", "case": "small"}, "/inputs/key"},
+		{"protective", map[string]any{"key": "chlorine", "case": "huge"}, "/inputs/case"},
+	} {
+		p = apitest.ExpectProblem(t, e.Do("POST", path, auth.DutyOfficer, map[string]any{"model": c.model, "inputs": c.inputs}), 422)
+		if !slices.Equal(apitest.FieldsOf(p), []string{c.field}) {
+			t.Errorf("%s %v: %v, want %s", c.model, c.inputs, apitest.FieldsOf(p), c.field)
+		}
+	}
 	apitest.ExpectProblem(t, e.Do("POST", path, auth.DutyOfficer, map[string]any{"model": "gas", "inputs": map[string]any{}}), 422)
 	apitest.ExpectProblem(t, e.Do("POST", "/api/v1/incidents/99999/zones", auth.DutyOfficer, map[string]any{"model": "plume", "inputs": plumeInputs(270, noon)}), 404)
 	if n := e.Count(`SELECT count(*) FROM zone_runs`) + e.Count(`SELECT count(*) FROM zones`); n != 0 {
