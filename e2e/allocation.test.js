@@ -8,12 +8,12 @@
 // officer confirmed first. Labels follow their layer's switch in the legend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call, minutesAgo } from './lib.js';
+import { launch, openAs, shot, call, computeZones, minutesAgo } from './lib.js';
 
 test('a dispatcher proposes and confirms an evacuation allocation', async () => {
   const inc = (await call('dispatcher', 'POST', '/api/v1/incidents', { kind: 'hazardous_chemicals', place: '化工仓库〔测试〕',
     location: { type: 'Point', coordinates: [87.4026, 43.4780] }, occurred_at: minutesAgo(10) })).data;
-  await call('dispatcher', 'POST', `/api/v1/incidents/${inc.id}/zones`, { model: 'protective', inputs: { key: 'chlorine', case: 'large', windFromDeg: 300 } });
+  await computeZones('dispatcher', inc.id, { model: 'protective', inputs: { key: 'chlorine', case: 'large', windFromDeg: 300 } });
   const zones = (await call('viewer', 'GET', `/api/v1/incidents/${inc.id}/zones?active=true`)).data.features;
   const people = await Promise.all(zones.map(async (z) => (await call('viewer', 'GET', `/api/v1/zones/${z.id}/impact`)).data.people));
   const zone = zones[people.indexOf(Math.max(...people))];

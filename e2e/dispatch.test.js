@@ -17,8 +17,9 @@ test('a dispatcher dispatches the nearest team', async () => {
     const nearest = (await call('dispatcher', 'GET', `/api/v1/nearest?layer=rescue_teams&incident=${inc.id}&k=1&status=available`)).data.results[0];
     assert.match(await page.textContent('.send-nearest'), new RegExp(nearest.name.replace(/[()〔〕]/g, '.')));
     assert.match(await page.textContent('.near-teams'), /\d+(\.\d+)? k?m/);
-    // Compute a zone and see what is inside.
+    // Compute a zone, publish the draft and see what is inside.
     await page.click('.zone-form button[type=submit]');
+    await page.click('.zone-draft .publish-run');
     await page.waitForSelector('.zones table.impact');
     await page.click('.send-nearest');
     await page.waitForFunction((id) => window.__sitrep.feature('rescue_teams', id)?.properties.status === 'dispatched', String(nearest.id), { timeout: 3000 });

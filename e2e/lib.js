@@ -67,4 +67,14 @@ export async function call(user, method, path, body, headers = {}) {
   return { data, etag: r.headers.get('ETag') };
 }
 
+// computeZones runs a model for an incident and publishes the run: a
+// computation is a draft until someone switches its zones on.
+export async function computeZones(user, incidentId, body) {
+  const run = (await call(user, 'POST', `/api/v1/incidents/${incidentId}/zones`, body)).data;
+  for (const z of run.features) {
+    await call(user, 'PATCH', `/api/v1/zones/${z.id}`, { active: true }, { 'If-Match': `"${z.properties.version}"` });
+  }
+  return run;
+}
+
 export const minutesAgo = (m) => new Date(Date.now() - m * 60000).toISOString();

@@ -30,6 +30,11 @@ test('a plume zone computed from the form appears on the map with its levels', a
 
     await page.fill('.zone-form input[name=windSpeedMS]', '3');
     await page.click('.zone-form button[type=submit]');
+    // A computed run is a draft until published: not on the map yet.
+    await page.waitForSelector('.zone-draft .publish-run');
+    assert.equal(await page.evaluate((id) => window.__sitrep.map.querySourceFeatures('zones')
+      .filter((f) => f.properties.incident_id === id && f.properties.active).length, Number(inc.id)), 0);
+    await page.click('.zone-draft .publish-run');
     // The plume's three AEGL levels, held and drawn on the map.
     const levels = await page.waitForFunction((id) => {
       const zs = window.__sitrep.map.querySourceFeatures('zones').filter((f) => f.properties.incident_id === id && f.properties.model === 'plume' && f.properties.active);
@@ -56,6 +61,7 @@ test('a plume zone computed from the form appears on the map with its levels', a
       await page.selectOption('.zone-form select[name=model]', model);
       assert.match(await page.textContent('.zone-form .model-fields'), /kg/);
       await page.click('.zone-form button[type=submit]');
+      await page.click('.zone-draft .publish-run');
       await page.waitForFunction(([id, m, k]) => window.__sitrep.map.querySourceFeatures('zones')
         .filter((f) => f.properties.incident_id === id && f.properties.model === m).length >= k, [Number(inc.id), model, n], { timeout: 8000 });
     }

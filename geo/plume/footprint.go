@@ -15,7 +15,7 @@ import (
 
 // ErrCalm is returned when the wind is below MinWindSpeedMS: the Gaussian
 // plume has no defined direction then and must not be used.
-var ErrCalm error = &geo.InputError{Input: "windSpeedMS", Msg: "风速低于 1 m/s（静风），高斯烟羽模型不适用；请改用隔离圆"}
+var ErrCalm error = &geo.InputError{Input: "windSpeedMS", Msg: "风速低于 1 m/s（静风），高斯烟羽模型不适用"}
 
 // MinWindSpeedMS is the lowest wind speed (m/s at 10 m) accepted.
 const MinWindSpeedMS = 1.0

@@ -82,7 +82,7 @@ func runModel(model string, raw json.RawMessage, table *protective.Table, source
 		fill(&in.Source, &in.Time, source, at)
 		res, err := plume.Run(in)
 		if errors.Is(err, plume.ErrCalm) {
-			return nil, api.InvalidField("/inputs/windSpeedMS", err.Error()+"：静风时请改用 protective（初始隔离与防护行动距离）模型，并勾选风向不定（variableWind）")
+			return nil, api.InvalidField("/inputs/windSpeedMS", err.Error()+"；静风时请改用“"+ModelLabel("protective")+"”模型，并选择风向不定（variableWind）")
 		}
 		if err != nil {
 			return nil, modelProblem(err)

@@ -126,6 +126,7 @@ export function mount(side, { store, map, me }) {
           <div class="model-fields"></div>
           <div class="row"><button type="submit" class="primary" ${can(role, 'incidents:write') ? '' : 'disabled'}>计算区域</button></div>
           <div class="field-err zone-err"></div>
+          <div class="zone-draft"></div>
         </form>
         <div class="zones"></div>
         <div class="allocation"></div>
@@ -173,18 +174,39 @@ export function mount(side, { store, map, me }) {
     btn.disabled = true;
     try {
       const r = await api('POST', `/api/v1/incidents/${selected}/zones`, { body: { model, inputs } });
-      // The stream brings the zones too; draw them now.
+      // A computed run is a draft: it reaches the wall only when published.
       for (const z of r.data.features || []) store.upsert('zones', z);
+      draftRun(zf, r.data.features || [], model);
       // Show the whole run: a plume can reach tens of kilometres downwind.
       const b = (r.data.features || []).map((z) => bbox(z.geometry)).reduce((a, c) => [Math.min(a[0], c[0]), Math.min(a[1], c[1]), Math.max(a[2], c[2]), Math.max(a[3], c[3])], [Infinity, Infinity, -Infinity, -Infinity]);
       if (Number.isFinite(b[0])) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 60, maxZoom: 14, duration: 600 });
-      msg('ok', `区域已计算并发布：${MODELS[model]}，${(r.data.features || []).length} 级`);
-      loadZones();
-      loadNearest();
+      msg('ok', `区域已计算（草稿，未发布）：${MODELS[model]}，${(r.data.features || []).length} 级`);
     } catch (e) {
       const rest = showFieldErrors(zf, e);
       err.textContent = rest.length ? `${e.message}：${rest.join('；')}` : e.fields?.size ? '请检查标出的输入项' : e.message;
     } finally { btn.disabled = false; }
+  }
+
+  // The run just computed, with the one action that puts it on the wall.
+  function draftRun(zf, features, model) {
+    const box = zf.querySelector('.zone-draft');
+    box.innerHTML = features.length && can(role, 'incidents:write')
+      ? `<div class="row"><span class="note">草稿：${esc(MODELS[model])}，${features.length} 级，尚未发布到态势图</span>
+         <button type="button" class="publish-run">发布到态势图</button></div>` : '';
+    const btn = box.querySelector('.publish-run');
+    if (!btn) return;
+    btn.onclick = async () => {
+      btn.disabled = true;
+      try {
+        for (const z of features) {
+          await api('PATCH', `/api/v1/zones/${z.id}`, { body: { active: true }, etag: `"${z.properties.version}"` });
+        }
+        box.innerHTML = '';
+        msg('ok', `已发布 ${features.length} 级区域`);
+        loadZones();
+        loadNearest();
+      } catch (e) { btn.disabled = false; fail(e); }
+    };
   }
 
   async function loadZones() {
