@@ -187,7 +187,9 @@ func requestsFor(method, path string, ids map[string]string) []probe {
 		}
 		return out
 	}
-	point := func(lon, lat float64) map[string]any { return map[string]any{"type": "Point", "coordinates": []float64{lon, lat}} }
+	point := func(lon, lat float64) map[string]any {
+		return map[string]any{"type": "Point", "coordinates": []float64{lon, lat}}
+	}
 	bodies := []struct {
 		name string
 		body any

@@ -11,7 +11,9 @@ import (
 	"sitrep/internal/vocabulary"
 )
 
-func hasHan(s string) bool { return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 }
+func hasHan(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+}
 
 // Every vocabulary the console needs is there; every term has a code and a
 // Chinese label; every registry field with allowed values has its list,
