@@ -306,7 +306,7 @@ func TestImportReportsEveryBadRowWithItsLine(t *testing.T) {
 	if got := errorsAt(prob.Rows); !reflect.DeepEqual(got, want) {
 		t.Fatalf("422 rows\n got %v\nwant %v", got, want)
 	}
-	if !strings.Contains(p["detail"].(string), "nothing was stored") {
+	if !strings.Contains(p["detail"].(string), "未保存任何数据") {
 		t.Fatalf("detail %q", p["detail"])
 	}
 	if counts() != before {

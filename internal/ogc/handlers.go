@@ -252,7 +252,7 @@ func (s *Service) collection(w http.ResponseWriter, r *http.Request) error {
 		for _, p := range c.Props {
 			kind := "—"
 			if p.Type != 0 {
-				kind = p.Type.String()
+				kind = p.Type.Label() + "（" + p.Type.String() + "）"
 			}
 			t.Rows = append(t.Rows, [][]string{{p.Name, p.Title, kind}}...)
 		}

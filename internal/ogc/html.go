@@ -14,7 +14,7 @@ var page_ = template.Must(template.New("p").Parse(`<!doctype html>
 td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}pre{margin:0;white-space:pre-wrap;max-width:40em}</style>
 </head><body>
 <h1>{{.Title}}</h1>{{if .Description}}<p>{{.Description}}</p>{{end}}
-<ul>{{range .Links}}<li><a href="{{.Href}}">{{.Rel}}</a> {{.Title}} <small>{{.Type}}</small></li>{{end}}</ul>
+<ul>{{range .Links}}<li><a href="{{.Href}}">{{.Title}}</a> <small>{{.Rel}} · {{.Type}}</small></li>{{end}}</ul>
 {{with .Table}}<table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
 {{$links := .Links}}{{range $i, $row := .Rows}}<tr>{{range $j, $cell := $row}}<td>{{if and (eq $j 0) (lt $i (len $links))}}<a href="{{index $links $i}}">{{$cell}}</a>{{else}}<pre>{{$cell}}</pre>{{end}}</td>{{end}}</tr>
 {{end}}</table>{{end}}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"regexp"
 	"sort"
@@ -89,6 +90,16 @@ func TestProblemsAreChinese(t *testing.T) {
 			}
 		}
 	}
+	// The OGC pages a GIS analyst clicks through, as text.
+	tag := regexp.MustCompile(`(?s)<style.*?</style>|<[^>]*>`)
+	for _, page := range []string{"/ogc?f=html", "/ogc/conformance?f=html", "/ogc/collections?f=html",
+		"/ogc/collections/shelters?f=html", "/ogc/collections/zones?f=html", "/ogc/collections/incidents/items?f=html"} {
+		r := e.Do("GET", page, auth.Viewer, nil)
+		text := html.UnescapeString(tag.ReplaceAllString(string(r.Body), " "))
+		if w := englishWords(text, codes); r.StatusCode != http.StatusOK || len(w) > 0 {
+			bad = append(bad, fmt.Sprintf("GET %s: %d, %v", page, r.StatusCode, w))
+		}
+	}
 	if count < 500 {
 		t.Fatalf("only %d problems seen: the requests no longer reach the checks", count)
 	}
@@ -151,6 +162,8 @@ func requestsFor(method, path string, ids map[string]string) []probe {
 		id = ids["zone"]
 	case strings.HasPrefix(path, "/api/v1/warnings/"):
 		id = ids["warning"]
+	case strings.HasPrefix(path, "/api/v1/tokens/"):
+		id = "987654" // revoking a real one would log a test user out
 	}
 	fill := func(p, id, other string) string {
 		r := strings.NewReplacer("{id}", id, "{item}", other, "{collectionId}", other, "{featureId}", other,
@@ -294,10 +307,24 @@ func knownCodes(t *testing.T, e *apitest.Env) map[string]bool {
 			codes[term.(map[string]any)["code"].(string)] = true
 		}
 	}
+	// The OGC collections' properties (zones, incidents, warnings are not
+	// registry schemas in the OpenAPI document).
+	var cols struct {
+		Collections []struct{ ID string } `json:"collections"`
+	}
+	e.Do("GET", "/ogc/collections?f=json", auth.Viewer, nil).JSON(t, &cols)
+	for _, c := range cols.Collections {
+		var q struct{ Properties map[string]any }
+		e.Do("GET", "/ogc/collections/"+c.ID+"/queryables", auth.Viewer, nil).JSON(t, &q)
+		for name := range q.Properties {
+			codes[name] = true
+		}
+	}
 	for _, w := range strings.Fields(`id lon lat wkt bbox minLon minLat maxLon maxLat json html geojson csv q f k z x y
 		true false null m km kg mg ppm kPa psi s Feature FeatureCollection Point Polygon MultiPolygon LineString GeoJSON
 		Bearer Origin If Match Content Type Authorization ETag Sitrep OGC API CRS Alert Update Cancel active adjusted lifted
-		seq subscribe application text geo next`) {
+		seq subscribe application text geo next self alternate service-desc conformance data items collection
+		string number boolean date timestamp Features coordinates type area`) {
 		codes[w] = true
 	}
 	return codes
