@@ -1,6 +1,9 @@
 package layers
 
-import "sitrep/internal/registry"
+import (
+	"sitrep/internal/auth"
+	"sitrep/internal/registry"
+)
 
 // expertFields are the fields of the expert pool (plan 6.3).
 var expertFields = terms{
@@ -19,13 +22,16 @@ var expertFields = terms{
 // ExpertFields are the codes of expertFields.
 var ExpertFields = expertFields.codes()
 
-// Experts is the layer of experts; the geometry is where each is based.
+// Experts is the layer of experts; the geometry is where each is based. It
+// names people and their private phones, so it is read with
+// auth.ReadExperts, not with the map wall's auth.ReadMap.
 var Experts = (&registry.Layer{
-	Name:        "experts",
-	Table:       "experts",
-	Title:       "应急专家",
-	Geometries:  []string{"Point"},
-	GeometryDoc: "专家所在单位（工作地点）",
+	Name:           "experts",
+	Table:          "experts",
+	Title:          "应急专家",
+	Geometries:     []string{"Point"},
+	GeometryDoc:    "专家所在单位（工作地点）",
+	ReadPermission: auth.ReadExperts,
 	Fields: []registry.Field{
 		{Name: "code", Title: "编码", Kind: registry.Text, MaxLen: 64},
 		{Name: "name", Title: "姓名", Kind: registry.Text, Required: true},

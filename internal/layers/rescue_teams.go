@@ -88,6 +88,7 @@ var RescueTeams = (&registry.Layer{
 	Title:       "救援队伍",
 	Geometries:  []string{"Point"},
 	GeometryDoc: "队伍驻地",
+	PlaceBy:     "last_position",
 	Fields: []registry.Field{
 		{Name: "code", Title: "编码", Kind: registry.Text, MaxLen: 64},
 		{Name: "name", Title: "名称", Kind: registry.Text, Required: true},
