@@ -111,7 +111,8 @@ func TestDemoRegistry(t *testing.T) {
 		var fc struct {
 			Features []json.RawMessage
 		}
-		r := e.Do("GET", "/api/v1/"+l.Name+"?synthetic=true&limit=5000", auth.Viewer, nil)
+		// An editor reads every layer (a viewer may not read the expert roster).
+		r := e.Do("GET", "/api/v1/"+l.Name+"?synthetic=true&limit=5000", auth.Editor, nil)
 		if r.StatusCode != 200 {
 			t.Fatalf("%s: %d %s", l.Name, r.StatusCode, r.Body)
 		}
