@@ -102,7 +102,7 @@ test('an editor draws a polygon sensitive site; a bow-tie is refused at the geom
     await page.click('.feature-form .save');
     await page.waitForFunction(() => (document.querySelector('.editor .field-err[data-for="/geometry"]')?.textContent || '').length > 0, null, { timeout: 5000 });
     const err = await page.textContent('.editor .field-err[data-for="/geometry"]');
-    assert.match(err, /invalid geometry: Self-intersection/i);
+    assert.match(err, /几何无效：自相交/);
     assert.ok(await page.isVisible('.editor .msg.bad'));
     assert.match(await page.textContent('.editor h3'), /新建/, 'still an unsaved new feature');
     await shot(page, 'editor-polygon-bowtie');
