@@ -246,13 +246,26 @@ func decodeText(f Field, raw json.RawMessage) (any, string) {
 	return s, ""
 }
 
+// Dates and times a registry holds lie within these years: outside them a
+// value is a typing slip (0024 for 2024), and year 0 is not even a date to
+// PostgreSQL.
+const minYear, maxYear = 1900, 2199
+
+var yearsDetail = fmt.Sprintf("须在 %d 年至 %d 年之间", minYear, maxYear)
+
+func inYears(t time.Time) bool { return t.UTC().Year() >= minYear && t.UTC().Year() <= maxYear }
+
 func decodeDate(raw json.RawMessage) (any, string) {
 	s, ok := trimmedString(raw)
 	if !ok {
 		return nil, expectedString
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
 		return nil, "应为日期 YYYY-MM-DD"
+	}
+	if !inYears(d) {
+		return nil, yearsDetail
 	}
 	return s, ""
 }
@@ -265,6 +278,9 @@ func decodeTimestamp(raw json.RawMessage) (any, string) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return nil, validation.NotRFC3339
+	}
+	if !inYears(t) {
+		return nil, yearsDetail
 	}
 	return t.UTC(), ""
 }

@@ -241,13 +241,13 @@ func (p *parser) scalar() (Scalar, error) {
 			}
 			if u == "DATE" {
 				d, err := time.Parse(time.DateOnly, s.text)
-				if err != nil {
+				if err != nil || d.Year() < 1 { // year 0 does not exist in PostgreSQL's calendar
 					return nil, fmt.Errorf("DATE('%s') 不是 YYYY-MM-DD 日期", s.text)
 				}
 				return Literal{Date, d}, nil
 			}
 			ts, err := time.Parse(time.RFC3339Nano, s.text)
-			if err != nil {
+			if err != nil || ts.UTC().Year() < 1 {
 				return nil, fmt.Errorf("TIMESTAMP('%s') 不是带时区的 RFC 3339 时间", s.text)
 			}
 			return Literal{Timestamp, ts}, nil
