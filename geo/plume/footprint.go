@@ -134,6 +134,8 @@ func validate(in Inputs) error {
 		return geo.BadInput("time", "须填写时间（大气稳定度取决于太阳高度）")
 	case !(in.ReleaseRateGS > 0) || math.IsInf(in.ReleaseRateGS, 0):
 		return geo.BadInput("releaseRateGS", "泄漏速率须大于 0 g/s，收到 %v", in.ReleaseRateGS)
+	case !(in.MolecularWeight >= 0 && in.MolecularWeight <= 1000):
+		return geo.BadInput("molecularWeight", "分子量须在 0–1000 g/mol 之间，收到 %v", in.MolecularWeight)
 	case !(in.ReleaseHeightM >= 0 && in.ReleaseHeightM <= 1000):
 		return geo.BadInput("releaseHeightM", "泄漏高度须在 0–1000 m 之间，收到 %v", in.ReleaseHeightM)
 	case len(in.Levels) == 0:

@@ -419,3 +419,30 @@ func BenchmarkRunChlorineThreeZones(b *testing.B) {
 		}
 	}
 }
+
+// An input out of its physical range is refused, naming the input, before
+// it can overflow into an infinite threshold no JSON can hold.
+func TestInputsOutOfRangeNameTheInput(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		edit  func(*Inputs)
+		input string
+	}{
+		{"huge molecular weight", func(in *Inputs) { in.MolecularWeight = 1e308 }, "molecularWeight"},
+		{"huge level", func(in *Inputs) { in.Levels[1].Value = 1e308 }, "levels/1/value"},
+		{"level in an unknown unit", func(in *Inputs) { in.Levels[0].Unit = "ppb" }, "levels/0/unit"},
+		{"ppm without a molecular weight", func(in *Inputs) { in.MolecularWeight = 0 }, "molecularWeight"},
+		{"release rate", func(in *Inputs) { in.ReleaseRateGS = -1 }, "releaseRateGS"},
+		{"wind direction", func(in *Inputs) { in.WindFromDeg = 361 }, "windFromDeg"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := chlorineNight(270)
+			c.edit(&in)
+			_, err := Run(in)
+			var ie *geo.InputError
+			if !errors.As(err, &ie) || ie.Input != c.input {
+				t.Fatalf("error %v, want one naming %s", err, c.input)
+			}
+		})
+	}
+}

@@ -19,8 +19,10 @@ type LevelOfConcern struct {
 
 // MgM3 returns the level in mg/m³.
 func (l LevelOfConcern) MgM3(mw float64) (float64, error) {
-	if !(l.Value > 0) {
-		return 0, geo.BadInput("value", "关注浓度 %q 须大于 0", l.Name)
+	// A million ppm is pure gas, and a million mg/m³ (1 kg/m³) is about
+	// the density of air: anything above is a typo, and would overflow.
+	if !(l.Value > 0 && l.Value <= 1e6) {
+		return 0, geo.BadInput("value", "关注浓度 %q 须大于 0、不超过 1000000", l.Name)
 	}
 	switch strings.ToLower(l.Unit) {
 	case "mg/m3", "mg/m³":
