@@ -49,10 +49,10 @@ export class Alerts {
     const want = new Map();
     for (const f of incs) {
       const p = f.properties, name = `${p.drill ? '【演练】' : ''}${p.place || p.kind_label || ''}（#${f.id}）`;
-      if (!this.known.has(String(f.id))) want.set(`new:${f.id}`, { kind: 'new', text: `新接报事件：${p.kind_label || ''} · ${name}` });
+      if (!this.known.has(String(f.id))) want.set(`new:${f.id}`, { kind: 'new', text: `${p.kind_label || ''} · ${name}` });
       for (const d of p.deadlines || []) {
         if (!d.met && (d.overdue || Date.parse(d.due) <= at)) {
-          want.set(`late:${f.id}:${d.key}`, { kind: 'late', text: `报告超时：${name} ${deadlineName(d)}，截止 ${String(d.due_beijing || '').replace(' 北京时间', '')}` });
+          want.set(`late:${f.id}:${d.key}`, { kind: 'late', text: `${name} ${deadlineName(d)}，截止 ${String(d.due_beijing || '').replace(' 北京时间', '')}` });
         }
       }
     }

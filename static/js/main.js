@@ -73,9 +73,9 @@ async function start() {
   if (!me) me = await login();
   window.addEventListener('sitrep:unauthorized', async () => { if (!$('#login').open) await login(); });
   await loadVocabulary();
-  $('#user span').textContent = me.display_name || me.name;
-  $('#user small').textContent = term('role', me.role);
-  $('#user').title = `${me.display_name || me.name}（${me.name}）· ${term('role', me.role)}`;
+  $('#user .who > span').textContent = me.display_name || me.name;
+  $('#user .who > small').textContent = term('role', me.role);
+  $('#user').title = `${me.display_name || me.name} · ${term('role', me.role)}`;
   $('#logout').onclick = async () => { try { await api('POST', '/api/v1/auth/logout'); } finally { location.reload(); } };
   startClock($('#clock'));
 

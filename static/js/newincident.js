@@ -5,17 +5,25 @@
 // takes its own clock (a page's idea of the server's time can run ahead and
 // would be refused). A time typed in is Beijing time. Errors show at their
 // fields, by their labels.
-import { api } from './api.js';
+import { api, now } from './api.js';
+import { beijing } from './time.js';
 import { esc } from './labels.js';
 import { options } from './vocab.js';
 import { placeFieldErrors, clearFieldErrors, summary } from './fielderrors.js';
 
 const LABELS = { '/kind': '类型', '/place': '地点', '/location': '位置', '/occurred_at': '发生时间', '/casualties': '伤亡人数', '/drill': '演练' };
 
-// "2026-06-01T10:30" typed as Beijing time → RFC 3339 in UTC.
-export function beijingInput(v) {
-  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)/.exec(v || '');
-  return m ? new Date(Date.UTC(+m[1], m[2] - 1, +m[3], +m[4] - 8, +m[5])).toISOString() : null;
+// A time typed as Beijing time — "07:30" (today), "12-01 07:30" or
+// "2026-12-01 07:30" — as RFC 3339 in UTC; "" for empty (just now); null
+// when it cannot be read.
+export function beijingInput(v, todayBJ) {
+  const s = String(v || '').trim().replace(/[：]/g, ':').replace(/\s+/g, ' ');
+  if (!s) return '';
+  const m = /^(?:(?:(\d{4})-)?(\d{1,2})-(\d{1,2}) )?(\d{1,2}):(\d{2})$/.exec(s);
+  if (!m) return null;
+  const [y, mo, d] = todayBJ.split('-').map(Number);
+  const t = Date.UTC(m[1] ? +m[1] : y, (m[2] ? +m[2] : mo) - 1, m[3] ? +m[3] : d, +m[4] - 8, +m[5]);
+  return Number.isFinite(t) && +m[4] < 24 && +m[5] < 60 ? new Date(t).toISOString() : null;
 }
 
 export class NewIncidentForm {
@@ -27,7 +35,7 @@ export class NewIncidentForm {
       <form class="incident-form" novalidate>
         <div class="two">
           <label class="field"><span>类型 *</span><select name="kind">${options('incident.kind', 'hazardous_chemicals', esc)}</select><span class="field-err" data-for="/kind"></span></label>
-          <label class="field"><span>发生时间（北京时间，留空为刚刚）</span><input name="occurred" type="datetime-local"><span class="field-err" data-for="/occurred_at"></span></label>
+          <label class="field"><span>发生时间（北京时间）</span><input name="occurred" placeholder="刚刚；或如 07:30、12-01 07:30" autocomplete="off"><span class="field-err" data-for="/occurred_at"></span></label>
         </div>
         <label class="field"><span>地点（地名或单位）</span><input name="place" autocomplete="off"><span class="field-err" data-for="/place"></span></label>
         <div class="row"><button type="button" class="pick-loc">在地图上点选位置</button><span class="loc note">未选位置：填写时单击地图即可定位</span></div>
@@ -59,7 +67,12 @@ export class NewIncidentForm {
       const n = (k) => Number(form.elements[k].value || 0);
       const body = { kind: form.elements.kind.value, place: form.elements.place.value.trim(), drill: form.elements.drill.checked,
         casualties: { deaths: n('deaths'), serious_injuries: n('serious_injuries'), trapped: n('trapped') } };
-      const when = beijingInput(form.elements.occurred.value);
+      const when = beijingInput(form.elements.occurred.value, beijing(now()).date);
+      if (when === null) {
+        placeFieldErrors(form, { fields: new Map([['/occurred_at', '请按“07:30”“12-01 07:30”或“2026-12-01 07:30”填写，或留空表示刚刚']]) });
+        out.innerHTML = '<div class="msg bad">请检查标出的 1 项输入</div>';
+        return;
+      }
       if (when) body.occurred_at = when;
       if (this.location) body.location = { type: 'Point', coordinates: this.location };
       const btn = form.querySelector('.record');

@@ -72,7 +72,7 @@ export class ZoneList {
       : `<button type="button" class="publish primary">${draft ? '发布到态势图' : '重新发布'}</button>`;
     return `<div class="zone-run${active ? ' is-live' : draft ? ' is-draft' : ' is-off'}" data-run="${esc(r.id)}">
       <div class="run-head"><b>${esc(term('zone.model', r.p.model))}</b> <small>${b.date.slice(5)} ${b.hm} 计算</small> ${state} ${action}</div>
-      <table class="impact"><thead><tr><th>区域</th><th class="num">人口</th><th>敏感目标</th><th>危险源</th><th>避难场所</th><th>队伍</th></tr></thead><tbody>
+      <table class="impact"><thead><tr><th>区域</th><th class="num">人口</th><th>区内目标</th></tr></thead><tbody>
       ${r.zones.sort((a, c) => a.properties.level - c.properties.level).map((z) => this.zoneRow(z)).join('')}</tbody></table></div>`;
   }
 
@@ -82,9 +82,9 @@ export class ZoneList {
     const names = (xs) => (xs || []).map((h) => esc(String(h.name).replace(/〔演示〕$/, ''))).join('、') || '无';
     return `<tr data-zone="${esc(z.id)}"><td><b>${p.level}级</b> ${esc(zoneName(p))}${p.evacuate ? ' <span class="pill red">疏散</span>' : ''}<br><small>${Math.round(p.extent_m)} m</small>
       ${this.canWrite && p.active && im.people ? `<br><button type="button" class="propose" data-zone="${esc(z.id)}">安置方案</button>` : ''}</td>
-      <td class="num">${im.people ?? '—'}</td>
-      <td>${Object.entries(im.sites_by_kind || {}).map(([k, v]) => `${esc(term('sensitive_sites.kind', k))} ${Array.isArray(v) ? v.length : v}`).join('、') || '无'}</td>
-      <td>${names(im.hazard_sources)}</td><td>${names(im.shelters)}</td><td>${names(im.rescue_teams)}</td></tr>`;
+      <td class="num big">${im.people ?? '—'}</td>
+      <td class="inside"><div><b>敏感目标</b> ${Object.entries(im.sites_by_kind || {}).map(([k, v]) => `${esc(term('sensitive_sites.kind', k))} ${Array.isArray(v) ? v.length : v}`).join('、') || '无'}</div>
+        <div><b>危险源</b> ${names(im.hazard_sources)}</div><div><b>避难场所</b> ${names(im.shelters)}</div><div><b>队伍</b> ${names(im.rescue_teams)}</div></td></tr>`;
   }
 
   // Publish or switch off every zone of a run, each with the version shown.
