@@ -3,7 +3,7 @@
 // new grade, S and R with how they were reached.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call } from './lib.js';
+import { launch, openAs, shot, call, until } from './lib.js';
 
 test('an editor drags a hazard source and its grade updates', async () => {
   const { context, close } = await launch();
@@ -29,14 +29,14 @@ test('an editor drags a hazard source and its grade updates', async () => {
     await page.waitForSelector('text=位置已改动');
     await shot(page, 'editor-dragged');
     await page.click('.feature-form .save');
-    await page.waitForFunction(() => /Ⅳ级/.test(document.querySelector('.grade-val')?.textContent || ''), null, { timeout: 5000 });
+    await until(page, () => /Ⅳ级/.test(document.querySelector('.grade-val')?.textContent || ''), null);
     const now = (await call('viewer', 'GET', `/api/v1/hazard_sources/${id}`)).data;
     assert.equal(now.properties.grade, 'IV');
     assert.equal(now.properties.people_within_500m, 0);
     assert.ok(Math.abs(now.geometry.coordinates[0] - to[0]) < 0.02 && Math.abs(now.geometry.coordinates[1] - to[1]) < 0.02, `moved to ${now.geometry.coordinates}`);
     assert.match(await page.textContent('.grading'), /R = 3\.2/);
     // The wall's copy (live stream) has the new grade too.
-    await page.waitForFunction((id) => window.__sitrep.feature('hazard_sources', id)?.properties.grade === 'IV', id, { timeout: 3000 });
+    await until(page, (id) => window.__sitrep.feature('hazard_sources', id)?.properties.grade === 'IV', id);
     await shot(page, 'editor-drag');
 
     // A stale edit: someone else saves first; ours is refused (412) and explained.
@@ -48,7 +48,7 @@ test('an editor drags a hazard source and its grade updates', async () => {
     assert.match(await page.textContent('.editor .msg.bad'), /已被他人修改/);
     await shot(page, 'editor-stale');
     await page.click('.editor .reload');
-    await page.waitForFunction(() => document.querySelector('.feature-form [name=notes]')?.value === '他人的修改');
+    await until(page, () => document.querySelector('.feature-form [name=notes]')?.value === '他人的修改');
 
     // A validation error lands at its field.
     await page.fill('.feature-form [name=last_inspection]', '2024-13-40');
