@@ -79,14 +79,17 @@ test('a dispatcher proposes and confirms an evacuation allocation', async () => 
     await shot(page, 'allocation');
 
     // Switching the shelters layer off hides their labels too; on shows them.
-    const label = page.locator(`.maplabel-shelters[data-id="${target.id}"]`);
-    assert.equal(await label.isVisible(), true);
+    // (A label may also give way to a more important one it would overlap:
+    // that hides it from sight but not from the layout.)
+    const shown = (sel) => page.locator(sel).evaluate((el) => getComputedStyle(el).display !== 'none');
+    const label = `.maplabel-shelters[data-id="${target.id}"]`;
+    assert.equal(await shown(label), true);
     await page.uncheck('#legend input[data-layer="shelters"]');
-    assert.equal(await label.isVisible(), false);
+    assert.equal(await shown(label), false);
     await page.uncheck('#legend input[data-layer="incidents"]');
-    assert.equal(await page.locator(`.maplabel-incidents[data-id="${inc.id}"]`).isVisible(), false);
+    assert.equal(await shown(`.maplabel-incidents[data-id="${inc.id}"]`), false);
     await page.check('#legend input[data-layer="shelters"]');
-    assert.equal(await label.isVisible(), true);
+    assert.equal(await shown(label), true);
     await page.check('#legend input[data-layer="incidents"]');
     assert.deepEqual(errors, []);
   } finally { await close(); }

@@ -9,6 +9,8 @@ test('an editor drags a hazard source and its grade updates', async () => {
   const { context, close } = await launch();
   try {
     const { page, errors } = await openAs(context, 'editor', 'registry');
+    // The legend folded: the mouse works on the map, not over the legend.
+    await page.evaluate(() => document.querySelector('#legend').classList.add('folded'));
     // Hazard source 1: 8 t of chlorine by the county seat, grade III (605 people within 500 m in the demo).
     const id = '1';
     const was = (await call('viewer', 'GET', `/api/v1/hazard_sources/${id}`)).data.properties;

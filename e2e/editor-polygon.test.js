@@ -44,6 +44,8 @@ test('an editor draws a polygon sensitive site; a bow-tie is refused at the geom
   const { context, close } = await launch();
   try {
     const { page, errors } = await openAs(context, 'editor', 'registry');
+    // The legend folded: the mouse works on the map, not over the legend.
+    await page.evaluate(() => document.querySelector('#legend').classList.add('folded'));
     await page.click('.registry .layers button[data-layer="sensitive_sites"]');
     await page.waitForSelector('.registry .layers button[data-layer="sensitive_sites"].on');
     assert.deepEqual(await sitesIn(), [], 'the test area starts empty');

@@ -12,7 +12,7 @@ test('search, details, measuring and alerts on the wall', async () => {
     const { page, errors } = await openAs(context, 'viewer', '');
     // Search: a shelter by part of its name.
     const shelter = (await call('viewer', 'GET', '/api/v1/shelters?limit=1')).data.features[0];
-    const q = shelter.properties.name.replace(/〔演示〕$/, '').slice(0, 4);
+    const q = shelter.properties.name.replace(/〔演示〕$/, '');
     await page.fill('#search input', q);
     await until(page, () => document.querySelectorAll('#search .results li[data-i]').length > 0, null, 'search results');
     await page.click('#search .results li[data-i]');

@@ -15,7 +15,7 @@ const SOURCE = { incidents: 'incidents', teams: 'rescue_teams', hazards: 'hazard
   medical: 'medical_facilities', depots: 'supply_depots', experts: 'experts', sites: 'sensitive_sites', 'sites-fill': 'sensitive_sites',
   'zones-fill': 'zones', 'warnings-fill': 'warnings' };
 // Fields a popup leaves out: bookkeeping, or shown another way.
-const SKIP = new Set(['version', 'updated_at', 'synthetic', 'grading', 'last_position', 'major', 'id']);
+const SKIP = new Set(['version', 'updated_at', 'synthetic', 'grading', 'last_position', 'major', 'id', 'grade', 'code']);
 
 export class FeaturePopups {
   constructor(maplibregl, map, store) {

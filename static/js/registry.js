@@ -27,7 +27,7 @@ export function mount(side, { store, map }) {
     <p class="note shown"></p>
     <div class="editor"></div>
     <h3>导入文件（先试运行检查）</h3>
-    <div class="row"><input type="file" class="file" accept=".geojson,.json,.csv"><button type="button" class="dry">试运行检查</button>
+    <div class="row"><label class="file-pick"><input type="file" class="file" accept=".geojson,.json,.csv"><span class="btn">选择文件</span> <span class="file-name note">未选择文件（GeoJSON 或 CSV）</span></label><button type="button" class="dry">试运行检查</button>
       <button type="button" class="commit" disabled>确认导入</button></div>
     <div class="import-report"></div>
   </section>`;
@@ -268,6 +268,7 @@ export function mount(side, { store, map }) {
   $('.filter').onchange = list;
   $('.new').onclick = () => showEditor(null, null);
   $('tbody').onclick = (e) => { const id = e.target.closest('tr')?.dataset.id; if (id) openFeature(id); };
+  $('.file').onchange = () => { $('.file-name').textContent = $('.file').files[0]?.name || '未选择文件（GeoJSON 或 CSV）'; $('.commit').disabled = true; };
   $('.dry').onclick = () => importFile(true);
   $('.commit').onclick = () => importFile(false);
   const offStore = REGISTRY_LAYERS.map((l) => store.on(l, () => { if (l === layer) list(); }));

@@ -65,7 +65,8 @@ export class TeamPanel {
       const box = this.box.querySelector('.near-teams');
       box.classList.remove('note');
       box.innerHTML = this.nearest.length ? `<table><tbody>${this.nearest.map((t) => `<tr data-team="${t.id}"><td>${esc(t.name)}<br>
-        <small>${esc((t.properties.capabilities || []).map((c) => term('rescue_teams.capabilities', c)).join('、'))} · ${t.properties.headcount ?? '?'} 人 · ${t.observed_at ? `定位于 ${age(t.position_age_s)}` : '在驻地'}</small></td>
+        <small>${esc([(t.properties.capabilities || []).map((c) => term('rescue_teams.capabilities', c)).join('、'), `${t.properties.headcount ?? '?'} 人`,
+          t.observed_at ? `定位于 ${age(t.position_age_s)}` : '在驻地'].filter(Boolean).join(' · '))}</small></td>
         <td class="num">${km(t.distance_m)}</td><td>${this.canSend ? `<button type="button" class="send" data-team="${t.id}">派遣</button>` : ''}</td></tr>`).join('')}</tbody></table>`
         : '<p class="note">没有符合条件的可用队伍</p>';
       const sb = this.box.querySelector('.near-shelters');
