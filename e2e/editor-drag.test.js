@@ -20,7 +20,9 @@ test('an editor drags a hazard source and its grade updates', async () => {
     assert.match(await page.textContent('.grade-val'), /Ⅲ级/);
     const from = (await call('viewer', 'GET', `/api/v1/hazard_sources/${id}`)).data.geometry.coordinates;
     const to = [87.30, 43.15]; // in the county, nobody within 3 km
-    await page.evaluate(([a, b]) => { const m = window.__sitrep.map; m.stop(); m.fitBounds([a, b], { padding: 120, duration: 0 }); }, [from, to]);
+    // South-west and north-east corners (reversed, MapLibre would span the antimeridian).
+    await page.evaluate(([a, b]) => { const m = window.__sitrep.map; m.stop();
+      m.fitBounds([[Math.min(a[0], b[0]), Math.min(a[1], b[1])], [Math.max(a[0], b[0]), Math.max(a[1], b[1])]], { padding: 120, duration: 0 }); }, [from, to]);
     await page.waitForTimeout(500);
     const p0 = await page.evaluate((c) => window.__sitrep.project(c), from);
     const p1 = await page.evaluate((c) => window.__sitrep.project(c), to);

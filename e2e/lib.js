@@ -49,6 +49,8 @@ export async function openAs(context, user, hash = '', { form = false } = {}) {
     const sessions = JSON.parse(readFileSync(process.env.SITREP_SESSIONS, 'utf8'));
     await context.addCookies([{ name: 'sitrep_session', value: sessions[user], url: BASE, httpOnly: true, sameSite: 'Strict' }]);
   }
+  // A fresh load (a change of the hash alone would keep the last user's page).
+  if (page.url().startsWith(BASE)) await page.goto('about:blank');
   await page.goto(`${BASE}/${hash ? '#' + hash : ''}`);
   if (form) {
     await page.fill('#login-form input[name=name]', user);
