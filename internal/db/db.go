@@ -51,6 +51,11 @@ func Open(ctx context.Context, url string, opts Options) (*pgxpool.Pool, error) 
 	// the event counter) for long.
 	rp["idle_in_transaction_session_timeout"] = strconv.FormatInt(max(opts.StatementTimeout, 10*time.Second).Milliseconds(), 10)
 	rp["application_name"] = opts.AppName
+	// PostGIS functions carry high cost estimates, so PostgreSQL's JIT
+	// compiles the plans of ordinary spatial checks (a grading, a zone's
+	// impact) and spends tens of milliseconds on it each time: a loss for
+	// short statements, which is all Sitrep runs.
+	rp["jit"] = "off"
 	rp["timezone"] = "UTC"
 
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -104,9 +104,11 @@ async function start() {
   new FeaturePopups(maplibregl, map, store);
   new MeasureTool(maplibregl, map, $('#measure'));
 
+  // The expert roster is personal data: only roles that call experts in read it.
+  const layers = STREAM_LAYERS.filter((l) => l !== 'experts' || can(me.role, 'experts:read'));
   const stream = new LiveStream({
-    layers: STREAM_LAYERS,
-    onSnapshot: (layers) => { for (const name of STREAM_LAYERS) store.replace(name, layers[name]); },
+    layers,
+    onSnapshot: (got) => { for (const name of layers) store.replace(name, got[name]); },
     onEvent: (m) => store.apply(m),
     onStatus: connectionIndicator($('#conn')),
   });
@@ -119,7 +121,7 @@ async function start() {
   stream.onStatus = (s, d) => { prevStatus(s, d); if (s === 'offline' && Date.now() - lastCheck > 15000) { lastCheck = Date.now(); whoAmI(); } };
   stream.start();
 
-  const ctx = { store, map, maplibregl, stream, me };
+  const ctx = { store, map, maplibregl, stream, me, layers };
   exposeTestHooks(ctx, drawn);
   const alerts = new Alerts($('#alerts'), store, me);
   window.__sitrep.alerts = alerts;
@@ -146,19 +148,18 @@ async function start() {
 }
 
 // Minimal hooks for the browser tests (e2e/): state, not pixels.
-function exposeTestHooks({ store, map, stream }, drawn) {
+function exposeTestHooks({ store, map, stream, layers }, drawn) {
   window.__sitrep = {
     ready: false,
     map,
-    counts: () => Object.fromEntries(STREAM_LAYERS.map((n) => [n, store.count(n)])),
+    counts: () => Object.fromEntries(layers.map((n) => [n, store.count(n)])),
     rendered: (source) => map.querySourceFeatures(source).length,
     seq: () => stream.seq,
     state: () => stream.state,
     stats: () => ({ ...stream.stats }),
     feature: (layer, id) => store.get(layer, id) || null,
-    // Where a feature is drawn now: the map source's geometry and, if it has
-    // a label marker, the marker's position.
-    // what the map source was last given (not the store, which may be a
+    // Where a feature is drawn now: the map source's geometry — what the
+    // map source was last given (not the store, which may be a
     // frame ahead), and the label marker's text.
     drawnAt: (layer, id) => {
       const d = drawn(layer, id);
