@@ -28,8 +28,6 @@ type Credential struct {
 	Name     string
 	Role     auth.Role
 	Password string
-	// Display is the name the page shows people.
-	Display string
 	// Token is set only when this run created the user.
 	Token string
 }
@@ -37,12 +35,12 @@ type Credential struct {
 // Users are the demo accounts, one per role. Their passwords are public: the
 // demo is for trying Sitrep out, never for real use.
 var Users = []Credential{
-	{Name: "viewer", Role: auth.Viewer, Password: "demo-viewer-pw", Display: "演示·查看"},
-	{Name: "editor", Role: auth.Editor, Password: "demo-editor-pw", Display: "演示·数据维护员"},
-	{Name: "dispatcher", Role: auth.Dispatcher, Password: "demo-dispatcher-pw", Display: "演示·调度员"},
-	{Name: "duty", Role: auth.DutyOfficer, Password: "demo-duty-pw", Display: "演示·值班员"},
-	{Name: "commander", Role: auth.Commander, Password: "demo-commander-pw", Display: "演示·指挥长"},
-	{Name: "admin", Role: auth.Admin, Password: "demo-admin-pw", Display: "演示·管理员"},
+	{Name: "viewer", Role: auth.Viewer, Password: "demo-viewer-pw"},
+	{Name: "editor", Role: auth.Editor, Password: "demo-editor-pw"},
+	{Name: "dispatcher", Role: auth.Dispatcher, Password: "demo-dispatcher-pw"},
+	{Name: "duty", Role: auth.DutyOfficer, Password: "demo-duty-pw"},
+	{Name: "commander", Role: auth.Commander, Password: "demo-commander-pw"},
+	{Name: "admin", Role: auth.Admin, Password: "demo-admin-pw"},
 }
 
 // Load puts the demo data into the database. Running it again keeps what is
@@ -61,7 +59,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool) ([]Credential, error) {
 func ensureUsers(ctx context.Context, store *auth.Store) ([]Credential, error) {
 	out := make([]Credential, 0, len(Users))
 	for _, c := range Users {
-		_, token, err := store.CreateUser(ctx, Actor, auth.NewUser{Name: c.Name, DisplayName: c.Display, Role: c.Role, Password: c.Password})
+		_, token, err := store.CreateUser(ctx, Actor, auth.NewUser{Name: c.Name, DisplayName: "demo " + string(c.Role), Role: c.Role, Password: c.Password})
 		switch {
 		case errors.Is(err, auth.ErrUserExists):
 		case err != nil:
