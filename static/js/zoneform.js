@@ -4,7 +4,7 @@
 // geo/blast decode them). An API error naming /inputs/<member> shows at that
 // member's field. The wind is always the direction it blows FROM.
 import { esc } from './labels.js';
-import { term, terms } from './vocab.js';
+import { term, terms, has } from './vocab.js';
 
 // ERG protective-action table keys (geo/protective) and the cases each has;
 // their names come from the vocabulary (protective.substance).
@@ -70,7 +70,8 @@ export function renderModel(box, model) {
   box.innerHTML = FIELDS[model]();
   const f = (n) => box.querySelector(`[name="${n}"]`);
   if (model === 'protective') {
-    const cases = () => { const k = f('key').value; f('case').innerHTML = opts(Object.fromEntries((PROTECTIVE_CASES[k] || []).map((c) => [c, CASES[c]])), 'large'); };
+    const caseLabel = (c) => (has('protective.case') ? term('protective.case', c) : CASES[c]);
+    const cases = () => { const k = f('key').value; f('case').innerHTML = opts(Object.fromEntries((PROTECTIVE_CASES[k] || []).map((c) => [c, caseLabel(c)])), 'large'); };
     f('key').onchange = cases;
     cases();
   }
