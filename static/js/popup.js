@@ -5,7 +5,7 @@
 import { esc } from './labels.js';
 import { LAYER_NAMES, GRADE_NUMERAL, REGISTRY_LAYERS } from './style.js';
 import { layerSchema } from './schema.js';
-import { term, has, vocabularyOf } from './vocab.js';
+import { term, has, tagLabel, vocabularyOf } from './vocab.js';
 import { age, beijing } from './time.js';
 import { positionAge } from './map.js';
 import { zoneName } from './zoneform.js';
@@ -75,7 +75,8 @@ export class FeaturePopups {
   value(layer, fd, v) {
     if (v == null || v === '' || (Array.isArray(v) && !v.length)) return '';
     const vocab = vocabularyOf(layer, fd.name);
-    if (fd.enum || has(vocab)) return Array.isArray(v) ? v.map((x) => term(vocab, x)).join('、') : term(vocab, v);
+    if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return v.map((x) => tagLabel(vocab, x)).join('、');
+    if (fd.enum || has(vocab)) return term(vocab, v);
     if (typeof v === 'boolean') return v ? '是' : '否';
     if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? Object.values(x).filter((y) => y != null && y !== '').join(' ') : x)).join('；');
     if (typeof v === 'object') return '';

@@ -18,6 +18,11 @@ export function term(name, code) {
   return t ? t.label : `未知（${code}）`;
 }
 
+// For free tags: the word when the vocabulary has one, else the tag as written.
+export function tagLabel(name, code) {
+  return vocabularies[name]?.terms?.find((x) => String(x.code) === String(code))?.label ?? String(code);
+}
+
 // Every term of a vocabulary, in the server's order: [{code, label}].
 export function terms(name) { return vocabularies[name]?.terms || []; }
 
