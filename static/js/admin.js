@@ -11,7 +11,7 @@ import { beijing } from './time.js';
 import { LAYER_NAMES } from './style.js';
 
 // The audit trail's entity names (the tables the journal writes), in words.
-const ENTITY = { ...LAYER_NAMES, incidents: '事件', warnings: '预警', zones: '区域', zone_runs: '区域计算', users: '用户', api_tokens: '令牌', sessions: '登录会话',
+const ENTITY = { ...Object.fromEntries(Object.entries(LAYER_NAMES).filter(([k]) => k !== 'boundaries')), incidents: '事件', warnings: '预警', zones: '区域', zone_runs: '区域计算', users: '用户', api_tokens: '令牌', sessions: '登录会话',
   shelter_allocations: '安置', team_assignments: '派遣' };
 const ACTION = { create: '新建', update: '修改', delete: '删除', revoke: '吊销', login: '登录', logout: '退出', import: '导入', dispatch: '派遣', status: '状态变更',
   overdue: '报告超时', activate: '启动响应', lift: '解除', issue: '发布', adjust: '调整', report: '收到报告', exposure: '重新评估', transition: '状态变更', position: '定位',
@@ -103,7 +103,7 @@ export function mount(side, { me }) {
     if (!can(me.role, 'audit:read')) { box.innerHTML = '<p class="note">您的角色不能查看审计记录</p>'; return; }
     if (!box.querySelector('form')) {
       box.innerHTML = `<form class="audit-filter row" novalidate>
-        <label>类别 <select name="entity"><option value="">全部</option>${[...new Set(Object.keys(ENTITY))].map((k) => `<option value="${esc(k)}">${esc(ENTITY[k])}（${esc(k)}）</option>`).join('')}</select></label>
+        <label>类别 <select name="entity"><option value="">全部</option>${[...new Set(Object.keys(ENTITY))].map((k) => `<option value="${esc(k)}">${esc(ENTITY[k])}</option>`).join('')}</select></label>
         <label>编号 <input name="entity_id" size="6"></label><label>操作人 <input name="actor" size="10"></label>
         <button type="submit" class="primary">筛选</button></form>
         <table class="audit"><thead><tr><th>时间（北京时间）</th><th>操作人</th><th>操作</th><th>对象</th><th>变化</th></tr></thead><tbody></tbody></table>
