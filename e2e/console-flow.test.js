@@ -91,6 +91,8 @@ for (const [viewport, place, at] of [[LAPTOP, '化工园区液氯储罐〔测试
         await until(page, ([x, lon]) => Math.abs((window.__sitrep.feature('rescue_teams', x)?.properties.last_position?.coordinates[0] ?? 0) - lon) < 1e-6, [first, at[0] + 0.02 - k * 0.005], 'the fix applied');
       }
       await until(page, (x) => /定位于/.test(document.querySelector(`.coming tr[data-team="${x}"]`).textContent), first, 'the position age');
+      // Its way so far is drawn behind it, so a move shows even at the county-wide zoom.
+      await until(page, (x) => window.__sitrep.map.querySourceFeatures('team_trails').some((f) => String(f.properties.id) === x), first, 'the team trail');
       assert.equal(await button.evaluate((b) => b.isConnected), true, 'the status button was rebuilt under the cursor');
       assert.doesNotMatch(await page.textContent('.coming'), /-\d+ 秒前|无定位/);
       await button.click();

@@ -53,6 +53,8 @@ test('a dispatcher edits counts, sees the grade recomputed and records a report'
     await page.waitForSelector('.report-msg .msg.ok');
     assert.match(await page.textContent('.report-msg'), /已记录首报/);
     await until(page, (id) => !/事故单位报告/.test(document.querySelector(`.dispatch .pick .inc[data-id="${id}"] .deadlines`)?.textContent || ''), inc.id);
+    // The reports still owed say to whom: two chain reports are told apart by tier.
+    await until(page, (id) => /逐级上报（报/.test(document.querySelector(`.dispatch .pick .inc[data-id="${id}"] .deadlines`)?.textContent || ''), inc.id, 'the chain report with its tier');
     const after = (await call('viewer', 'GET', `/api/v1/incidents/${inc.id}`)).data.properties.deadlines.find((d) => d.kind === 'unit_report');
     assert.equal(after.met, true);
     await page.waitForSelector('.reports .report-list li');

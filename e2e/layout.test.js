@@ -21,7 +21,7 @@ test('every screen fits, in Chinese, on the laptop and the wall', async (t) => {
     const { context, close } = await launch({ viewport });
     try {
       for (const [user, mode] of SCREENS) {
-        const { page, errors } = await openAs(context, user, mode);
+        const { page, errors, warnings } = await openAs(context, user, mode);
         if (mode === 'dispatch') await page.click(`.dispatch .pick .inc[data-id="${inc.id}"]`);
         if (mode === 'registry') await page.click('.registry tbody tr[data-id="1"]');
         await page.waitForTimeout(800);
@@ -39,6 +39,8 @@ test('every screen fits, in Chinese, on the laptop and the wall', async (t) => {
         const folded = await page.evaluate(() => document.querySelector('#legend').classList.contains('folded'));
         assert.equal(folded, viewport === LAPTOP, `${name}: the legend folds on the laptop only`);
         assert.deepEqual(errors, []);
+        // The map's icons are all there before the layers ask for them.
+        assert.deepEqual(warnings.filter((w) => /could not be loaded/.test(w)), [], `${name}: missing map images`);
       }
       if (viewport === WALL) {
         // Read from across the room: sizes in CSS pixels on the 1920×1080 wall.

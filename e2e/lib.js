@@ -43,8 +43,9 @@ export async function launch({ viewport = WALL } = {}) {
 // few quick tries per address).
 export async function openAs(context, user, hash = '', { form = false } = {}) {
   const page = context.pages()[0] || await context.newPage();
-  const errors = [];
+  const errors = [], warnings = [];
   page.on('pageerror', (e) => errors.push(e));
+  page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
   if (!form) {
     const sessions = JSON.parse(readFileSync(process.env.SITREP_SESSIONS, 'utf8'));
     await context.addCookies([{ name: 'sitrep_session', value: sessions[user], url: BASE, httpOnly: true, sameSite: 'Strict' }]);
@@ -58,7 +59,7 @@ export async function openAs(context, user, hash = '', { form = false } = {}) {
     await page.click('#login-form button[type=submit]');
   }
   await until(page, () => window.__sitrep?.ready && window.__sitrep.state() === 'live', null, 'the page is ready and live');
-  return { page, errors };
+  return { page, errors, warnings };
 }
 
 // The one wait helper: a condition evaluated in the page, with a generous

@@ -25,6 +25,11 @@ test('the situation report prints to PDF with the incident in it', async () => {
   try {
     const { page: wall } = await openAs(context, 'duty', 'dispatch');
     await wall.click(`.dispatch .pick .inc[data-id="${inc.id}"]`);
+    // The warning's CAP file, from the console's list.
+    const cap = await wall.getAttribute('.warn-list a.cap', 'href');
+    const got = await wall.evaluate(async (h) => { const r = await fetch(h); return { type: r.headers.get('Content-Type'), body: await r.text() }; }, cap);
+    assert.match(got.type, /cap\+xml/);
+    assert.match(got.body, /<alert[\s>]/);
     const [page] = await Promise.all([context.waitForEvent('page'), wall.click('.report-link')]);
     await until(page, () => window.__report?.ready || window.__report?.error, null, 'the report built');
     assert.equal(await page.evaluate(() => window.__report.error || null), null);

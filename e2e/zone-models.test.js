@@ -20,6 +20,11 @@ test('a plume zone computed from the form appears on the map with its levels', a
     await page.selectOption('.zone-form select[name=substance]', 'chlorine');
     await page.fill('.zone-form input[name=releaseRateGS]', '2500');
     await page.fill('.zone-form input[name=windFromDeg]', '270');
+    // An empty wind speed is not calm air: the form asks for it and sends nothing.
+    await page.fill('.zone-form input[name=windSpeedMS]', '');
+    await page.click('.zone-form button[type=submit]');
+    await until(page, () => /请填写/.test(document.querySelector('.zone-form .field-err[data-for="/inputs/windSpeedMS"]')?.textContent || ''), null, 'the empty wind speed asked for');
+    assert.equal(await page.locator('.zone-run').count(), 0, 'nothing was computed');
     // Calm air: the API refuses at /inputs/windSpeedMS, and the page says so there.
     await page.fill('.zone-form input[name=windSpeedMS]', '0.2');
     await page.click('.zone-form button[type=submit]');
