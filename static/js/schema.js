@@ -35,7 +35,8 @@ export async function layerSchema(layer) {
   const s = doc.components.schemas;
   const props = s[`${pascal(layer)}Properties`] || {};
   const feature = s[pascal(layer)];
-  const geomTypes = (feature?.properties?.geometry?.description || '').split('one of ')[1]?.split(', ') || ['Point'];
+  const geom = feature?.properties?.geometry;
+  const geomTypes = geom?.properties?.type?.enum || (geom?.description || '').split('one of ')[1]?.split(', ') || ['Point'];
   const required = new Set(props.required || []);
   const order = props['x-order'] || Object.keys(props.properties || {});
   return {
