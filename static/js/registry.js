@@ -103,7 +103,7 @@ export function mount(side, { store, map }) {
     if (f.type === 'integer' || f.type === 'number') return `<input id="${id}" name="${f.name}" type="number" step="${f.type === 'integer' ? 1 : 'any'}" value="${esc(v)}">`;
     if (f.type === 'array' && f.items?.type === 'string') return `<input id="${id}" name="${f.name}" value="${esc((value || []).join(', '))}">`;
     if (f.type === 'array' || f.type === 'object') return `<textarea id="${id}" name="${f.name}" rows="4">${esc(value == null ? '' : JSON.stringify(value, null, 1))}</textarea>`;
-    return `<input id="${id}" name="${f.name}" value="${esc(v)}"${f.format === 'date' ? ' placeholder="YYYY-MM-DD"' : ''}>`;
+    return `<input id="${id}" name="${f.name}" value="${esc(v)}"${f.format === 'date' ? ' placeholder="如 2024-06-01"' : ''}>`;
   }
 
   function read(f, form) {
