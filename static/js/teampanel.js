@@ -54,6 +54,11 @@ export class TeamPanel {
   }
 
   async loadNearest() {
+    if (!this.store.get('incidents', this.id)?.geometry) {
+      for (const s of ['.near-teams', '.near-shelters']) this.box.querySelector(s).textContent = '事件尚无位置，无法按距离查找（请先确定事故位置）';
+      this.nearest = [];
+      return;
+    }
     const cap = this.box.querySelector('.cap')?.value;
     const k = Math.max(CANDIDATES, Number(this.box.querySelector('.n')?.value || 3));
     try {
