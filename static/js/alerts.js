@@ -52,7 +52,7 @@ export class Alerts {
       if (!this.known.has(String(f.id))) want.set(`new:${f.id}`, { kind: 'new', text: `${p.kind_label || ''} · ${name}` });
       for (const d of p.deadlines || []) {
         if (!d.met && (d.overdue || Date.parse(d.due) <= at)) {
-          want.set(`late:${f.id}:${d.key}`, { kind: 'late', text: `${name} ${deadlineName(d)}，截止 ${String(d.due_beijing || '').replace(' 北京时间', '')}` });
+          want.set(`late:${f.id}:${d.key}`, { kind: 'late', text: `${name} ${deadlineName(d)}，截止 ${String(d.due_beijing || '').replace(' 北京时间', '').slice(11)}` });
         }
       }
     }
