@@ -10,6 +10,7 @@ ensure_go
 ensure_postgis
 apt_install libxml2-utils   # xmllint validates CAP 1.2 warnings against the OASIS schema
 apt_install chromium fonts-noto-cjk curl   # the map page's browser tests (e2e/), headless
+apt_install poppler-utils   # pdftotext reads the situation report Chromium prints to PDF (e2e/report.test.js)
 ensure_node
 apt_install gdal-bin        # ogrinfo/ogr2ogr read /ogc through the OAPIF driver in ogc/gdal_test.go
 

@@ -141,7 +141,7 @@ type NewIncident struct {
 	Place           string
 	Township        string
 	Unit            string
-	OccurredAt      time.Time
+	OccurredAt      time.Time // zero: now
 	ReportedAt      time.Time // zero: now
 	Drill           bool
 	Casualties      incidents.Casualties
@@ -153,6 +153,9 @@ type NewIncident struct {
 // Create stores a new incident in state reported.
 func (s *Store) Create(ctx context.Context, actor journal.Actor, in NewIncident) (Feature, error) {
 	now := s.now()
+	if in.OccurredAt.IsZero() {
+		in.OccurredAt = now
+	}
 	if in.ReportedAt.IsZero() {
 		in.ReportedAt = now
 	}

@@ -339,7 +339,7 @@ func (d *demoLoader) shelters() error {
 			if err := d.add(layer("shelters"), fmt.Sprintf("demo-shelter-%s-%d", s.code, j), pointGeom(p), map[string]any{
 				"name": areas.TownshipName(s.code) + name + Suffix, "class": c, "capacity": capacity,
 				"area_m2": float64(capacity) * 2.5, "status": "open", "occupancy": 0,
-				"facilities": []string{"water", "power", "toilets", "lighting"}[:2+j*2], "township_code": s.code,
+				"facilities": []string{"供水", "供电", "厕所", "照明"}[:2+j*2], "township_code": s.code,
 				"contact_phone": fmt.Sprintf("0991-58%05d", 20000+i*31+j)}); err != nil {
 				return err
 			}
