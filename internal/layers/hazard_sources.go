@@ -25,7 +25,7 @@ var HazardSources = (&registry.Layer{
 		{Name: "name", Kind: registry.Text, Required: true, Doc: "the unit (储罐区, 库房…)"},
 		{Name: "enterprise", Kind: registry.Text, Required: true, Filter: true},
 		{Name: "address", Kind: registry.Text},
-		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true, Doc: "NBS township code within 650121"},
+		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true, Doc: townshipDoc},
 		{Name: "filing_status", Kind: registry.Text, Required: true, Enum: FilingStatuses, Filter: true},
 		{Name: "responsible_person", Kind: registry.Text, MaxLen: 100},
 		{Name: "responsible_phone", Kind: registry.Text, MaxLen: 50},
@@ -52,7 +52,7 @@ var HazardSources = (&registry.Layer{
 		{Constraint: "hazard_sources_code_key", Fields: []string{"code"}},
 		{Constraint: "hazard_sources_enterprise_name_key", Fields: []string{"enterprise", "name"}},
 	},
-	Hooks: registry.Hooks{Check: checkInventory, Prepare: prepareGrade},
+	Hooks: registry.Hooks{Check: checkInventory, Prepare: thenAttributeTownship(prepareGrade)},
 }).Init()
 
 // holdings turns validated inventory lines into the grading's input.

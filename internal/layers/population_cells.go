@@ -25,12 +25,13 @@ var PopulationCells = (&registry.Layer{
 		{Name: "code", Kind: registry.Text, MaxLen: 64, Doc: "the cell's key in its source"},
 		{Name: "night_people", Kind: registry.Integer, Required: true, NonNegative: true, Doc: "residents (常住人口), used for GB 18218-2018 α"},
 		{Name: "day_people", Kind: registry.Integer, NonNegative: true, Doc: "people present by day, where known"},
-		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true},
+		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true, Doc: townshipDoc},
 		{Name: "source", Kind: registry.Text, Doc: "where the counts come from"},
 		{Name: "synthetic", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "population_cells_code_key", Fields: []string{"code"}}},
 	Hooks: registry.Hooks{
+		Prepare: attributeTownship,
 		AfterWrite: func(ctx context.Context, tx pgx.Tx, actor journal.Actor, before, after string) ([]journal.Change, error) {
 			return RegradeNear(ctx, tx, actor, before, after)
 		},

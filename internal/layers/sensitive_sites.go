@@ -32,10 +32,11 @@ var SensitiveSites = (&registry.Layer{
 		{Name: "code", Kind: registry.Text, MaxLen: 64},
 		{Name: "name", Kind: registry.Text, Required: true},
 		{Name: "kind", Kind: registry.Text, Required: true, Enum: SiteKinds, Filter: true},
-		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true},
+		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true, Doc: townshipDoc},
 		{Name: "people", Kind: registry.Integer, NonNegative: true, Doc: "people usually present (pupils, beds, residents)"},
 		{Name: "notes", Kind: registry.Text, MaxLen: 2000},
 		{Name: "synthetic", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "sensitive_sites_code_key", Fields: []string{"code"}}},
+	Hooks:  registry.Hooks{Prepare: attributeTownship},
 }).Init()

@@ -24,12 +24,12 @@ var Shelters = (&registry.Layer{
 		{Name: "occupancy", Kind: registry.Integer, Required: true, NonNegative: true, Doc: "people now sheltered; at most capacity"},
 		{Name: "facilities", Kind: registry.Tags, Filter: true, Doc: "e.g. water, power, toilets, medical, kitchen"},
 		{Name: "address", Kind: registry.Text},
-		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true},
+		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true, Doc: townshipDoc},
 		{Name: "contact_phone", Kind: registry.Text, MaxLen: 50},
 		{Name: "synthetic", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "shelters_code_key", Fields: []string{"code"}}},
-	Hooks: registry.Hooks{Check: func(in *registry.Input) []api.FieldError {
+	Hooks: registry.Hooks{Prepare: attributeTownship, Check: func(in *registry.Input) []api.FieldError {
 		occ, _ := in.Values["occupancy"].(int64)
 		capacity, _ := in.Values["capacity"].(int64)
 		if occ > capacity {
