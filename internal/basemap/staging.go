@@ -114,13 +114,31 @@ func loadStaging(ctx context.Context, ogr2ogr, dbURL, file string, bbox []float6
 		return err
 	}
 	readProgress(out, progress)
-	if err := cmd.Wait(); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("ogr2ogr 无法读取 %s：%s", file, lastLines(stderr.String(), 5))
+	err = cmd.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	// The OSM driver reports a file cut short or malformed with ERROR lines
+	// but still exits 0: half an extract must not replace a whole one.
+	if err != nil || strings.Contains(stderr.String(), "ERROR ") {
+		return fmt.Errorf("ogr2ogr 无法读取 %s：%s", file, lastLines(errorLines(stderr.String()), 5))
 	}
 	return nil
+}
+
+// errorLines keeps the ERROR lines of ogr2ogr's output when there are any
+// (its warnings would bury them).
+func errorLines(s string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "ERROR ") {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) == 0 {
+		return s
+	}
+	return strings.Join(keep, "\n")
 }
 
 // readProgress follows ogr2ogr's -progress output ("0...10...20...") and
