@@ -31,8 +31,8 @@ type Result struct {
 	// Label says in Chinese what it is (村, 国道, 重大危险源…).
 	Label string `json:"label"`
 	// Lon, Lat: where the map centres; BBox what it fits (lines and areas).
-	Lon  float64    `json:"lon"`
-	Lat  float64    `json:"lat"`
+	Lon  float64     `json:"lon"`
+	Lat  float64     `json:"lat"`
 	BBox *[4]float64 `json:"bbox,omitempty"`
 }
 

@@ -52,6 +52,10 @@ func Open(ctx context.Context, url string, opts Options) (*pgxpool.Pool, error) 
 	rp["idle_in_transaction_session_timeout"] = strconv.FormatInt(max(opts.StatementTimeout, 10*time.Second).Milliseconds(), 10)
 	rp["application_name"] = opts.AppName
 	rp["timezone"] = "UTC"
+	// PostGIS functions carry high planner costs, so a query over a few rows
+	// looks expensive enough for JIT compilation, which then takes longer
+	// (a second and more) than the query itself.
+	rp["jit"] = "off"
 
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
