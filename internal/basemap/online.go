@@ -167,12 +167,12 @@ const maxOnlineTileBytes = 4 << 20
 
 // onlineTile proxies one online tile. An unreachable or failing service is
 // a 502 problem saying so in Chinese; the page shows it on the map.
-func (svc *Service) onlineTile(w http.ResponseWriter, r *http.Request) error {
+func (s *Service) onlineTile(w http.ResponseWriter, r *http.Request) error {
 	z, x, y, err := tiles.Coords(r)
 	if err != nil {
 		return err
 	}
-	target := svc.settings.upstream(chi.URLParam(r, "layer"), z, x, y)
+	target := s.settings.upstream(chi.URLParam(r, "layer"), z, x, y)
 	if target == "" {
 		return api.NotFound("在线底图图层 " + chi.URLParam(r, "layer"))
 	}
@@ -181,9 +181,9 @@ func (svc *Service) onlineTile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Header.Set("User-Agent", "Sitrep (county emergency command centre)")
-	resp, err := svc.client.Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
-		return unreachable(svc.settings.online().Name, "无法连接")
+		return unreachable(s.settings.online().Name, "无法连接")
 	}
 	defer resp.Body.Close()
 	switch {
@@ -191,19 +191,19 @@ func (svc *Service) onlineTile(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusNoContent) // no tile there
 		return nil
 	case resp.StatusCode != http.StatusOK:
-		return unreachable(svc.settings.online().Name, "返回 HTTP "+strconv.Itoa(resp.StatusCode))
+		return unreachable(s.settings.online().Name, "返回 HTTP "+strconv.Itoa(resp.StatusCode))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxOnlineTileBytes+1))
 	if err != nil {
-		return unreachable(svc.settings.online().Name, "读取中断")
+		return unreachable(s.settings.online().Name, "读取中断")
 	}
 	if len(body) > maxOnlineTileBytes {
-		return unreachable(svc.settings.online().Name, "瓦片过大")
+		return unreachable(s.settings.online().Name, "瓦片过大")
 	}
 	ct := resp.Header.Get("Content-Type")
 	if !strings.HasPrefix(ct, "image/") {
 		// Tianditu answers a bad key with an XML or HTML page and 200.
-		return unreachable(svc.settings.online().Name, "返回的不是图片（密钥无效或服务出错）")
+		return unreachable(s.settings.online().Name, "返回的不是图片（密钥无效或服务出错）")
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "private, max-age=86400")

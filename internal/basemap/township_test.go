@@ -18,9 +18,12 @@ var (
 )
 
 func hazardSource(name string, at []float64, township string) map[string]any {
-	return map[string]any{"type": "Feature", "geometry": map[string]any{"type": "Point", "coordinates": at},
-		"properties": map[string]any{"name": name, "enterprise": "测试企业", "filing_status": "registered", "township_code": township,
-			"inventory": []map[string]any{{"chemical": "液氯", "max_tonnes": 1}}}}
+	p := map[string]any{"name": name, "enterprise": "测试企业", "filing_status": "registered",
+		"inventory": []map[string]any{{"chemical": "液氯", "max_tonnes": 1}}}
+	if township != "" {
+		p["township_code"] = township
+	}
+	return map[string]any{"type": "Feature", "geometry": map[string]any{"type": "Point", "coordinates": at}, "properties": p}
 }
 
 func cell(code string, lon0, lon1 float64, people int, township string) map[string]any {

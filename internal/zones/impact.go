@@ -106,7 +106,7 @@ type Impact struct {
 	// their length inside on the ellipsoid, longest first; null when no
 	// road data is loaded (sitrep basemap import).
 	Roads []RoadInside `json:"roads"`
-	Notes []string `json:"notes"`
+	Notes []string     `json:"notes"`
 }
 
 // TownshipPeople is the people inside a zone from one township's cells.
