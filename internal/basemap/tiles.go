@@ -27,7 +27,7 @@ var (
 	railwayMinZoom  = map[string]int{"rail": 8, "light_rail": 10, "subway": 10, "narrow_gauge": 10, "tram": 12, "monorail": 12, "funicular": 12}
 	waterwayMinZoom = map[string]int{"river": 8, "canal": 10, "stream": 12, "drain": 13, "ditch": 13}
 	placeMinZoom    = map[string]int{
-		"city": 4, "town": 7, "borough": 9, "suburb": 10, "village": 10, "quarter": 12, "neighbourhood": 12,
+		"city": 4, "town": 7, "borough": 9, "suburb": 10, "village": 9, "quarter": 12, "neighbourhood": 12,
 		"hamlet": 12, "locality": 13, "isolated_dwelling": 13, "farm": 13,
 	}
 )
@@ -37,7 +37,7 @@ const (
 	waterMinZoom        = 6
 	landuseMinZoom      = 10
 	buildingMinZoom     = 14
-	townshipMinZoom     = 9 // admin_level 7–8 lines and names
+	townshipMinZoom     = 8 // admin_level 7–8 lines and names: from the wall's opening zoom
 	minAreaPixels       = 4 // an area narrower than about this many pixels is left out
 	tileExtent          = tiles.Extent
 	tileBuffer          = tiles.Buffer

@@ -49,8 +49,8 @@ func TestBasemapTilesByZoom(t *testing.T) {
 	}
 
 	// z8, the wall's opening zoom: the trunk road and its name, the river,
-	// the town; no minor roads, villages, buildings or townships yet, and
-	// the reservoir is too small to see.
+	// the town, the township and its name; no minor roads, villages or
+	// buildings yet, and the reservoir is too small to see.
 	_, l := basemapTile(t, e, 8, villageLon, villageLat)
 	if got := sorted(names(l["roads"], "class")); fmt.Sprint(got) != "[trunk trunk]" {
 		t.Errorf("z8 roads: %v", got)
@@ -61,7 +61,10 @@ func TestBasemapTilesByZoom(t *testing.T) {
 	if !has(names(l["waterways"], "name"), "东沟河") || !has(names(l["places"], "name"), "水西沟镇") || has(names(l["places"], "name"), "东湾村") {
 		t.Errorf("z8 water %v places %v", names(l["waterways"], "name"), names(l["places"], "name"))
 	}
-	for _, none := range []string{"buildings", "landuse", "water", "boundaries"} {
+	if !has(names(l["boundaries"], "name"), "水西沟镇") || !has(names(l["boundary_labels"], "name"), "水西沟镇") {
+		t.Errorf("z8 township: %v", names(l["boundary_labels"], "name"))
+	}
+	for _, none := range []string{"buildings", "landuse", "water"} {
 		if len(l[none]) > 0 {
 			t.Errorf("z8 has %s", none)
 		}
