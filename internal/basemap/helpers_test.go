@@ -28,14 +28,14 @@ const testExtract = "testdata/county_test.osm"
 
 // start runs a server with the county boundary loaded (the clip and the
 // township check need it); configure may set the basemap settings.
-func start(t *testing.T, configure func(*server.Config)) *apitest.Env {
+func start(t testing.TB, configure func(*server.Config)) *apitest.Env {
 	t.Helper()
 	e := apitest.StartWith(t, configure)
 	loadCounty(t, e)
 	return e
 }
 
-func loadCounty(t *testing.T, e *apitest.Env) {
+func loadCounty(t testing.TB, e *apitest.Env) {
 	t.Helper()
 	raw, err := os.ReadFile("../demo/data/wulumuqi_xian_650121_wgs84.geojson")
 	if err != nil {
