@@ -19,6 +19,8 @@ test('the wall loads with every layer', async () => {
     const { page, errors } = await openAs(context, 'viewer', '', { form: true });
     const counts = await page.evaluate(() => window.__sitrep.counts());
     for (const [layer, n] of Object.entries(counts)) assert.ok(n > 0, `${layer} is empty on the wall`);
+    // The expert roster (people's phones) is not the wall viewer's to read.
+    assert.equal('experts' in counts, false);
     // Drawn, not just held: each source has features in MapLibre.
     await page.waitForFunction(() => ['boundaries', 'hazard_sources', 'shelters', 'rescue_teams', 'incidents', 'warnings', 'zones']
       .every((s) => window.__sitrep.rendered(s) > 0), null, { timeout: 10000 });

@@ -65,7 +65,12 @@ type Casualties struct {
 	DirectLossYuan  int64 `json:"direct_loss_yuan"` // 直接经济损失, whole yuan (CNY)
 }
 
-// Validate rejects negative counts, naming the JSON field.
+// MaxCount bounds every head count: far above any county's population, and
+// within the range the database stores (a 32-bit integer).
+const MaxCount = 10_000_000
+
+// Validate rejects negative counts and head counts over MaxCount, naming the
+// JSON field.
 func (c Casualties) Validate() error {
 	var v validation.Errors
 	for _, f := range []struct {
@@ -80,8 +85,11 @@ func (c Casualties) Validate() error {
 		{"evacuated", int64(c.Evacuated)},
 		{"direct_loss_yuan", c.DirectLossYuan},
 	} {
-		if f.n < 0 {
+		switch {
+		case f.n < 0:
 			v = append(v, validation.FieldError{Field: f.name, Code: "negative", Detail: fmt.Sprintf("must not be negative, got %d", f.n)})
+		case f.name != "direct_loss_yuan" && f.n > MaxCount:
+			v = append(v, validation.FieldError{Field: f.name, Code: "too_large", Detail: fmt.Sprintf("人数不能超过 %d", MaxCount)})
 		}
 	}
 	return v.OrNil()

@@ -38,6 +38,8 @@ type client struct {
 	// cred is the upgrade request's credential headers, kept for
 	// Config.Recheck only: a secret, never logged.
 	cred http.Header
+	// readable: the layers this caller may subscribe to (Config.MayRead).
+	readable map[string]bool
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -143,7 +145,7 @@ func (c *client) readLoop() string {
 			c.enqueue(rawItem(errorMsg{Type: "error", Detail: "send JSON text messages"}))
 			continue
 		}
-		req, ferr := c.h.parseSubscribe(data)
+		req, ferr := c.h.parseSubscribe(data, c.readable)
 		if ferr != nil {
 			c.enqueue(rawItem(errorMsg{Type: "error", Field: ferr.Field, Detail: ferr.Detail}))
 			continue

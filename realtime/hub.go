@@ -58,7 +58,12 @@ type Config struct {
 	// could not tell (the database): the connection stays and is asked
 	// again next time. Without Recheck, credentials are checked at the
 	// upgrade only.
-	Recheck      func(ctx context.Context, h http.Header) (bool, error)
+	Recheck func(ctx context.Context, h http.Header) (bool, error)
+	// MayRead, when set, says whether the caller of the upgrade request may
+	// read a layer (people's contacts are not for every role); asked once
+	// per layer when the connection opens. A layer it refuses cannot be
+	// subscribed to. Nil lets every caller read every layer.
+	MayRead      func(r *http.Request, layer string) bool
 	RecheckEvery time.Duration
 }
 
@@ -223,6 +228,15 @@ func (h *Hub) snapshotter(layer string) (Snapshotter, bool) {
 	return s, ok
 }
 
+// readableBy lists the layers the caller of r may read.
+func (h *Hub) readableBy(r *http.Request) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range h.Layers() {
+		out[l] = h.cfg.MayRead == nil || h.cfg.MayRead(r, l)
+	}
+	return out
+}
+
 // placeProperty is the layer's Placer property, or "".
 func (h *Hub) placeProperty(layer string) string {
 	if p, ok := h.snapshotter(layer); ok {
@@ -262,6 +276,7 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request) error {
 	// on from the table up to that start before it joins the live stream
 	// (sync.go).
 	c := newClient(h, ws, credentials(r.Header))
+	c.readable = h.readableBy(r)
 	if !h.add(c) {
 		c.closeWith(websocket.CloseGoingAway, "server shutting down", "shutdown")
 	}

@@ -57,7 +57,7 @@ type fieldError struct {
 func (e *fieldError) Error() string { return e.Field + ": " + e.Detail }
 
 // parseSubscribe validates a client message against the registered layers.
-func (h *Hub) parseSubscribe(data []byte) (subscribeReq, *fieldError) {
+func (h *Hub) parseSubscribe(data []byte, readable map[string]bool) (subscribeReq, *fieldError) {
 	var m subscribeMsg
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -77,6 +77,9 @@ func (h *Hub) parseSubscribe(data []byte) (subscribeReq, *fieldError) {
 	for i, l := range m.Layers {
 		if _, ok := h.snapshotter(l); !ok {
 			return subscribeReq{}, &fieldError{"/layers/" + strconv.Itoa(i), fmt.Sprintf("unknown layer %q; known: %v", l, h.Layers())}
+		}
+		if !readable[l] {
+			return subscribeReq{}, &fieldError{"/layers/" + strconv.Itoa(i), fmt.Sprintf("无权读取图层 %q（需要相应权限）", l)}
 		}
 		if !sub.layers[l] {
 			sub.layers[l] = true

@@ -23,6 +23,9 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	insecure := cmd.Bool("insecure-cookie", os.Getenv("SITREP_INSECURE_COOKIE") == "1", "drop the Secure flag from the session cookie (env SITREP_INSECURE_COOKIE=1)")
 	safeDistances := cmd.String("safe-distances", os.Getenv("SITREP_SAFE_DISTANCES"), "safe-distance rules file replacing the shipped defaults (env SITREP_SAFE_DISTANCES; format: hazards/safe_distances.json)")
 	grace := cmd.Duration("shutdown-grace", 20*time.Second, "how long in-flight requests may take to finish after SIGTERM")
+	publicOrigin := cmd.String("public-origin", os.Getenv("SITREP_PUBLIC_ORIGIN"), "the origin people open Sitrep at, when a proxy in front changes the scheme or host (env SITREP_PUBLIC_ORIGIN; e.g. https://sitrep.example.gov.cn)")
+	metricsAddr := cmd.String("metrics-addr", os.Getenv("SITREP_METRICS_ADDR"), "also serve /metrics without credentials on this address, for an operator's network (env SITREP_METRICS_ADDR; e.g. 127.0.0.1:9090)")
+	metricsToken := cmd.String("metrics-token", os.Getenv("SITREP_METRICS_TOKEN"), "a bearer token that may read /metrics on the main address (env SITREP_METRICS_TOKEN; otherwise only an admin may)")
 	planFile := cmd.String("plan", os.Getenv("SITREP_PLAN"), "the county's emergency organisation as a plan file (env SITREP_PLAN; default: the embedded 乌鲁木齐县 plan)")
 	var ground basemap.Settings
 	cmd.StringVar(&ground.PMTiles, "basemap-pmtiles", os.Getenv("SITREP_BASEMAP_PMTILES"), "serve the basemap from this PMTiles archive (Sitrep's schema: sitrep basemap export) instead of the imported data (env SITREP_BASEMAP_PMTILES)")
@@ -69,7 +72,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer pool.Close()
 	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure, SafeDistances: rules, Plan: plan,
-		ReportingClock: true, Basemap: ground})
+		ReportingClock: true, MetricsToken: *metricsToken, PublicOrigin: *publicOrigin, Basemap: ground})
 	if err != nil {
 		return err
 	}
@@ -89,6 +92,16 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return err
+		}
+		metricsSrv := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = metricsSrv.Serve(mln) }()
+		defer metricsSrv.Close()
+		slog.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return err

@@ -48,18 +48,26 @@ const (
 	WarnBlueYellow   Permission = "warnings:blue-yellow" // plan 3.2.2: the HQ office
 	WarnOrangeRed    Permission = "warnings:orange-red"  // plan 3.2.2: the HQ
 	ActivateResponse Permission = "response:activate"    // plan 2.2.1: the HQ decides response levels
-	ManageUsers      Permission = "users:manage"
-	ReadAudit        Permission = "audit:read"
+	// ReadExperts: the expert roster holds people's names and private
+	// phone numbers. Those who call an expert in (dispatch, the HQ office,
+	// the HQ) and those who keep the roster (editors) may read it; the map
+	// wall's viewers may not, on any path (API, export, history, nearest,
+	// OGC, the live stream).
+	ReadExperts Permission = "experts:read"
+	// ReadMetrics: the Prometheus metrics (an operator's, not a user's).
+	ReadMetrics Permission = "metrics:read"
+	ManageUsers Permission = "users:manage"
+	ReadAudit   Permission = "audit:read"
 )
 
 var grants = map[Role][]Permission{
 	Viewer:      {ReadMap},
-	Editor:      {ReadMap, EditRegistry},
-	Dispatcher:  {ReadMap, ManageIncidents, Dispatch},
-	DutyOfficer: {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow},
-	Commander:   {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, WarnOrangeRed, ActivateResponse},
+	Editor:      {ReadMap, EditRegistry, ReadExperts},
+	Dispatcher:  {ReadMap, ManageIncidents, Dispatch, ReadExperts},
+	DutyOfficer: {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, ReadExperts},
+	Commander:   {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, WarnOrangeRed, ActivateResponse, ReadExperts},
 	Admin: {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, WarnOrangeRed, ActivateResponse,
-		ManageUsers, ReadAudit},
+		ReadExperts, ReadMetrics, ManageUsers, ReadAudit},
 }
 
 // Can reports whether role r has permission p.

@@ -35,7 +35,16 @@ func BenchmarkMillionWays(b *testing.B) {
 	// The import runs once, whatever -benchtime says: its time is logged
 	// (and reported by the tiles run as import-s).
 	began := time.Now()
-	rep, err := basemap.Import(ctx, e.Pool, e.Pool.Config().ConnString(), journal.Actor{Name: "bench"}, file, basemap.Options{})
+	stage, stageAt := "", began
+	progress := func(s string, _, _ int) {
+		if s != stage {
+			if stage != "" {
+				b.Logf("%s: %s", stage, time.Since(stageAt).Round(100*time.Millisecond))
+			}
+			stage, stageAt = s, time.Now()
+		}
+	}
+	rep, err := basemap.Import(ctx, e.Pool, e.Pool.Config().ConnString(), journal.Actor{Name: "bench"}, file, basemap.Options{Progress: progress})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -63,7 +63,7 @@ const (
 func clipLines(table string) string {
 	return stagingSchema + "." + table + ` s
 		LEFT JOIN basemap_clip c ON true
-		CROSS JOIN LATERAL (SELECT (ST_Dump(CASE WHEN c.geom IS NULL OR ST_CoveredBy(s.geom, c.geom) THEN s.geom
+		CROSS JOIN LATERAL (SELECT (ST_Dump(CASE WHEN c.geom IS NULL OR ST_Covers(c.geom, s.geom) THEN s.geom
 			ELSE ST_Intersection(s.geom, c.geom) END)).geom AS g) d
 		WHERE s.geom IS NOT NULL AND (c.geom IS NULL OR ST_Intersects(s.geom, c.geom))
 			AND GeometryType(d.g) = 'LINESTRING' AND ST_NPoints(d.g) >= 2`
@@ -76,7 +76,7 @@ func clipAreas() string {
 	return stagingSchema + `.multipolygons s
 		LEFT JOIN basemap_clip c ON true
 		CROSS JOIN LATERAL (SELECT CASE WHEN ST_IsValid(s.geom) THEN s.geom ELSE ST_CollectionExtract(ST_MakeValid(s.geom), 3) END AS v) r
-		CROSS JOIN LATERAL (SELECT ST_Multi(CASE WHEN c.geom IS NULL OR ST_CoveredBy(r.v, c.geom) THEN r.v
+		CROSS JOIN LATERAL (SELECT ST_Multi(CASE WHEN c.geom IS NULL OR ST_Covers(c.geom, r.v) THEN r.v
 			ELSE ST_CollectionExtract(ST_Intersection(r.v, c.geom), 3) END) AS g) d
 		WHERE s.geom IS NOT NULL AND (c.geom IS NULL OR ST_Intersects(s.geom, c.geom)) AND NOT ST_IsEmpty(d.g)`
 }

@@ -8,6 +8,7 @@ import (
 
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
+	"sitrep/internal/layers"
 )
 
 // Search finds what a person types a part of: places, roads (by name or
@@ -37,19 +38,18 @@ type Result struct {
 }
 
 // searchLayers are the registry layers searched, with the SQL of each
-// feature's name and place; experts only for those who may see their
-// contact data (as everywhere else).
+// feature's name and place; each only for those who may read the layer
+// (the expert roster needs experts:read, as everywhere else).
 var searchLayers = []struct {
 	layer, label, name, geom string
-	perm                     auth.Permission
 }{
-	{"hazard_sources", "重大危险源", "t.name || '（' || t.enterprise || '）'", "t.geom", auth.ReadMap},
-	{"sensitive_sites", "敏感目标", "t.name", "t.geom", auth.ReadMap},
-	{"shelters", "避难场所", "t.name", "t.geom", auth.ReadMap},
-	{"rescue_teams", "救援队伍", "t.name", "COALESCE(t.last_position, t.geom)", auth.ReadMap},
-	{"supply_depots", "物资储备", "t.name", "t.geom", auth.ReadMap},
-	{"medical_facilities", "医疗机构", "t.name", "t.geom", auth.ReadMap},
-	{"experts", "专家", "t.name", "t.geom", auth.EditRegistry},
+	{"hazard_sources", "重大危险源", "t.name || '（' || t.enterprise || '）'", "t.geom"},
+	{"sensitive_sites", "敏感目标", "t.name", "t.geom"},
+	{"shelters", "避难场所", "t.name", "t.geom"},
+	{"rescue_teams", "救援队伍", "t.name", "COALESCE(t.last_position, t.geom)"},
+	{"supply_depots", "物资储备", "t.name", "t.geom"},
+	{"medical_facilities", "医疗机构", "t.name", "t.geom"},
+	{"experts", "专家", "t.name", "t.geom"},
 }
 
 // classLabels name OSM classes in Chinese.
@@ -104,7 +104,7 @@ func (s *Service) search(w http.ResponseWriter, r *http.Request) error {
 			n.point, CASE WHEN GeometryType(n.extent) = 'POINT' THEN NULL ELSE n.extent END
 		FROM basemap_names n WHERE n.name ILIKE $1 OR n.ref ILIKE $1`}
 	for _, l := range searchLayers {
-		if auth.Check(r.Context(), l.perm) != nil {
+		if rl, ok := layers.ByName(l.layer); !ok || auth.Check(r.Context(), rl.CanRead()) != nil {
 			continue
 		}
 		parts = append(parts, `SELECT 'feature', '`+l.layer+`', t.id::text, `+l.name+`, '', '`+l.layer+`', 3,

@@ -49,8 +49,8 @@ func TestSearch(t *testing.T) {
 		}
 	}
 	// 东湾: the village (exact place names rank by kind), its road, school
-	// building's reservoir, and the registry's hazard source; the expert
-	// only for a role that may see experts.
+	// reservoir, and the registry's hazard source; the expert only for a
+	// role that may read the expert roster.
 	rs = search(t, e, auth.Viewer, "东湾")
 	kinds := map[string]bool{}
 	for _, r := range rs {
@@ -72,7 +72,7 @@ func TestSearch(t *testing.T) {
 		found = found || (r.Layer == "experts" && r.Label == "专家" && r.ID != "")
 	}
 	if !found {
-		t.Error("an editor did not find the expert")
+		t.Error("an editor (experts:read) did not find the expert")
 	}
 	// The user's % and _ are literal; nothing matches them here.
 	if rs := search(t, e, auth.Viewer, "%"); len(rs) != 0 {

@@ -51,11 +51,12 @@ func Open(ctx context.Context, url string, opts Options) (*pgxpool.Pool, error) 
 	// the event counter) for long.
 	rp["idle_in_transaction_session_timeout"] = strconv.FormatInt(max(opts.StatementTimeout, 10*time.Second).Milliseconds(), 10)
 	rp["application_name"] = opts.AppName
-	rp["timezone"] = "UTC"
-	// PostGIS functions carry high planner costs, so a query over a few rows
-	// looks expensive enough for JIT compilation, which then takes longer
-	// (a second and more) than the query itself.
+	// PostGIS functions carry high cost estimates, so PostgreSQL's JIT
+	// compiles the plans of ordinary spatial checks (a grading, a zone's
+	// impact) and spends tens of milliseconds on it each time: a loss for
+	// short statements, which is all Sitrep runs.
 	rp["jit"] = "off"
+	rp["timezone"] = "UTC"
 
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
+	"sitrep/internal/layers"
 )
 
 // Handlers serves nearest, dispatch, status and positions.
@@ -33,6 +34,12 @@ const MaxK = 100
 func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	q := NearestQuery{Layer: v.Get("layer"), K: 5, Values: v}
+	// The nearest features of a layer are its features: the same permission.
+	if l, ok := layers.ByName(q.Layer); ok {
+		if err := auth.Check(r.Context(), l.CanRead()); err != nil {
+			return err
+		}
+	}
 	var errs []api.FieldError
 	bad := func(f, d string) { errs = append(errs, api.FieldError{Field: f, Detail: d}) }
 	allowed := append([]string{"layer", "lon", "lat", "incident", "k", "max_distance_m"}, knownParams[q.Layer]...)

@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/url"
 	"slices"
@@ -111,8 +112,10 @@ func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError
 	}
 	if v := q.Get("max_age_s"); v != "" {
 		n, err := strconv.ParseFloat(v, 64)
-		if err != nil || !(n > 0) || math.IsInf(n, 0) {
-			errs = append(errs, api.FieldError{Field: "max_age_s", Detail: "must be a positive number of seconds"})
+		// A year is far longer than any fix worth trusting, and keeps the
+		// interval within what PostgreSQL can represent.
+		if err != nil || !(n > 0) || n > maxAgeSeconds {
+			errs = append(errs, api.FieldError{Field: "max_age_s", Detail: fmt.Sprintf("须为不超过 %d 的正秒数", maxAgeSeconds)})
 		}
 		// A team whose last fix is older (or that has none) does not qualify:
 		// the commander asked for teams whose whereabouts are known.
@@ -120,6 +123,9 @@ func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError
 	}
 	return conds, errs
 }
+
+// maxAgeSeconds bounds max_age_s: a year.
+const maxAgeSeconds = 366 * 24 * 3600
 
 func shelterFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError) {
 	var (

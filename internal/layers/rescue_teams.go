@@ -18,6 +18,7 @@ var RescueTeams = (&registry.Layer{
 	Title:       "Rescue teams (救援队伍)",
 	Geometries:  []string{"Point"},
 	GeometryDoc: "the team's home base",
+	PlaceBy:     "last_position",
 	Fields: []registry.Field{
 		{Name: "code", Kind: registry.Text, MaxLen: 64},
 		{Name: "name", Kind: registry.Text, Required: true},

@@ -77,21 +77,12 @@ var kindType = map[registry.Kind]cql2.Type{
 // layerTime names the time property of registry layers that have one.
 var layerTime = map[string]string{"rescue_teams": "observed_at"}
 
-// layerPermission holds the registry layers that need more than
-// auth.ReadMap here. Experts carry people's names and private phone
-// numbers; an OGC endpoint exists to copy data into other systems, so only
-// roles that keep the registry may pull them in bulk.
-var layerPermission = map[string]auth.Permission{"experts": auth.EditRegistry}
-
 // fromLayer makes a registry layer a collection with the same properties
 // as its API (version, updated_at and every field).
 func fromLayer(l *registry.Layer) *Collection {
 	c := &Collection{ID: l.Name, Title: l.Title, Description: l.GeometryDoc,
 		From: pgx.Identifier{l.Table}.Sanitize() + " t", IDSQL: "t.id", Geom: "t.geom",
-		Permission: auth.ReadMap}
-	if p, ok := layerPermission[l.Name]; ok {
-		c.Permission = p
-	}
+		Permission: l.CanRead()}
 	c.Props = append(c.Props, Prop{"version", "t.version", cql2.Number}, Prop{"updated_at", "t.updated_at", cql2.Timestamp})
 	for _, f := range l.Fields {
 		p := Prop{Name: f.Name, SQL: col(f.Name), Type: kindType[f.Kind]}

@@ -53,6 +53,11 @@ func (l *Layer) Decode(raw []byte) (*Input, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, api.BadRequest("", "the body holds more than one JSON value")
 	}
+	// Every way into a layer (a POST, an edit, a GeoJSON or CSV import row)
+	// comes through here, so this is where a NUL is stopped.
+	if ptr, ok := api.NULPointer(raw); ok {
+		return nil, api.InvalidField(ptr, api.NULDetail)
+	}
 	var errs []api.FieldError
 	if env.Type != "Feature" {
 		errs = append(errs, api.FieldError{Field: "/type", Detail: `must be "Feature" (one GeoJSON Feature, RFC 7946 3.2)`})
@@ -64,9 +69,20 @@ func (l *Layer) Decode(raw []byte) (*Input, error) {
 	if len(env.ID) > 0 && string(env.ID) != "null" {
 		in.ID = env.ID
 	}
+	if len(env.Geometry) > l.maxGeometryBytes() {
+		// Refused before it is even parsed: one outline must not cost
+		// everyone's spatial checks (and a simplified one serves the map).
+		return nil, api.InvalidField("/geometry", fmt.Sprintf("几何数据过大：最多 %d KB，收到 %d KB；请简化轮廓后再提交",
+			l.maxGeometryBytes()>>10, len(env.Geometry)>>10))
+	}
 	g, gerrs, err := decodeGeometry(env.Geometry, "/geometry", l.Geometries)
 	if err != nil {
 		return nil, err
+	}
+	if g != nil && g.Vertices > l.maxVertices() {
+		gerrs = append(gerrs, api.FieldError{Field: "/geometry/coordinates", Detail: fmt.Sprintf(
+			"顶点过多：最多 %d 个，收到 %d 个；请简化轮廓后再提交", l.maxVertices(), g.Vertices)})
+		g = nil
 	}
 	errs = append(errs, gerrs...)
 	in.Geometry = g

@@ -43,6 +43,8 @@ func checkCRS(raw json.RawMessage, ptr string) *api.FieldError {
 type geometryInput struct {
 	Type    string
 	GeoJSON string
+	// Vertices counts the positions, for the layer's limit.
+	Vertices int
 }
 
 // depth of the position arrays for each type: Point is a position, Polygon an
@@ -79,7 +81,7 @@ func decodeGeometry(raw json.RawMessage, ptr string, allowed []string) (*geometr
 		return nil, []api.FieldError{{Field: ptr + "/coordinates", Detail: "required: an array of positions"}}, nil
 	}
 	var errs []api.FieldError
-	walkPositions(coords, geometryDepth[g.Type], ptr+"/coordinates", g.Type, &errs)
+	vertices := walkPositions(coords, geometryDepth[g.Type], ptr+"/coordinates", g.Type, &errs)
 	if len(errs) > 0 {
 		return nil, errs, nil
 	}
@@ -93,35 +95,37 @@ func decodeGeometry(raw json.RawMessage, ptr string, allowed []string) (*geometr
 	if err != nil {
 		return nil, nil, err
 	}
-	return &geometryInput{Type: g.Type, GeoJSON: string(out)}, nil, nil
+	return &geometryInput{Type: g.Type, GeoJSON: string(out), Vertices: vertices}, nil, nil
 }
 
-// walkPositions checks nested coordinate arrays down to the positions.
-func walkPositions(v any, depth int, ptr, typ string, errs *[]api.FieldError) {
+// walkPositions checks nested coordinate arrays down to the positions and
+// returns how many positions it met.
+func walkPositions(v any, depth int, ptr, typ string, errs *[]api.FieldError) int {
 	if len(*errs) >= 20 { // enough to fix; a broken file would list thousands
-		return
+		return 0
 	}
 	arr, ok := v.([]any)
 	if !ok {
 		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "must be an array"})
-		return
+		return 0
 	}
 	if depth == 0 {
 		checkPosition(arr, ptr, errs)
-		return
+		return 1
 	}
 	if len(arr) == 0 {
 		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "must not be empty"})
-		return
+		return 0
 	}
+	n := 0
 	for i, x := range arr {
-		walkPositions(x, depth-1, ptr+"/"+strconv.Itoa(i), typ, errs)
+		n += walkPositions(x, depth-1, ptr+"/"+strconv.Itoa(i), typ, errs)
 	}
 	isRing := (typ == "Polygon" && depth == 1) || (typ == "MultiPolygon" && depth == 1)
 	if isRing && len(*errs) == 0 {
 		if len(arr) < 4 {
 			*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a linear ring needs at least 4 positions (RFC 7946 3.1.6)"})
-			return
+			return n
 		}
 		first, _ := arr[0].([]any)
 		last, _ := arr[len(arr)-1].([]any)
@@ -129,6 +133,7 @@ func walkPositions(v any, depth int, ptr, typ string, errs *[]api.FieldError) {
 			*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a linear ring must end where it starts (RFC 7946 3.1.6)"})
 		}
 	}
+	return n
 }
 
 func checkPosition(pos []any, ptr string, errs *[]api.FieldError) {

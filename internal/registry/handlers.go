@@ -19,19 +19,20 @@ import (
 // Routes serves the layer under the router it is mounted on: "/" (list,
 // create), "/import" and "/export" (whole files, see import.go and
 // export.go), "/{id}" (read, replace, patch, delete) and "/{id}/history".
-// Reads need auth.ReadMap; writes need auth.EditRegistry.
+// Reads need the layer's read permission (Layer.CanRead); writes need
+// auth.EditRegistry.
 func (l *Layer) Routes(pool *pgxpool.Pool) func(chi.Router) {
 	h := &handlers{store: NewStore(pool, l)}
 	return func(r chi.Router) {
-		r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/", api.HandlerFunc(h.list))
+		r.With(auth.Require(l.CanRead())).Method(http.MethodGet, "/", api.HandlerFunc(h.list))
 		r.Method(http.MethodPost, "/", api.HandlerFunc(h.create))
 		r.Method(http.MethodPost, "/import", api.HandlerFunc(h.importFile))
-		r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/export", api.HandlerFunc(h.exportFile))
-		r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/{id}", api.HandlerFunc(h.get))
+		r.With(auth.Require(l.CanRead())).Method(http.MethodGet, "/export", api.HandlerFunc(h.exportFile))
+		r.With(auth.Require(l.CanRead())).Method(http.MethodGet, "/{id}", api.HandlerFunc(h.get))
 		r.Method(http.MethodPut, "/{id}", api.HandlerFunc(h.replace))
 		r.Method(http.MethodPatch, "/{id}", api.HandlerFunc(h.patch))
 		r.Method(http.MethodDelete, "/{id}", api.HandlerFunc(h.delete))
-		r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/{id}/history", api.HandlerFunc(h.history))
+		r.With(auth.Require(l.CanRead())).Method(http.MethodGet, "/{id}/history", api.HandlerFunc(h.history))
 	}
 }
 

@@ -104,19 +104,22 @@ func (l *Layer) parseCSV(body []byte) (*parsedFile, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := rd.FieldPos(0)
-		r := importRow{line: line, row: n}
 		var pe *csv.ParseError
 		switch {
 		case errors.As(err, &pe) && errors.Is(err, csv.ErrFieldCount):
-			line = pe.StartLine
-			r.line = line
-			r.errs = []RowError{{Line: line, Row: n, Detail: fmt.Sprintf("has %d cells; the header has %d", len(rec), len(header))}}
+			// A row of the wrong width is that row's fault; the file reads on.
+			pf.rows = append(pf.rows, importRow{line: pe.StartLine, row: n, errs: []RowError{{Line: pe.StartLine, Row: n,
+				Detail: fmt.Sprintf("has %d cells; the header has %d", len(rec), len(header))}}})
+			continue
 		case err != nil:
+			// A quoting error leaves the reader no sure row boundary: the
+			// file cannot be read further (and the record has no fields to
+			// ask the position of).
 			return nil, csvProblem(err)
-		default:
-			r.feature, r.errs = l.csvFeature(cols, mode, rec, line, n)
 		}
+		line, _ := rd.FieldPos(0)
+		r := importRow{line: line, row: n}
+		r.feature, r.errs = l.csvFeature(cols, mode, rec, line, n)
 		pf.rows = append(pf.rows, r)
 	}
 	return pf, nil
@@ -125,9 +128,16 @@ func (l *Layer) parseCSV(body []byte) (*parsedFile, error) {
 func csvProblem(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return api.BadRequest("", fmt.Sprintf("CSV syntax error on line %d, column %d: %v", pe.Line, pe.Column, pe.Err))
+		why := pe.Err.Error()
+		switch {
+		case errors.Is(pe.Err, csv.ErrBareQuote):
+			why = "没有用引号括起的单元格里出现了引号（\"），整格须用引号括起，格内的引号写两遍"
+		case errors.Is(pe.Err, csv.ErrQuote):
+			why = "引号没有配对：用引号括起的单元格须以引号结束，格内的引号写两遍"
+		}
+		return api.BadRequest("", fmt.Sprintf("CSV 第 %d 行第 %d 列格式错误：%s", pe.Line, pe.Column, why))
 	}
-	return api.BadRequest("", "unreadable CSV: "+err.Error())
+	return api.BadRequest("", "无法读取的 CSV 文件："+err.Error())
 }
 
 // csvColumns maps the header to fields and picks the geometry columns.

@@ -272,3 +272,29 @@ func TestCSVFormulaGuardRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A quoting error is a 400 naming its line, never a crash: the reader has no
+// record to ask the position of after such an error.
+func TestCSVQuotingErrorIsAClientError(t *testing.T) {
+	for _, body := range []string{
+		"lon,lat,name,kind\n87.41,43.47,a\"b,school\n",         // a quote in an unquoted cell
+		"lon,lat,name,kind\n87.41,43.47,\"一中,school\n",         // a quoted cell never closed
+		"lon,lat,name,kind\n87.41,43.47,\"一中\"x,school\n",      // text after the closing quote
+		"lon,lat,\"name,kind\n",                                // the header itself
+		"lon,lat,name,kind\n87.41,43.47,一中,school\n\"\n",       // a lone quote on the last line
+		"lon,lat,name,kind\n87.41,43.47,一中,school,extra,\"x\n", // wrong width and an open quote
+	} {
+		_, err := testSites.parseCSV([]byte(body))
+		if p := problemOf(t, err, 400); !strings.Contains(p.Detail, "行") {
+			t.Errorf("%q: %q does not name the line", body, p.Detail)
+		}
+	}
+}
+
+// A NUL in a cell is named at its row and column, like any other bad cell.
+func TestCSVNULCell(t *testing.T) {
+	pf := csvRows(t, testSites, "lon,lat,name,kind\n87.41,43.47,一\x00中,school\n")
+	if got, want := rowErrors(t, testSites, pf), []string{"2:1:name"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("errors %v, want %v", got, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"sitrep/internal/api"
+	"sitrep/internal/auth"
 	"sitrep/internal/journal"
 )
 
@@ -101,6 +102,17 @@ type Layer struct {
 	Fields      []Field
 	Unique      []Unique
 	Hooks       Hooks
+	// PlaceBy names a Point field that, when set, is where the feature is
+	// on the map instead of its geometry (a rescue team's last_position; its
+	// geometry is its home base): live-stream boxes follow it.
+	PlaceBy string
+	// ReadPermission is what reading the layer needs, on every path that
+	// shows its features; zero is auth.ReadMap, what the map wall has.
+	ReadPermission auth.Permission
+	// MaxVertices and MaxGeometryBytes bound one feature's geometry (its
+	// positions, and its GeoJSON text); zero takes the defaults below. A
+	// site outline needs hundreds of vertices, not tens of thousands.
+	MaxVertices, MaxGeometryBytes int
 
 	byName map[string]int
 }
@@ -128,6 +140,9 @@ func (l *Layer) Init() *Layer {
 	if len(l.Geometries) == 0 {
 		panic("registry: layer " + l.Name + " takes no geometry")
 	}
+	if f, ok := l.Field(l.PlaceBy); l.PlaceBy != "" && (!ok || f.Kind != Point) {
+		panic("registry: layer " + l.Name + ": PlaceBy " + l.PlaceBy + " is not a point field")
+	}
 	return l
 }
 
@@ -138,6 +153,34 @@ func (l *Layer) Field(name string) (Field, bool) {
 		return Field{}, false
 	}
 	return l.Fields[i], true
+}
+
+// Default geometry limits of a layer.
+const (
+	DefaultMaxVertices      = 10_000
+	DefaultMaxGeometryBytes = 512 << 10
+)
+
+// CanRead is the permission reading the layer's features needs.
+func (l *Layer) CanRead() auth.Permission {
+	if l.ReadPermission != "" {
+		return l.ReadPermission
+	}
+	return auth.ReadMap
+}
+
+func (l *Layer) maxVertices() int {
+	if l.MaxVertices > 0 {
+		return l.MaxVertices
+	}
+	return DefaultMaxVertices
+}
+
+func (l *Layer) maxGeometryBytes() int {
+	if l.MaxGeometryBytes > 0 {
+		return l.MaxGeometryBytes
+	}
+	return DefaultMaxGeometryBytes
 }
 
 // reserved are the properties every layer has and the server keeps.

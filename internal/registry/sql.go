@@ -124,7 +124,13 @@ func (l *Layer) updateSQL(id int64, in *Input, fields []Field) (string, []any, e
 // SnapshotSQL is the live stream's snapshot query for the layer: one Feature
 // per row, exactly as GET returns it, $1..$4 an optional bounding box (all
 // NULL for none) tested with && so the GiST index serves it.
+// The box is tested against where the feature is on the map: its PlaceBy
+// point when set (a team at its last fix), else its geometry.
 func (l *Layer) SnapshotSQL() string {
+	where := "t.geom"
+	if l.PlaceBy != "" {
+		where = "COALESCE(t." + ident(l.PlaceBy) + ", t.geom)"
+	}
 	return "SELECT " + l.featureExpr("t") + "::json FROM " + ident(l.Table) + " t " +
-		"WHERE $1::float8 IS NULL OR t.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) ORDER BY t.id"
+		"WHERE $1::float8 IS NULL OR " + where + " && ST_MakeEnvelope($1, $2, $3, $4, 4326) ORDER BY t.id"
 }

@@ -74,7 +74,10 @@ func TestHealthReadyMetrics(t *testing.T) {
 		t.Fatalf("readyz %d %s", r.StatusCode, r.Body)
 	}
 	e.Do("GET", "/api/v1/boundaries", auth.Viewer, nil)
-	r := e.Do("GET", "/metrics", "", nil)
+	// Metrics are an operator's: no credentials, no metrics.
+	apitest.ExpectProblem(t, e.Do("GET", "/metrics", "", nil), http.StatusUnauthorized)
+	apitest.ExpectProblem(t, e.Do("GET", "/metrics", auth.Viewer, nil), http.StatusForbidden)
+	r := e.Do("GET", "/metrics", auth.Admin, nil)
 	for _, want := range []string{
 		`sitrep_http_requests_total{method="GET",route="/api/v1/boundaries",status="200"} 1`,
 		`sitrep_http_request_duration_seconds_bucket{method="GET",route="/api/v1/boundaries"`,

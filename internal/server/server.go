@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,10 @@ type Config struct {
 	// PublicOrigin is the origin people open Sitrep at, when a proxy in
 	// front changes the scheme or host; empty trusts the request's own.
 	PublicOrigin string
+	// MetricsToken, when set, is a bearer token that may read /metrics (a
+	// Prometheus scraper's); otherwise only a logged-in admin may. A
+	// separate listener (MetricsHandler) serves them without credentials.
+	MetricsToken string
 	// LoginLimit tunes the login rate limit (tests slow its refill).
 	LoginLimit auth.LoginLimit
 	// MaxBodyBytes bounds request bodies; imports get ImportBodyBytes.
@@ -130,10 +135,14 @@ func New(cfg Config) (*Server, error) {
 		wallOrigins = []string{cfg.PublicOrigin}
 	}
 	live := realtime.New(realtime.Config{Pool: cfg.Pool, Logger: cfg.Logger, Registry: s.Registry,
-		Recheck: authStore.StillAllowed(auth.ReadMap), AllowedOrigins: wallOrigins})
+		Recheck: authStore.StillAllowed(auth.ReadMap), AllowedOrigins: wallOrigins, MayRead: mayReadLayer})
 	live.Register(realtime.Boundaries())
 	for _, l := range layers.All {
-		live.Register(realtime.QuerySnapshotter(l.Name, l.SnapshotSQL()))
+		if l.PlaceBy != "" {
+			live.Register(realtime.PlacedQuerySnapshotter(l.Name, l.SnapshotSQL(), l.PlaceBy))
+		} else {
+			live.Register(realtime.QuerySnapshotter(l.Name, l.SnapshotSQL()))
+		}
 	}
 	incidentStore, warningStore := incidentstore.New(cfg.Pool, cfg.Plan), warnings.NewStore(cfg.Pool)
 	live.Register(incidentStore)
@@ -169,7 +178,7 @@ func New(cfg Config) (*Server, error) {
 
 	r.Get("/healthz", s.healthz)
 	r.Method(http.MethodGet, "/readyz", api.HandlerFunc(s.readyz))
-	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
+	r.With(metricsGuard(cfg.MetricsToken, authStore.Authenticate)).Method(http.MethodGet, "/metrics", s.MetricsHandler())
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Method(http.MethodGet, "/ws", live)
 	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/ogc", ogc.New(cfg.Pool).Routes)
@@ -199,6 +208,37 @@ func New(cfg Config) (*Server, error) {
 	r.Method(http.MethodGet, "/*", staticFiles())
 	s.Handler = r
 	return s, nil
+}
+
+// MetricsHandler serves the Prometheus metrics with no credentials, for a
+// listener of its own on an operator's network (sitrep serve --metrics-addr).
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry})
+}
+
+// metricsGuard lets a request to /metrics through with the metrics token,
+// or when authenticate finds a caller allowed to read metrics: the numbers
+// show who uses the system how much, which is not for anyone who asks.
+func metricsGuard(token string, authenticate func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		asUser := authenticate(auth.Require(auth.ReadMetrics)(next))
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if token != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+token)) == 1 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			asUser.ServeHTTP(w, r)
+		})
+	}
+}
+
+// mayReadLayer applies a registry layer's read permission to the live
+// stream, as its API routes do; other layers are the map wall's.
+func mayReadLayer(r *http.Request, layer string) bool {
+	if l, ok := layers.ByName(layer); ok {
+		return auth.Check(r.Context(), l.CanRead()) == nil
+	}
+	return true
 }
 
 // OnShutdown registers fn to run when the server shuts down (for example, to

@@ -152,7 +152,7 @@ type RoadInside struct {
 // (unnamed ones by class) with their length inside; a road wholly inside is
 // measured without clipping.
 const roadsSQL = `SELECT COALESCE(r.name, ''), COALESCE(r.ref, ''), min(r.class),
-	round(sum(ST_Length((CASE WHEN ST_CoveredBy(r.geom, z.geom) THEN r.geom ELSE ST_Intersection(r.geom, z.geom) END)::geography)))
+	round(sum(ST_Length((CASE WHEN ST_Covers(z.geom, r.geom) THEN r.geom ELSE ST_Intersection(r.geom, z.geom) END)::geography)))
 FROM zones z JOIN basemap_roads r ON ST_Intersects(z.geom, r.geom)
 WHERE z.id = $1
 GROUP BY COALESCE(r.name, ''), COALESCE(r.ref, ''), CASE WHEN r.name IS NULL AND r.ref IS NULL THEN r.class END

@@ -87,9 +87,11 @@ async function start() {
   new Labels(maplibregl, map, store, 'shelters', (p) =>
     `<span class="occ${p.status === 'full' ? ' full' : ''}">${p.occupancy ?? 0}/${p.capacity ?? '?'}</span>`, { minZoom: 10 });
 
+  // The expert roster is personal data: only roles that call experts in read it.
+  const layers = STREAM_LAYERS.filter((l) => l !== 'experts' || can(me.role, 'experts:read'));
   const stream = new LiveStream({
-    layers: STREAM_LAYERS,
-    onSnapshot: (layers) => { for (const name of STREAM_LAYERS) store.replace(name, layers[name]); },
+    layers,
+    onSnapshot: (got) => { for (const name of layers) store.replace(name, got[name]); },
     onEvent: (m) => store.apply(m),
     onStatus: connectionIndicator($('#conn')),
   });
@@ -102,7 +104,7 @@ async function start() {
   stream.onStatus = (s, d) => { prevStatus(s, d); if (s === 'offline' && Date.now() - lastCheck > 15000) { lastCheck = Date.now(); whoAmI(); } };
   stream.start();
 
-  const ctx = { store, map, maplibregl, stream, me };
+  const ctx = { store, map, maplibregl, stream, me, layers };
   exposeTestHooks(ctx);
 
   // Modes: tabs for what this role may do; the choice lives in the URL hash.
@@ -127,11 +129,11 @@ async function start() {
 }
 
 // Minimal hooks for the browser tests (e2e/): state, not pixels.
-function exposeTestHooks({ store, map, stream }) {
+function exposeTestHooks({ store, map, stream, layers }) {
   window.__sitrep = {
     ready: false,
     map,
-    counts: () => Object.fromEntries(STREAM_LAYERS.map((n) => [n, store.count(n)])),
+    counts: () => Object.fromEntries(layers.map((n) => [n, store.count(n)])),
     rendered: (source) => map.querySourceFeatures(source).length,
     seq: () => stream.seq,
     state: () => stream.state,

@@ -2,11 +2,11 @@
 // what the API will accept (the API still checks every request).
 const grants = {
   viewer: ['map:read'],
-  editor: ['map:read', 'registry:write'],
-  dispatcher: ['map:read', 'incidents:write', 'teams:dispatch'],
-  duty_officer: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow'],
-  commander: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate'],
-  admin: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate', 'users:manage', 'audit:read'],
+  editor: ['map:read', 'registry:write', 'experts:read'],
+  dispatcher: ['map:read', 'incidents:write', 'teams:dispatch', 'experts:read'],
+  duty_officer: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'experts:read'],
+  commander: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate', 'experts:read'],
+  admin: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate', 'experts:read', 'users:manage', 'audit:read'],
 };
 
 export const ROLE_LABEL = { viewer: '查看', editor: '数据维护', dispatcher: '调度员', duty_officer: '值班员（指挥部办公室）', commander: '指挥长（指挥部）', admin: '管理员' };
