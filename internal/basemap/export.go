@@ -180,6 +180,9 @@ func Export(ctx context.Context, q db.Querier, file string, opt ExportOptions) (
 	return &ExportReport{Tiles: len(contents), Bytes: fi.Size(), MinZoom: opt.MinZoom, MaxZoom: opt.MaxZoom}, nil
 }
 
+// errNoData is dataBound's answer before any import.
+var errNoData = errors.New("尚未导入底图数据：先运行 sitrep basemap import")
+
 // dataBound is the extent of the imported ground (boundaries aside: a
 // province's would reach far past the county).
 func dataBound(ctx context.Context, q db.Querier) (orb.Bound, error) {
@@ -192,7 +195,7 @@ func dataBound(ctx context.Context, q db.Querier) (orb.Bound, error) {
 		return orb.Bound{}, err
 	}
 	if x0 == nil {
-		return orb.Bound{}, errors.New("尚未导入底图数据：先运行 sitrep basemap import")
+		return orb.Bound{}, errNoData
 	}
 	return orb.Bound{Min: orb.Point{*x0, *y0}, Max: orb.Point{*x1, *y1}}, nil
 }

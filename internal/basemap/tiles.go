@@ -2,6 +2,7 @@ package basemap
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -176,8 +177,12 @@ func (Tiles) Render(ctx context.Context, q db.Querier, z, x, y int) (*tiles.Tile
 // zoom 16 the map overzooms (nothing is added deeper).
 func (Tiles) TileJSON(ctx context.Context, q db.Querier) (*tiles.Description, error) {
 	d := &tiles.Description{MinZoom: 0, MaxZoom: 16, VectorLayers: vectorLayers(), Attribution: areas.Attribution}
-	if b, err := dataBound(ctx, q); err == nil {
+	b, err := dataBound(ctx, q)
+	switch {
+	case err == nil:
 		d.Bounds = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+	case !errors.Is(err, errNoData):
+		return nil, err
 	}
 	return d, nil
 }

@@ -43,6 +43,12 @@ func TestBasemapTilesByZoom(t *testing.T) {
 		t.Fatalf("status before import: %+v", st)
 	}
 	mustImport(t, e, testExtract)
+	// The empty tile cached before the import is dropped by the import's
+	// live event, which reaches the server a moment after the commit.
+	waitFor(t, "the import's event to drop the empty tile", func() bool {
+		r, _ := basemapTile(t, e, 12, villageLon, villageLat)
+		return r.StatusCode == http.StatusOK
+	})
 	e.Do("GET", "/api/v1/basemap", auth.Viewer, nil).JSON(t, &st)
 	if !st.Local.Loaded {
 		t.Fatal("status after import: not loaded")
