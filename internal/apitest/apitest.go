@@ -37,8 +37,15 @@ func Start(t testing.TB) *Env {
 	return StartWith(t, nil)
 }
 
+// StartLogged is Start with the server's own log (request lines, panics)
+// going to logger instead of nowhere.
+func StartLogged(t testing.TB, logger *slog.Logger) *Env {
+	t.Helper()
+	return StartWith(t, func(c *server.Config) { c.Logger = logger })
+}
+
 // StartWith is Start with the server's configuration adjusted by configure
-// (a test's own clock or limits).
+// (a test's own clock, limits or logger).
 func StartWith(t testing.TB, configure func(*server.Config)) *Env {
 	t.Helper()
 	pool := pgtest.New(t)

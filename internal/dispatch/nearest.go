@@ -133,9 +133,9 @@ func shelterFilters(q url.Values, arg func(any) string) ([]string, []api.FieldEr
 		errs  []api.FieldError
 	)
 	if v := q.Get("min_free"); v != "" {
-		n, err := strconv.Atoi(v)
+		n, err := strconv.ParseInt(v, 10, 32) // the capacity column's range
 		if err != nil || n < 1 {
-			errs = append(errs, api.FieldError{Field: "min_free", Detail: "must be a whole number ≥ 1"})
+			errs = append(errs, api.FieldError{Field: "min_free", Detail: "须为 1 到 2147483647 之间的整数"})
 		}
 		conds = append(conds, "t.capacity - t.occupancy >= "+arg(n)+"::integer")
 	}

@@ -50,7 +50,7 @@ func AuditHandler(pool *pgxpool.Pool) http.Handler {
 		rows, err := pool.Query(r.Context(), `SELECT id, at, actor_id, actor_name, entity, entity_id, action, before, after, event_seq
 			FROM audit_log
 			WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR entity_id = $2) AND ($3 = '' OR actor_name = $3)
-			  AND ($4 = 0 OR id < $4)
+			  AND ($4::bigint = 0 OR id < $4::bigint)
 			ORDER BY id DESC LIMIT $5`, q.Get("entity"), q.Get("entity_id"), q.Get("actor"), beforeID, limit)
 		if err != nil {
 			return err

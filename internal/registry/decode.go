@@ -243,13 +243,26 @@ func decodeText(f Field, raw json.RawMessage) (any, string) {
 	return s, ""
 }
 
+// Dates and times a registry holds lie within these years: outside them a
+// value is a typing slip (0024 for 2024), and year 0 is not even a date to
+// PostgreSQL.
+const minYear, maxYear = 1900, 2199
+
+var yearsDetail = fmt.Sprintf("须在 %d 年至 %d 年之间", minYear, maxYear)
+
+func inYears(t time.Time) bool { return t.UTC().Year() >= minYear && t.UTC().Year() <= maxYear }
+
 func decodeDate(raw json.RawMessage) (any, string) {
 	s, ok := trimmedString(raw)
 	if !ok {
 		return nil, "expected a string"
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
 		return nil, "expected a date YYYY-MM-DD"
+	}
+	if !inYears(d) {
+		return nil, yearsDetail
 	}
 	return s, ""
 }
@@ -262,6 +275,9 @@ func decodeTimestamp(raw json.RawMessage) (any, string) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return nil, "expected an RFC 3339 time with a zone, e.g. 2024-05-01T08:00:00+08:00"
+	}
+	if !inYears(t) {
+		return nil, yearsDetail
 	}
 	return t.UTC(), ""
 }

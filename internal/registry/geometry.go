@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"sitrep/internal/api"
+
+	"github.com/paulmach/orb"
 )
 
 // wgs84Names are the "crs" names (GeoJSON 2008, a member RFC 7946 dropped)
@@ -85,6 +87,14 @@ func decodeGeometry(raw json.RawMessage, ptr string, allowed []string) (*geometr
 	if len(errs) > 0 {
 		return nil, errs, nil
 	}
+	// A county's feature spans kilometres; one spanning degrees is a
+	// mistake, and one spanning half the globe cannot even be measured on
+	// the spheroid (PostGIS refuses edges of 180° and more).
+	if b := boundOf(coords); b.Max[0]-b.Min[0] > MaxSpanDegrees || b.Max[1]-b.Min[1] > MaxSpanDegrees {
+		return nil, []api.FieldError{{Field: ptr + "/coordinates", Detail: fmt.Sprintf(
+			"范围过大：一个要素东西、南北各不能超过 %g°（约 %d 千米），收到 %.1f° × %.1f°",
+			MaxSpanDegrees, int(MaxSpanDegrees*80), b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])}}, nil
+	}
 	// Only type and the checked coordinates go on to PostGIS: bbox is
 	// recomputed, crs was checked above. (orb/geojson would need the BSON
 	// driver in go.sum; encoding/json on a typed struct is enough here.)
@@ -96,6 +106,30 @@ func decodeGeometry(raw json.RawMessage, ptr string, allowed []string) (*geometr
 		return nil, nil, err
 	}
 	return &geometryInput{Type: g.Type, GeoJSON: string(out), Vertices: vertices}, nil, nil
+}
+
+// MaxSpanDegrees bounds a feature's extent in longitude and in latitude.
+const MaxSpanDegrees = 2.0
+
+// boundOf is the bounding box of checked coordinates.
+func boundOf(coords any) orb.Bound {
+	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	var walk func(v any)
+	walk = func(v any) {
+		arr, _ := v.([]any)
+		if len(arr) == 2 {
+			if lon, ok := arr[0].(float64); ok {
+				lat, _ := arr[1].(float64)
+				b = b.Extend(orb.Point{lon, lat})
+				return
+			}
+		}
+		for _, x := range arr {
+			walk(x)
+		}
+	}
+	walk(coords)
+	return b
 }
 
 // walkPositions checks nested coordinate arrays down to the positions and

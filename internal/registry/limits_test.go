@@ -50,3 +50,23 @@ func TestGeometryLimits(t *testing.T) {
 }
 
 func decodeErr(_ *Input, err error) error { return err }
+
+// A feature spanning more than MaxSpanDegrees is refused at its
+// coordinates (a whole-world polygon cannot even be measured on the
+// spheroid); dates outside the registry's years are refused at the field.
+func TestExtentAndYears(t *testing.T) {
+	world := []byte(`{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[-180,-90],[180,-90],[180,90],[-180,90],[-180,-90]]]},
+		"properties":{"name":"世界","kind":"school"}}`)
+	if got := fieldsOf(problemOf(t, decodeErr(testSites.Decode(world)), 422)); len(got) != 1 || got[0] != "/geometry/coordinates" {
+		t.Fatalf("whole world: %v", got)
+	}
+	for _, c := range []struct{ field, value string }{
+		{"opened_on", "0000-01-01"}, {"opened_on", "2400-01-01"}, {"checked_at", "0001-01-01T00:00:00Z"},
+	} {
+		b := []byte(`{"type":"Feature","geometry":{"type":"Point","coordinates":[87.4,43.5]},
+			"properties":{"name":"一中","kind":"school","` + c.field + `":"` + c.value + `"}}`)
+		if got := fieldsOf(problemOf(t, decodeErr(testSites.Decode(b)), 422)); len(got) != 1 || got[0] != "/properties/"+c.field {
+			t.Errorf("%s %s: %v", c.field, c.value, got)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -120,29 +121,39 @@ func limitBodies(normal, imports int64) func(http.Handler) http.Handler {
 	}
 }
 
-// refuseNUL answers 400 for a NUL character (%00) in the path or a query
-// parameter, naming where it was: PostgreSQL text cannot hold one, so it
-// would otherwise fail deep inside a query.
-func refuseNUL(next http.Handler) http.Handler {
+// refuseUnstorableText answers 400 for a path or query parameter that
+// PostgreSQL text cannot hold — a NUL character (%00) or bytes that are not
+// UTF-8 (%FF) — naming where it was, so it never fails deep inside a query.
+func refuseUnstorableText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if api.HasNUL(r.URL.Path) {
-			api.WriteProblem(w, r, api.BadRequest("path", "路径"+api.NULDetail))
+		if why := unstorable(r.URL.Path); why != "" {
+			api.WriteProblem(w, r, api.BadRequest("path", "路径"+why))
 			return
 		}
 		for k, vs := range r.URL.Query() {
-			if api.HasNUL(k) {
-				api.WriteProblem(w, r, api.BadRequest(k, "参数名"+api.NULDetail))
+			if why := unstorable(k); why != "" {
+				api.WriteProblem(w, r, api.BadRequest(strings.ToValidUTF8(k, "\ufffd"), "参数名"+why))
 				return
 			}
 			for _, v := range vs {
-				if api.HasNUL(v) {
-					api.WriteProblem(w, r, api.BadRequest(k, "参数值"+api.NULDetail))
+				if why := unstorable(v); why != "" {
+					api.WriteProblem(w, r, api.BadRequest(k, "参数值"+why))
 					return
 				}
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func unstorable(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "不是有效的 UTF-8 文本"
+	case api.HasNUL(s):
+		return api.NULDetail
+	}
+	return ""
 }
 
 // timeBodies bounds how long a request body may take to arrive, so a client

@@ -167,7 +167,7 @@ func New(cfg Config) (*Server, error) {
 
 	r := chi.NewRouter()
 	r.Use(requestID, logRequests(cfg.Logger), metrics.middleware, recoverPanics(cfg.Logger),
-		limitBodies(cfg.MaxBodyBytes, DefaultImportBodyBytes), timeBodies(cfg.BodyTimeout, cfg.ImportBodyTimeout), refuseNUL)
+		limitBodies(cfg.MaxBodyBytes, DefaultImportBodyBytes), timeBodies(cfg.BodyTimeout, cfg.ImportBodyTimeout), refuseUnstorableText)
 	r.NotFound(api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		return api.NotFound("the route " + r.URL.Path)
 	}).ServeHTTP)

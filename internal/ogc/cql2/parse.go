@@ -240,13 +240,13 @@ func (p *parser) scalar() (Scalar, error) {
 			}
 			if u == "DATE" {
 				d, err := time.Parse(time.DateOnly, s.text)
-				if err != nil {
+				if err != nil || d.Year() < 1 { // year 0 does not exist in PostgreSQL's calendar
 					return nil, fmt.Errorf("DATE('%s') is not a YYYY-MM-DD date", s.text)
 				}
 				return Literal{Date, d}, nil
 			}
 			ts, err := time.Parse(time.RFC3339Nano, s.text)
-			if err != nil {
+			if err != nil || ts.UTC().Year() < 1 {
 				return nil, fmt.Errorf("TIMESTAMP('%s') is not an RFC 3339 time with a zone", s.text)
 			}
 			return Literal{Timestamp, ts}, nil

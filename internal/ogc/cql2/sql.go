@@ -1,6 +1,7 @@
 package cql2
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,6 +55,9 @@ func (t *translator) node(n Node) (string, error) {
 	case Like:
 		if ty, ok := t.typeOf(n.L); ok && ty != String {
 			return "", fmt.Errorf("LIKE compares strings, %s is a %s", describe(n.L), ty)
+		}
+		if lit, ok := n.Pattern.(Literal); ok && lit.Type == String && endsInEscape(lit.Value.(string)) {
+			return "", errors.New("LIKE 的模式不能以转义符 \\ 结尾（反斜杠本身写作 \\\\）")
 		}
 		l, r, err := t.pair(n.L, n.Pattern, "LIKE")
 		if err != nil {
@@ -234,4 +238,14 @@ func describe(s Scalar) string {
 		return fmt.Sprintf("%v", s.Value)
 	}
 	return "?"
+}
+
+// endsInEscape reports whether a LIKE pattern ends with an unescaped
+// backslash, which PostgreSQL refuses (it escapes nothing).
+func endsInEscape(p string) bool {
+	n := 0
+	for i := len(p) - 1; i >= 0 && p[i] == '\\'; i-- {
+		n++
+	}
+	return n%2 == 1
 }
