@@ -33,7 +33,7 @@ var HazardSources = (&registry.Layer{
 		{Name: "name", Title: "单元名称", Kind: registry.Text, Required: true, Doc: "危险化学品单元（储罐区、库房…）"},
 		{Name: "enterprise", Title: "企业", Kind: registry.Text, Required: true, Filter: true},
 		{Name: "address", Title: "地址", Kind: registry.Text},
-		{Name: "township_code", Title: "乡镇（街道）", Kind: registry.Text, Enum: areas.TownshipCodes, EnumLabel: areas.TownshipName, Filter: true, Doc: "650121 下属乡镇（街道）的统计用区划代码"},
+		{Name: "township_code", Title: "乡镇（街道）", Kind: registry.Text, Enum: areas.TownshipCodes, EnumLabel: areas.TownshipName, Filter: true, Doc: townshipDoc},
 		{Name: "filing_status", Title: "备案状态", Kind: registry.Text, Required: true, Enum: FilingStatuses, EnumLabel: filingStatuses.label, Filter: true},
 		{Name: "responsible_person", Title: "负责人", Kind: registry.Text, MaxLen: 100},
 		{Name: "responsible_phone", Title: "负责人电话", Kind: registry.Text, MaxLen: 50},
@@ -60,7 +60,7 @@ var HazardSources = (&registry.Layer{
 		{Constraint: "hazard_sources_code_key", Fields: []string{"code"}},
 		{Constraint: "hazard_sources_enterprise_name_key", Fields: []string{"enterprise", "name"}},
 	},
-	Hooks: registry.Hooks{Check: checkInventory, Prepare: prepareGrade},
+	Hooks: registry.Hooks{Check: checkInventory, Prepare: thenAttributeTownship(prepareGrade)},
 }).Init()
 
 // holdings turns validated inventory lines into the grading's input.

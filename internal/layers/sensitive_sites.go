@@ -32,10 +32,11 @@ var SensitiveSites = (&registry.Layer{
 		{Name: "code", Title: "编码", Kind: registry.Text, MaxLen: 64},
 		{Name: "name", Title: "名称", Kind: registry.Text, Required: true},
 		{Name: "kind", Title: "类别", Kind: registry.Text, Required: true, Enum: SiteKinds, EnumLabel: siteKindLabel, Filter: true},
-		{Name: "township_code", Title: "乡镇（街道）", Kind: registry.Text, Enum: areas.TownshipCodes, EnumLabel: areas.TownshipName, Filter: true},
+		{Name: "township_code", Title: "乡镇（街道）", Kind: registry.Text, Enum: areas.TownshipCodes, EnumLabel: areas.TownshipName, Filter: true, Doc: townshipDoc},
 		{Name: "people", Title: "通常在场人数", Kind: registry.Integer, NonNegative: true, Doc: "通常在场的人数（学生、床位、居民）"},
 		{Name: "notes", Title: "备注", Kind: registry.Text, MaxLen: 2000},
 		{Name: "synthetic", Title: "演示数据（虚构）", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "sensitive_sites_code_key", Fields: []string{"code"}}},
+	Hooks:  registry.Hooks{Prepare: attributeTownship},
 }).Init()

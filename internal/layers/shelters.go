@@ -33,12 +33,12 @@ var Shelters = (&registry.Layer{
 		{Name: "occupancy", Title: "在住人数", Kind: registry.Integer, Required: true, NonNegative: true, Doc: "现安置人数，不超过容量"},
 		{Name: "facilities", Title: "设施", Kind: registry.Tags, Filter: true, Doc: "例如 water（供水）、power（供电）、toilets（厕所）、medical（医疗）、kitchen（厨房）"},
 		{Name: "address", Title: "地址", Kind: registry.Text},
-		{Name: "township_code", Title: "乡镇（街道）", Kind: registry.Text, Enum: areas.TownshipCodes, EnumLabel: areas.TownshipName, Filter: true},
+		{Name: "township_code", Title: "乡镇（街道）", Kind: registry.Text, Enum: areas.TownshipCodes, EnumLabel: areas.TownshipName, Filter: true, Doc: townshipDoc},
 		{Name: "contact_phone", Title: "联系电话", Kind: registry.Text, MaxLen: 50},
 		{Name: "synthetic", Title: "演示数据（虚构）", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "shelters_code_key", Fields: []string{"code"}}},
-	Hooks: registry.Hooks{Check: func(in *registry.Input) []api.FieldError {
+	Hooks: registry.Hooks{Prepare: attributeTownship, Check: func(in *registry.Input) []api.FieldError {
 		occ, _ := in.Values["occupancy"].(int64)
 		capacity, _ := in.Values["capacity"].(int64)
 		if occ > capacity {

@@ -7,8 +7,10 @@ package server
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 	"sitrep/internal/api"
 	"sitrep/internal/areas"
 	"sitrep/internal/auth"
+	"sitrep/internal/basemap"
 	"sitrep/internal/db"
 	"sitrep/internal/dispatch"
 	"sitrep/internal/journal"
@@ -66,6 +69,9 @@ type Config struct {
 	// missed reporting deadlines as they pass. sitrep serve sets it; test
 	// servers leave it off so that nothing writes behind a test's back.
 	ReportingClock bool
+	// Basemap are the basemap settings: a PMTiles archive to serve, an
+	// online basemap (package basemap).
+	Basemap basemap.Settings
 }
 
 // Defaults for Config.
@@ -88,6 +94,8 @@ type Server struct {
 	onShutdown []func()
 	live       *realtime.Hub
 	stopClock  func()
+	// closeBasemap closes the basemap's PMTiles archive.
+	closeBasemap func() error
 }
 
 // New builds the server. Call Close when done.
@@ -145,6 +153,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	ground, err := basemap.New(cfg.Pool, cfg.Basemap)
+	if err != nil {
+		return nil, err
+	}
+	s.closeBasemap = ground.Close
+	tileService := tiles.NewWith(cfg.Pool, live, append(slices.Clone(tiles.Layers), ground.TileLayer()), tiles.DefaultCacheBytes)
 	s.OnShutdown(live.Shutdown)
 	s.live = live
 	s.stopClock = func() {}
@@ -169,7 +183,10 @@ func New(cfg Config) (*Server, error) {
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Method(http.MethodGet, "/ws", live)
 	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/ogc", ogc.New(cfg.Pool).Routes)
-	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/tiles", tiles.New(cfg.Pool, live).Routes)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/tiles", func(r chi.Router) {
+		tileService.Routes(r)
+		ground.OnlineRoutes(r)
+	})
 
 	r.Route("/api/v1", func(r chi.Router) {
 		authHandlers.PublicRoutes(r)
@@ -186,6 +203,7 @@ func New(cfg Config) (*Server, error) {
 			zones.NewHandlers(zoneStore).Routes(r)
 			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
 			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/vocabulary", vocabulary.Handler(zoneStore.Table()))
+			ground.Routes(r)
 		})
 	})
 
@@ -250,7 +268,7 @@ func (s *Server) Shutdown() {
 func (s *Server) Close() error {
 	s.stopClock()
 	s.live.Close()
-	return s.migrator.Close()
+	return errors.Join(s.closeBasemap(), s.migrator.Close())
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {

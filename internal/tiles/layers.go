@@ -1,7 +1,10 @@
 package tiles
 
 import (
+	"context"
+
 	"sitrep/internal/auth"
+	"sitrep/internal/db"
 	"sitrep/internal/warnings"
 	"sitrep/internal/zones"
 )
@@ -27,6 +30,27 @@ type Layer struct {
 	// geometries also place the feature (a team's last_position).
 	EventGeoms []string
 	Permission auth.Permission
+	// Source, when set, makes the layer's tiles instead of the SQL above
+	// (the basemap: several MVT layers in one tile, from PostGIS or a
+	// PMTiles archive). Its tiles list no ids, so any event of Topic but a
+	// create drops every cached one.
+	Source Source
+}
+
+// Source makes the tiles of a layer that is not one SQL query.
+type Source interface {
+	Render(ctx context.Context, q db.Querier, z, x, y int) (*Tile, error)
+	// TileJSON describes the layer: its bounds (minLon, minLat, maxLon,
+	// maxLat; nil when unknown), zooms and vector_layers.
+	TileJSON(ctx context.Context, q db.Querier) (*Description, error)
+}
+
+// Description is what a Source tells TileJSON.
+type Description struct {
+	Bounds           []float64
+	MinZoom, MaxZoom int
+	VectorLayers     []map[string]any
+	Attribution      string
 }
 
 func s(name string) Prop { return Prop{name, "t." + name, "String"} }

@@ -331,7 +331,7 @@ func TestImpactAgainstBruteForce(t *testing.T) {
 				t.Fatalf("zone %s: %d sites inside, brute force %d", f.ID, n, brute.sites)
 			}
 			if im.Roads != nil {
-				t.Fatal("roads should be null: there is no road layer")
+				t.Fatal("roads should be null: no road data is loaded")
 			}
 		}
 	}

@@ -2,7 +2,7 @@
 // store. Teams are drawn where they were last seen (last_position), else at
 // their base, with their staleness as a property the style greys out by.
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
-import { basemapSetting, baseStyle } from './basemap.js';
+import { baseStyle, installBasemap } from './basemap.js';
 import { installIcons } from './icons.js';
 import { mapLayers, iconNames, STREAM_LAYERS, FRESH_S, STALE_S } from './style.js';
 import { now } from './api.js';
@@ -13,10 +13,9 @@ const EMPTY = { type: 'FeatureCollection', features: [] };
 const TRAIL_POINTS = 12; // per moving team: bounded, whatever the wall's uptime
 
 export function createMap(container) {
-  const setting = basemapSetting();
   const map = new maplibregl.Map({
     container,
-    style: baseStyle(setting),
+    style: baseStyle(),
     center: [87.42, 43.35],
     zoom: 8.3,
     attributionControl: false,
@@ -35,6 +34,8 @@ export function createMap(container) {
     }
     map.addSource('population_tiles', { type: 'vector', url: `${location.origin}/tiles/population_cells.json` });
     for (const l of mapLayers()) map.addLayer(l);
+    // The ground goes under the operational layers, above the county fill.
+    map.basemap = installBasemap(map, { before: 'population' });
   });
   return { map, ready, maplibregl };
 }
