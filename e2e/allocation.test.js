@@ -8,12 +8,13 @@
 // officer confirmed first. Labels follow their layer's switch in the legend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call, minutesAgo } from './lib.js';
+import { launch, openAs, shot, call, minutesAgo, until } from './lib.js';
 
 test('a dispatcher proposes and confirms an evacuation allocation', async () => {
   const inc = (await call('dispatcher', 'POST', '/api/v1/incidents', { kind: 'hazardous_chemicals', place: '化工仓库〔测试〕',
     location: { type: 'Point', coordinates: [87.4026, 43.4780] }, occurred_at: minutesAgo(10) })).data;
-  await call('dispatcher', 'POST', `/api/v1/incidents/${inc.id}/zones`, { model: 'protective', inputs: { key: 'chlorine', case: 'large', windFromDeg: 300 } });
+  const run = (await call('dispatcher', 'POST', `/api/v1/incidents/${inc.id}/zones`, { model: 'protective', inputs: { key: 'chlorine', case: 'large', windFromDeg: 300 } })).data;
+  for (const z of run.features) await call('dispatcher', 'PATCH', `/api/v1/zones/${z.id}`, { active: true }, { 'If-Match': `"${z.properties.version}"` });
   const zones = (await call('viewer', 'GET', `/api/v1/incidents/${inc.id}/zones?active=true`)).data.features;
   const people = await Promise.all(zones.map(async (z) => (await call('viewer', 'GET', `/api/v1/zones/${z.id}/impact`)).data.people));
   const zone = zones[people.indexOf(Math.max(...people))];
@@ -49,13 +50,13 @@ test('a dispatcher proposes and confirms an evacuation allocation', async () => 
     await page.click('.alloc-confirm');
     // The occupancy the stream brings, in the panel and on the map label.
     const want = before + target.people;
-    await page.waitForFunction(([id, n]) => window.__sitrep.feature('shelters', id)?.properties.occupancy === n, [String(target.id), want], { timeout: 3000 });
-    await page.waitForFunction(([id, n]) => new RegExp(`^${n} / `).test(document.querySelector(`.alloc-live tr[data-shelter="${id}"] .occ`)?.textContent.trim() || ''),
-      [String(target.id), want], { timeout: 3000 });
-    await page.waitForFunction(([id, n]) => (document.querySelector(`.maplabel-shelters[data-id="${id}"]`)?.textContent || '').startsWith(`${n}/`),
-      [String(target.id), want], { timeout: 3000 });
+    await until(page, ([id, n]) => window.__sitrep.feature('shelters', id)?.properties.occupancy === n, [String(target.id), want]);
+    await until(page, ([id, n]) => new RegExp(`^${n} / `).test(document.querySelector(`.alloc-live tr[data-shelter="${id}"] .occ`)?.textContent.trim() || ''),
+      [String(target.id), want]);
+    await until(page, ([id, n]) => (document.querySelector(`.maplabel-shelters[data-id="${id}"]`)?.textContent || '').startsWith(`${n}/`),
+      [String(target.id), want]);
     // Everyone placed counts as evacuated on the incident (≥ 500 is 较大涉险), once.
-    await page.waitForFunction(([id, n]) => window.__sitrep.feature('incidents', id)?.properties.casualties.evacuated === n, [String(inc.id), second.placed], { timeout: 3000 });
+    await until(page, ([id, n]) => window.__sitrep.feature('incidents', id)?.properties.casualties.evacuated === n, [String(inc.id), second.placed]);
 
     // The same zone again: its people already have a place.
     await page.click(`.zones button.propose[data-zone="${zone.id}"]`);
@@ -78,14 +79,17 @@ test('a dispatcher proposes and confirms an evacuation allocation', async () => 
     await shot(page, 'allocation');
 
     // Switching the shelters layer off hides their labels too; on shows them.
-    const label = page.locator(`.maplabel-shelters[data-id="${target.id}"]`);
-    assert.equal(await label.isVisible(), true);
+    // (A label may also give way to a more important one it would overlap:
+    // that hides it from sight but not from the layout.)
+    const shown = (sel) => page.locator(sel).evaluate((el) => getComputedStyle(el).display !== 'none');
+    const label = `.maplabel-shelters[data-id="${target.id}"]`;
+    assert.equal(await shown(label), true);
     await page.uncheck('#legend input[data-layer="shelters"]');
-    assert.equal(await label.isVisible(), false);
+    assert.equal(await shown(label), false);
     await page.uncheck('#legend input[data-layer="incidents"]');
-    assert.equal(await page.locator(`.maplabel-incidents[data-id="${inc.id}"]`).isVisible(), false);
+    assert.equal(await shown(`.maplabel-incidents[data-id="${inc.id}"]`), false);
     await page.check('#legend input[data-layer="shelters"]');
-    assert.equal(await label.isVisible(), true);
+    assert.equal(await shown(label), true);
     await page.check('#legend input[data-layer="incidents"]');
     assert.deepEqual(errors, []);
   } finally { await close(); }

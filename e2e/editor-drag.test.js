@@ -3,12 +3,14 @@
 // new grade, S and R with how they were reached.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call } from './lib.js';
+import { launch, openAs, shot, call, until } from './lib.js';
 
 test('an editor drags a hazard source and its grade updates', async () => {
   const { context, close } = await launch();
   try {
     const { page, errors } = await openAs(context, 'editor', 'registry');
+    // The legend folded: the mouse works on the map, not over the legend.
+    await page.evaluate(() => document.querySelector('#legend').classList.add('folded'));
     // Hazard source 1: 8 t of chlorine by the county seat, grade III (605 people within 500 m in the demo).
     const id = '1';
     const was = (await call('viewer', 'GET', `/api/v1/hazard_sources/${id}`)).data.properties;
@@ -18,7 +20,9 @@ test('an editor drags a hazard source and its grade updates', async () => {
     assert.match(await page.textContent('.grade-val'), /Ⅲ级/);
     const from = (await call('viewer', 'GET', `/api/v1/hazard_sources/${id}`)).data.geometry.coordinates;
     const to = [87.30, 43.15]; // in the county, nobody within 3 km
-    await page.evaluate(([a, b]) => { const m = window.__sitrep.map; m.stop(); m.fitBounds([a, b], { padding: 120, duration: 0 }); }, [from, to]);
+    // South-west and north-east corners (reversed, MapLibre would span the antimeridian).
+    await page.evaluate(([a, b]) => { const m = window.__sitrep.map; m.stop();
+      m.fitBounds([[Math.min(a[0], b[0]), Math.min(a[1], b[1])], [Math.max(a[0], b[0]), Math.max(a[1], b[1])]], { padding: 120, duration: 0 }); }, [from, to]);
     await page.waitForTimeout(500);
     const p0 = await page.evaluate((c) => window.__sitrep.project(c), from);
     const p1 = await page.evaluate((c) => window.__sitrep.project(c), to);
@@ -29,14 +33,14 @@ test('an editor drags a hazard source and its grade updates', async () => {
     await page.waitForSelector('text=位置已改动');
     await shot(page, 'editor-dragged');
     await page.click('.feature-form .save');
-    await page.waitForFunction(() => /Ⅳ级/.test(document.querySelector('.grade-val')?.textContent || ''), null, { timeout: 5000 });
+    await until(page, () => /Ⅳ级/.test(document.querySelector('.grade-val')?.textContent || ''), null);
     const now = (await call('viewer', 'GET', `/api/v1/hazard_sources/${id}`)).data;
     assert.equal(now.properties.grade, 'IV');
     assert.equal(now.properties.people_within_500m, 0);
     assert.ok(Math.abs(now.geometry.coordinates[0] - to[0]) < 0.02 && Math.abs(now.geometry.coordinates[1] - to[1]) < 0.02, `moved to ${now.geometry.coordinates}`);
     assert.match(await page.textContent('.grading'), /R = 3\.2/);
     // The wall's copy (live stream) has the new grade too.
-    await page.waitForFunction((id) => window.__sitrep.feature('hazard_sources', id)?.properties.grade === 'IV', id, { timeout: 3000 });
+    await until(page, (id) => window.__sitrep.feature('hazard_sources', id)?.properties.grade === 'IV', id);
     await shot(page, 'editor-drag');
 
     // A stale edit: someone else saves first; ours is refused (412) and explained.
@@ -48,7 +52,7 @@ test('an editor drags a hazard source and its grade updates', async () => {
     assert.match(await page.textContent('.editor .msg.bad'), /已被他人修改/);
     await shot(page, 'editor-stale');
     await page.click('.editor .reload');
-    await page.waitForFunction(() => document.querySelector('.feature-form [name=notes]')?.value === '他人的修改');
+    await until(page, () => document.querySelector('.feature-form [name=notes]')?.value === '他人的修改');
 
     // A validation error lands at its field.
     await page.fill('.feature-form [name=last_inspection]', '2024-13-40');

@@ -4,7 +4,7 @@
 // report to the county meets the unit-report deadline, which leaves the card.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call, minutesAgo } from './lib.js';
+import { launch, openAs, shot, call, minutesAgo, until } from './lib.js';
 
 test('a dispatcher edits counts, sees the grade recomputed and records a report', async () => {
   const inc = (await call('dispatcher', 'POST', '/api/v1/incidents', { kind: 'mining_industry_trade', place: '建材厂〔测试〕',
@@ -21,7 +21,7 @@ test('a dispatcher edits counts, sees the grade recomputed and records a report'
 
     await page.fill('.counts-form input[name=deaths]', '3');
     await page.click('.save-counts');
-    await page.waitForFunction(() => /Ⅲ级/.test(document.querySelector('.assessment .grade-now')?.textContent || ''), null, { timeout: 3000 });
+    await until(page, () => /Ⅲ级/.test(document.querySelector('.assessment .grade-now')?.textContent || ''), null);
     assert.match(await page.textContent('.assessment .grade-label'), /较大事故/);
     assert.match(await card.locator('.grade').textContent(), /Ⅲ级/);
     assert.equal((await call('viewer', 'GET', `/api/v1/incidents/${inc.id}`)).data.properties.grade, 'III');
@@ -35,7 +35,7 @@ test('a dispatcher edits counts, sees the grade recomputed and records a report'
     assert.match(await page.textContent('.counts-msg .stale'), /已被他人修改/);
     await shot(page, 'incident-edit-stale');
     await page.click('.reload-incident');
-    await page.waitForFunction(() => document.querySelector('.counts-form input[name=trapped]').value === '4');
+    await until(page, () => document.querySelector('.counts-form input[name=trapped]').value === '4');
     assert.equal(await page.inputValue('.counts-form input[name=serious_injuries]'), '0');
     // Four trapped: 较大涉险 criterion (2), shown with its reason.
     await page.waitForSelector('.risk-flags li[data-criterion="trapped_or_missing"]');
@@ -52,7 +52,9 @@ test('a dispatcher edits counts, sees the grade recomputed and records a report'
     await page.click('.save-report');
     await page.waitForSelector('.report-msg .msg.ok');
     assert.match(await page.textContent('.report-msg'), /已记录首报/);
-    await page.waitForFunction((id) => !/事故单位报告/.test(document.querySelector(`.dispatch .pick .inc[data-id="${id}"] .deadlines`)?.textContent || ''), inc.id, { timeout: 3000 });
+    await until(page, (id) => !/事故单位报告/.test(document.querySelector(`.dispatch .pick .inc[data-id="${id}"] .deadlines`)?.textContent || ''), inc.id);
+    // The reports still owed say to whom: two chain reports are told apart by tier.
+    await until(page, (id) => /逐级上报（报/.test(document.querySelector(`.dispatch .pick .inc[data-id="${id}"] .deadlines`)?.textContent || ''), inc.id, 'the chain report with its tier');
     const after = (await call('viewer', 'GET', `/api/v1/incidents/${inc.id}`)).data.properties.deadlines.find((d) => d.kind === 'unit_report');
     assert.equal(after.met, true);
     await page.waitForSelector('.reports .report-list li');

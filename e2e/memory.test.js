@@ -5,7 +5,7 @@
 // every event. A bounded check, not a timing one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call, minutesAgo } from './lib.js';
+import { launch, openAs, shot, call, minutesAgo, until } from './lib.js';
 
 const N_TEAMS = 7;
 const STEPS = 600;      // 600 × 6 s = one hour of fixes
@@ -51,10 +51,10 @@ test('the wall runs an hour of activity without growing memory', { timeout: 1700
       }
     };
     const settle = async () => {
-      await page.waitForFunction(([id, at]) => {
+      await until(page, ([id, at]) => {
         const f = window.__sitrep.feature('rescue_teams', id);
         return f && f.properties.observed_at && Date.parse(f.properties.observed_at) >= at;
-      }, [String(TEAMS.at(-1)), t0 + (step - 1) * STEP_S * 1000], { timeout: 20000 });
+      }, [String(TEAMS.at(-1)), t0 + (step - 1) * STEP_S * 1000]);
       await page.waitForTimeout(1500);
     };
 

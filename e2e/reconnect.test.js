@@ -3,7 +3,7 @@
 // snapshot) and shows both, without a reload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call, minutesAgo } from './lib.js';
+import { launch, openAs, shot, call, minutesAgo, until } from './lib.js';
 
 test('the connection drops and the page catches up without a reload', async () => {
   const { context, close } = await launch();
@@ -12,7 +12,7 @@ test('the connection drops and the page catches up without a reload', async () =
     await page.evaluate(() => { window.notReloaded = true; });
     const before = await page.evaluate(() => ({ seq: window.__sitrep.seq(), stats: window.__sitrep.stats() }));
     await page.evaluate(() => { window.__sitrep.hold(true); window.__sitrep.drop(); });
-    await page.waitForFunction(() => window.__sitrep.state() === 'offline');
+    await until(page, () => window.__sitrep.state() === 'offline');
     assert.match(await page.textContent('#conn'), /已断开/);
     await shot(page, 'reconnect-offline');
 
@@ -23,8 +23,8 @@ test('the connection drops and the page catches up without a reload', async () =
     assert.equal(await page.evaluate((id) => window.__sitrep.feature('incidents', id), inc.id), null, 'nothing arrives while offline');
 
     await page.evaluate(() => window.__sitrep.hold(false));
-    await page.waitForFunction((id) => window.__sitrep.state() === 'live' && window.__sitrep.feature('incidents', id)
-      && window.__sitrep.drawnAt('rescue_teams', '5').coordinates[0] === 87.42, inc.id, { timeout: 10000 });
+    await until(page, (id) => window.__sitrep.state() === 'live' && window.__sitrep.feature('incidents', id)
+      && window.__sitrep.drawnAt('rescue_teams', '5').coordinates[0] === 87.42, inc.id);
     const after = await page.evaluate(() => ({ seq: window.__sitrep.seq(), stats: window.__sitrep.stats(), notReloaded: window.notReloaded }));
     assert.equal(after.notReloaded, true, 'the page was not reloaded');
     assert.equal(after.stats.snapshots, before.stats.snapshots, 'caught up by resuming, not by a new snapshot');

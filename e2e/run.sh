@@ -22,6 +22,8 @@ cleanup() {
 trap cleanup EXIT
 
 (cd .. && go build -o "$work/sitrep" ./cmd/sitrep)
+# Tests that run the CLI against the same database (sitrep basemap import) use it.
+export SITREP_BIN="$work/sitrep"
 psql "$admin_url" -qc "CREATE DATABASE $db" >/dev/null
 "$work/sitrep" demo > "$work/demo.txt"
 # The demo prints one line per user: name, role, password, token.

@@ -3,14 +3,17 @@
 // warnings, zones and the rest; the clock says 北京时间; demo data is labelled.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call, minutesAgo } from './lib.js';
+import { launch, openAs, shot, call, minutesAgo, until } from './lib.js';
 
 test('the wall loads with every layer', async () => {
   // Put an incident, a zone and a warning on the map first (the demo has none).
   const inc = (await call('dispatcher', 'POST', '/api/v1/incidents', { kind: 'hazardous_chemicals', place: '县城供水厂〔测试〕', drill: true,
     location: { type: 'Point', coordinates: [87.4026, 43.4834] }, occurred_at: minutesAgo(45), casualties: { serious_injuries: 2 } })).data;
   await call('dispatcher', 'POST', `/api/v1/incidents/${inc.id}/zones`, { model: 'protective', inputs: { key: 'chlorine', case: 'large', windFromDeg: 300 } });
-  const zone = (await call('viewer', 'GET', `/api/v1/incidents/${inc.id}/zones`)).data.features.at(-1);
+  const zones = (await call('viewer', 'GET', `/api/v1/incidents/${inc.id}/zones`)).data.features;
+  // A computed run is a draft until published to the wall.
+  for (const z of zones) await call('dispatcher', 'PATCH', `/api/v1/zones/${z.id}`, { active: true }, { 'If-Match': `"${z.properties.version}"` });
+  const zone = zones.at(-1);
   await call('commander', 'POST', '/api/v1/warnings', { level: 'orange', category: 'hazardous_chemicals', event: '危险化学品泄漏', area: zone.geometry,
     area_desc: '县城供水厂周边〔测试〕', onset: new Date().toISOString(), items: ['关闭门窗'], drill: true, incident_id: Number(inc.id) });
 
@@ -22,9 +25,9 @@ test('the wall loads with every layer', async () => {
     // The expert roster (people's phones) is not the wall viewer's to read.
     assert.equal('experts' in counts, false);
     // Drawn, not just held: each source has features in MapLibre.
-    await page.waitForFunction(() => ['boundaries', 'hazard_sources', 'shelters', 'rescue_teams', 'incidents', 'warnings', 'zones']
-      .every((s) => window.__sitrep.rendered(s) > 0), null, { timeout: 10000 });
-    assert.match(await page.textContent('.maplibregl-ctrl-attrib'), /© OpenStreetMap contributors/);
+    await until(page, () => ['boundaries', 'hazard_sources', 'shelters', 'rescue_teams', 'incidents', 'warnings', 'zones']
+      .every((s) => window.__sitrep.rendered(s) > 0), null);
+    assert.match(await page.textContent('.maplibregl-ctrl-attrib'), /© OpenStreetMap 贡献者/);
     assert.match(await page.textContent('#clock'), /北京时间\s*\d\d:\d\d:\d\d/);
     assert.equal(await page.isVisible('#demo-banner'), true);
     assert.match(await page.textContent('#demo-banner'), /演示数据（虚构）/);

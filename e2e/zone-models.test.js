@@ -4,7 +4,7 @@
 // fireball forms compute too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call, minutesAgo } from './lib.js';
+import { launch, openAs, shot, call, minutesAgo, until } from './lib.js';
 
 test('a plume zone computed from the form appears on the map with its levels', async () => {
   const inc = (await call('dispatcher', 'POST', '/api/v1/incidents', { kind: 'hazardous_chemicals', place: '水厂加氯间〔测试〕',
@@ -20,22 +20,29 @@ test('a plume zone computed from the form appears on the map with its levels', a
     await page.selectOption('.zone-form select[name=substance]', 'chlorine');
     await page.fill('.zone-form input[name=releaseRateGS]', '2500');
     await page.fill('.zone-form input[name=windFromDeg]', '270');
+    // An empty wind speed is not calm air: the form asks for it and sends nothing.
+    await page.fill('.zone-form input[name=windSpeedMS]', '');
+    await page.click('.zone-form button[type=submit]');
+    await until(page, () => /请填写/.test(document.querySelector('.zone-form .field-err[data-for="/inputs/windSpeedMS"]')?.textContent || ''), null, 'the empty wind speed asked for');
+    assert.equal(await page.locator('.zone-run').count(), 0, 'nothing was computed');
     // Calm air: the API refuses at /inputs/windSpeedMS, and the page says so there.
     await page.fill('.zone-form input[name=windSpeedMS]', '0.2');
     await page.click('.zone-form button[type=submit]');
     const slot = page.locator('.zone-form .field-err[data-for="/inputs/windSpeedMS"]');
-    await slot.filter({ hasText: /\S/ }).waitFor({ timeout: 5000 });
+    await slot.filter({ hasText: /\S/ }).waitFor({ timeout: 30000 });
     assert.equal(await page.locator('.zone-form [data-field="windSpeedMS"]').evaluate((el) => el.classList.contains('invalid')), true);
     await shot(page, 'zone-plume-calm');
 
     await page.fill('.zone-form input[name=windSpeedMS]', '3');
     await page.click('.zone-form button[type=submit]');
-    // The plume's three AEGL levels, held and drawn on the map.
-    const levels = await page.waitForFunction((id) => {
+    // The plume's three AEGL levels: a draft on this console, then published to the wall.
+    await until(page, () => document.querySelector('.zone-run.is-draft .publish'), null, 'the draft plume');
+    await page.click('.zone-run.is-draft .publish');
+    const levels = await until(page, (id) => {
       const zs = window.__sitrep.map.querySourceFeatures('zones').filter((f) => f.properties.incident_id === id && f.properties.model === 'plume' && f.properties.active);
       const ls = [...new Set(zs.map((f) => f.properties.level))].sort();
       return ls.length === 3 ? ls : null;
-    }, Number(inc.id), { timeout: 8000 });
+    }, Number(inc.id), 'the three plume levels on the wall');
     assert.deepEqual(await levels.jsonValue(), [1, 2, 3]);
     assert.equal(await slot.textContent(), '');
     // Drawn downwind: the wind blows from the west (270°), so the plume lies east of the source.
@@ -56,8 +63,8 @@ test('a plume zone computed from the form appears on the map with its levels', a
       await page.selectOption('.zone-form select[name=model]', model);
       assert.match(await page.textContent('.zone-form .model-fields'), /kg/);
       await page.click('.zone-form button[type=submit]');
-      await page.waitForFunction(([id, m, k]) => window.__sitrep.map.querySourceFeatures('zones')
-        .filter((f) => f.properties.incident_id === id && f.properties.model === m).length >= k, [Number(inc.id), model, n], { timeout: 8000 });
+      await until(page, ([id, m, k]) => window.__sitrep.map.querySourceFeatures('draft_zones')
+        .filter((f) => f.properties.incident_id === id && f.properties.model === m).length >= k, [Number(inc.id), model, n], `the ${model} draft drawn`);
     }
     assert.deepEqual(errors, []);
   } finally { await close(); }

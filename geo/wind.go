@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -18,7 +17,7 @@ type WindFrom float64
 func (w WindFrom) Validate() error {
 	f := float64(w)
 	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 360 {
-		return fmt.Errorf("geo: wind direction %v° is not in [0, 360]", f)
+		return BadInput("windFromDeg", "风向须在 0–360° 之间（风的来向），收到 %v°", f)
 	}
 	return nil
 }

@@ -117,7 +117,7 @@ func DefaultCatalogue() *Catalogue {
 func ParseCatalogue(data []byte) (*Catalogue, error) {
 	var f catalogueFile
 	if err := decodeStrict(data, &f); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidCatalogue, err)
+		return nil, fmt.Errorf("%w：%v", ErrInvalidCatalogue, err)
 	}
 	c := &Catalogue{standard: f.Standard}
 	if err := c.setClasses(f.Classes); err != nil {
@@ -175,10 +175,10 @@ func (c *Catalogue) ExtendFrom(r io.Reader) (*Catalogue, error) {
 	}
 	var f catalogueFile
 	if err := decodeStrict(data, &f); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidCatalogue, err)
+		return nil, fmt.Errorf("%w：%v", ErrInvalidCatalogue, err)
 	}
 	if len(f.Classes) > 0 {
-		return nil, fmt.Errorf("%w: an extension may add entries only, not hazard classes", ErrInvalidCatalogue)
+		return nil, fmt.Errorf("%w：扩展文件只能增加条目，不能增加危险性类别", ErrInvalidCatalogue)
 	}
 	return c.Extend(f.Entries...)
 }
@@ -200,7 +200,7 @@ func decodeStrict(data []byte, v any) error {
 		return err
 	}
 	if dec.More() {
-		return errors.New("trailing data after the JSON object")
+		return errors.New("JSON 对象之后还有多余内容")
 	}
 	return nil
 }
@@ -209,26 +209,26 @@ var classCode = regexp.MustCompile(`^(J[1-9]|W[1-9][0-9]?(\.[1-9])?)$`)
 
 func (c *Catalogue) setClasses(classes []HazardClass) error {
 	if len(classes) == 0 {
-		return fmt.Errorf("%w: no hazard classes (GB 18218-2018 表2/表4)", ErrInvalidCatalogue)
+		return fmt.Errorf("%w：没有危险性类别（GB 18218-2018 表2/表4）", ErrInvalidCatalogue)
 	}
 	c.classes = slices.Clone(classes)
 	c.byCode = make(map[string]int, len(classes))
 	for i, hc := range c.classes {
 		bad := func(why string) error {
-			return fmt.Errorf("%w: hazard class %q: %s", ErrInvalidCatalogue, hc.Code, why)
+			return fmt.Errorf("%w：危险性类别 %q：%s", ErrInvalidCatalogue, hc.Code, why)
 		}
 		switch {
 		case !classCode.MatchString(hc.Code):
-			return bad("code must look like J1 or W5.3")
+			return bad("代码应形如 J1 或 W5.3")
 		case !finite(hc.QTonnes) || hc.QTonnes <= 0:
-			return bad("q_tonnes must be positive")
+			return bad("q_tonnes 须为正数")
 		case !finite(hc.Beta) || hc.Beta < 1:
-			return bad("beta must be at least 1")
+			return bad("beta 至少为 1")
 		case hc.Source == "":
-			return bad("source is required")
+			return bad("source 必填")
 		}
 		if _, dup := c.byCode[hc.Code]; dup {
-			return bad("defined twice")
+			return bad("重复定义")
 		}
 		c.byCode[hc.Code] = i
 	}
@@ -250,13 +250,13 @@ func (c *Catalogue) addEntries(entries []Entry) error {
 		}
 		i := len(c.entries)
 		if _, dup := c.byID[e.ID]; dup {
-			return fmt.Errorf("%w: entry id %q used twice", ErrInvalidCatalogue, e.ID)
+			return fmt.Errorf("%w：条目编号 %q 重复", ErrInvalidCatalogue, e.ID)
 		}
 		c.byID[e.ID] = i
 		for _, n := range append([]string{e.NameZH}, e.Aliases...) {
 			k := nameKey(n)
 			if j, dup := c.byName[k]; dup {
-				return fmt.Errorf("%w: name %q of %q already names %q", ErrInvalidCatalogue, n, e.ID, c.entries[j].ID)
+				return fmt.Errorf("%w：%q 的名称 %q 已是 %q 的名称", ErrInvalidCatalogue, e.ID, n, c.entries[j].ID)
 			}
 			c.byName[k] = i
 		}
@@ -275,7 +275,7 @@ func (c *Catalogue) addEntries(entries []Entry) error {
 		}
 		for _, i := range idx {
 			if c.entries[i].Variant == "" {
-				return fmt.Errorf("%w: CAS %s is shared by %d entries, and %q has no variant", ErrInvalidCatalogue, cas, len(idx), c.entries[i].ID)
+				return fmt.Errorf("%w：CAS %s 由 %d 个条目共用，但 %q 没有写明形态（variant）", ErrInvalidCatalogue, cas, len(idx), c.entries[i].ID)
 			}
 		}
 	}
@@ -284,33 +284,33 @@ func (c *Catalogue) addEntries(entries []Entry) error {
 
 func (c *Catalogue) validEntry(e *Entry) error {
 	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: entry %q: %s", ErrInvalidCatalogue, e.ID, fmt.Sprintf(format, a...))
+		return fmt.Errorf("%w：条目 %q：%s", ErrInvalidCatalogue, e.ID, fmt.Sprintf(format, a...))
 	}
 	if !entryID.MatchString(e.ID) {
-		return bad("id must be lower-case letters, digits and hyphens")
+		return bad("id 只能由小写字母、数字和连字符组成")
 	}
 	if strings.TrimSpace(e.NameZH) == "" {
-		return bad("name_zh is required")
+		return bad("name_zh 必填")
 	}
 	if e.Source == "" {
-		return bad("source is required")
+		return bad("source 必填")
 	}
 	if !finite(e.QTonnes) || e.QTonnes <= 0 {
-		return bad("q_tonnes must be positive, got %v", e.QTonnes)
+		return bad("q_tonnes 须为正数，收到 %v", e.QTonnes)
 	}
 	for i, raw := range e.CAS {
 		n, ok := normaliseCAS(raw)
 		if !ok {
-			return bad("CAS %q is malformed or fails its check digit", raw)
+			return bad("CAS %q 格式错误或校验位不符", raw)
 		}
 		e.CAS[i] = n
 	}
 	if len(e.CAS) != len(uniq(e.CAS)) {
-		return bad("CAS listed twice")
+		return bad("CAS 重复列出")
 	}
 	for _, un := range e.UN {
 		if !unNumber.MatchString(un) {
-			return bad("UN number %q must be four digits", un)
+			return bad("UN 编号 %q 须为四位数字", un)
 		}
 	}
 	for _, code := range append(slices.Clone(e.HazardClasses), e.BetaClasses...) {
@@ -321,17 +321,17 @@ func (c *Catalogue) validEntry(e *Entry) error {
 	switch e.BetaTable {
 	case BetaTable3:
 		if !finite(e.Beta) || e.Beta < 1 {
-			return bad("a 表3 β must be at least 1, got %v", e.Beta)
+			return bad("表3 的 β 至少为 1，收到 %v", e.Beta)
 		}
 		if len(e.BetaClasses) > 0 {
-			return bad("a 表3 β is fixed; beta_classes makes no sense")
+			return bad("表3 的 β 是固定值，不能再写 beta_classes")
 		}
 	case BetaTable4:
 		if !finite(e.Beta) || (e.Beta != 0 && e.Beta < 1) {
-			return bad("β must be at least 1, or 0 to require a declared class; got %v", e.Beta)
+			return bad("β 至少为 1，或为 0 表示须填写危险性类别；收到 %v", e.Beta)
 		}
 	default:
-		return bad("beta_table must be 3 or 4")
+		return bad("beta_table 须为 3 或 4")
 	}
 	return nil
 }
@@ -372,7 +372,7 @@ func (c *Catalogue) Class(code string) (HazardClass, error) {
 func (c *Catalogue) ByID(id string) (Entry, error) {
 	i, ok := c.byID[strings.ToLower(strings.TrimSpace(id))]
 	if !ok {
-		return Entry{}, fmt.Errorf("%w: no entry with id %q", ErrUnknownChemical, id)
+		return Entry{}, fmt.Errorf("%w：目录中没有编号 %q", ErrUnknownChemical, id)
 	}
 	return c.entries[i].clone(), nil
 }
@@ -382,7 +382,7 @@ func (c *Catalogue) ByID(id string) (Entry, error) {
 func (c *Catalogue) ByName(name string) (Entry, error) {
 	i, ok := c.byName[nameKey(name)]
 	if !ok {
-		return Entry{}, fmt.Errorf("%w: no entry named %q", ErrUnknownChemical, name)
+		return Entry{}, fmt.Errorf("%w：目录中没有名为 %q 的条目", ErrUnknownChemical, name)
 	}
 	return c.entries[i].clone(), nil
 }
@@ -393,20 +393,20 @@ func (c *Catalogue) ByName(name string) (Entry, error) {
 func (c *Catalogue) ByCAS(cas string) (Entry, error) {
 	n, ok := normaliseCAS(cas)
 	if !ok {
-		return Entry{}, fmt.Errorf("%w: %q is not a valid CAS number (format or check digit)", ErrUnknownChemical, cas)
+		return Entry{}, fmt.Errorf("%w：%q 不是有效的 CAS 号（格式或校验位不符）", ErrUnknownChemical, cas)
 	}
 	idx := c.byCAS[n]
 	switch len(idx) {
 	case 0:
-		return Entry{}, fmt.Errorf("%w: no entry with CAS %s", ErrUnknownChemical, n)
+		return Entry{}, fmt.Errorf("%w：目录中没有 CAS 号为 %s 的条目", ErrUnknownChemical, n)
 	case 1:
 		return c.entries[idx[0]].clone(), nil
 	}
 	ids := make([]string, len(idx))
 	for k, i := range idx {
-		ids[k] = c.entries[i].ID + " (" + c.entries[i].Variant + ")"
+		ids[k] = c.entries[i].ID + "（" + c.entries[i].Variant + "）"
 	}
-	return Entry{}, fmt.Errorf("%w: CAS %s names several forms; use one id of: %s", ErrAmbiguousChemical, n, strings.Join(ids, ", "))
+	return Entry{}, fmt.Errorf("%w：CAS %s 对应多种形态，请改填其中一个编号：%s", ErrAmbiguousChemical, n, strings.Join(ids, "、"))
 }
 
 // Lookup resolves a key that may be an id, a CAS number or a Chinese name
@@ -421,5 +421,5 @@ func (c *Catalogue) Lookup(key string) (Entry, error) {
 	if e, err := c.ByName(key); err == nil {
 		return e, nil
 	}
-	return Entry{}, fmt.Errorf("%w %q: not an id, CAS number or name in the catalogue", ErrUnknownChemical, key)
+	return Entry{}, fmt.Errorf("%w %q：不是目录中的编号、CAS 号或名称", ErrUnknownChemical, key)
 }

@@ -213,7 +213,7 @@ func TestCatalogueValidation(t *testing.T) {
 	if err != nil {
 		t.Fatalf("variants sharing a CAS: %v", err)
 	}
-	if _, err := c.ByCAS("7782-50-5"); !errors.Is(err, ErrAmbiguousChemical) || !strings.Contains(err.Error(), "y (b)") {
+	if _, err := c.ByCAS("7782-50-5"); !errors.Is(err, ErrAmbiguousChemical) || !strings.Contains(err.Error(), "y（b）") {
 		t.Errorf("ambiguous CAS error %v", err)
 	}
 }

@@ -8,15 +8,15 @@ import (
 // Sentinel errors; test with errors.Is. Handlers map all of them to a
 // 422 problem+json: each is a fault in what the caller sent.
 var (
-	ErrUnknownChemical   = errors.New("unknown chemical")
-	ErrAmbiguousChemical = errors.New("ambiguous chemical")
-	ErrUnknownClass      = errors.New("unknown hazard class")
-	ErrBetaNeedsClass    = errors.New("correction factor β depends on the hazard class, which must be declared")
-	ErrBadQuantity       = errors.New("bad quantity")
-	ErrBadPeople         = errors.New("bad number of people")
-	ErrBadGrade          = errors.New("bad grade")
-	ErrInvalidCatalogue  = errors.New("invalid chemical catalogue")
-	ErrInvalidRules      = errors.New("invalid safe-distance rules")
+	ErrUnknownChemical   = errors.New("未知的危险化学品")
+	ErrAmbiguousChemical = errors.New("危险化学品不明确")
+	ErrUnknownClass      = errors.New("未知的危险性类别")
+	ErrBetaNeedsClass    = errors.New("校正系数 β 取决于危险性类别，须填写危险性类别")
+	ErrBadQuantity       = errors.New("数量无效")
+	ErrBadPeople         = errors.New("人数无效")
+	ErrBadGrade          = errors.New("级别无效")
+	ErrInvalidCatalogue  = errors.New("危险化学品目录有误")
+	ErrInvalidRules      = errors.New("安全距离规则有误")
 )
 
 // LineError reports a fault in one line of an inventory. Line is the index
@@ -29,7 +29,7 @@ type LineError struct {
 }
 
 func (e *LineError) Error() string {
-	return fmt.Sprintf("inventory[%d] (%q): %v", e.Line, e.Chemical, e.Err)
+	return fmt.Sprintf("第 %d 行（%q）：%v", e.Line+1, e.Chemical, e.Err)
 }
 
 func (e *LineError) Unwrap() error { return e.Err }

@@ -61,7 +61,7 @@ func (g Grade) Rank() int {
 func ParseGrade(s string) (Grade, error) {
 	s = strings.TrimSpace(s)
 	if strings.ContainsAny(s, " \t\u3000") { // "I II" must not fold into "III"
-		return GradeNone, fmt.Errorf("%w %q: want I, II, III or IV", ErrBadGrade, s)
+		return GradeNone, fmt.Errorf("%w %q：应为 I、II、III 或 IV", ErrBadGrade, s)
 	}
 	s = strings.NewReplacer("Ⅰ", "I", "Ⅱ", "II", "Ⅲ", "III", "Ⅳ", "IV").Replace(s)
 	s = strings.ToUpper(foldWidth(s))
@@ -77,7 +77,7 @@ func ParseGrade(s string) (Grade, error) {
 	case "IV", "四级", "4":
 		return GradeIV, nil
 	}
-	return GradeNone, fmt.Errorf("%w %q: want I, II, III or IV", ErrBadGrade, s)
+	return GradeNone, fmt.Errorf("%w %q：应为 I、II、III 或 IV", ErrBadGrade, s)
 }
 
 // UnmarshalText validates grades arriving in JSON.
@@ -96,7 +96,7 @@ func (g *Grade) UnmarshalText(b []byte) error {
 func Alpha(people int) (float64, error) {
 	switch {
 	case people < 0:
-		return 0, fmt.Errorf("%w: %d people within 500 m", ErrBadPeople, people)
+		return 0, fmt.Errorf("%w：500 m 内 %d 人", ErrBadPeople, people)
 	case people >= 100:
 		return 2.0, nil
 	case people >= 50:

@@ -138,10 +138,10 @@ func (c *Catalogue) terms(inventory []Holding) ([]Term, []exactTerm, error) {
 
 func (c *Catalogue) term(h Holding) (Term, exactTerm, error) {
 	if !finite(h.Tonnes) || h.Tonnes < 0 {
-		return Term{}, exactTerm{}, fmt.Errorf("%w: %v t (must be a finite number ≥ 0)", ErrBadQuantity, h.Tonnes)
+		return Term{}, exactTerm{}, fmt.Errorf("%w：%v 吨（须为 ≥ 0 的有限数）", ErrBadQuantity, h.Tonnes)
 	}
 	if strings.TrimSpace(h.Chemical) == "" {
-		return Term{}, exactTerm{}, fmt.Errorf("%w: no chemical named", ErrUnknownChemical)
+		return Term{}, exactTerm{}, fmt.Errorf("%w：未填写危险化学品", ErrUnknownChemical)
 	}
 	declared, err := c.resolveClasses(h.HazardClasses)
 	if err != nil {
@@ -179,7 +179,7 @@ func (c *Catalogue) term(h Holding) (Term, exactTerm, error) {
 		// A CAS number failing its check digit is never identified by
 		// class: it is most likely a mistyped 表1 chemical, which would
 		// otherwise get a 表2 Q silently.
-		return Term{}, exactTerm{}, fmt.Errorf("%w (declare hazard_classes for a chemical not named in GB 18218-2018 表1)", err)
+		return Term{}, exactTerm{}, fmt.Errorf("%w（GB 18218-2018 表1 未列名的危险化学品须填写危险性类别 hazard_classes）", err)
 	}
 
 	q := exact(h.Tonnes)
@@ -210,22 +210,22 @@ func (c *Catalogue) entryBeta(e Entry, declared []HazardClass) (float64, string,
 		return e.Beta, e.BetaSource, nil
 	}
 	if e.Beta == 0 && len(declared) == 0 {
-		want := "any class of 表2"
+		want := "表2 中的任一类别"
 		if len(e.BetaClasses) > 0 {
-			want = "one of " + strings.Join(e.BetaClasses, ", ")
+			want = strings.Join(e.BetaClasses, "、") + " 之一"
 		}
-		return 0, "", fmt.Errorf("%w: %s (%s): declare %s", ErrBetaNeedsClass, e.NameZH, e.ID, want)
+		return 0, "", fmt.Errorf("%w：%s（%s）：请填写%s", ErrBetaNeedsClass, e.NameZH, e.ID, want)
 	}
 	if e.Beta == 0 && len(e.BetaClasses) > 0 {
 		ok := slices.ContainsFunc(declared, func(d HazardClass) bool { return slices.Contains(e.BetaClasses, d.Code) })
 		if !ok {
-			return 0, "", fmt.Errorf("%w: %s (%s): declare one of %s", ErrBetaNeedsClass, e.NameZH, e.ID, strings.Join(e.BetaClasses, ", "))
+			return 0, "", fmt.Errorf("%w：%s（%s）：请填写 %s 之一", ErrBetaNeedsClass, e.NameZH, e.ID, strings.Join(e.BetaClasses, "、"))
 		}
 	}
 	beta, src := e.Beta, e.BetaSource
 	for _, d := range declared {
 		if d.Beta > beta {
-			beta, src = d.Beta, "GB 18218-2018 表4 "+d.Code+" (declared)"
+			beta, src = d.Beta, "GB 18218-2018 表4 "+d.Code+"（按填写的类别）"
 		}
 	}
 	return beta, src, nil

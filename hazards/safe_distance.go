@@ -40,6 +40,23 @@ var SiteKinds = []SiteKind{
 // Valid reports whether k is a known kind.
 func (k SiteKind) Valid() bool { return slices.Contains(SiteKinds, k) }
 
+// siteKindLabels are the kinds' Chinese names, as people read them.
+var siteKindLabels = map[SiteKind]string{
+	SiteResidential:         "居住区、村庄",
+	SiteSchool:              "学校",
+	SiteHospital:            "医院",
+	SiteCrowdedPlace:        "人员密集场所",
+	SiteDrinkingWaterSource: "饮用水源",
+	SiteStation:             "车站、机场",
+	SitePowerStation:        "电站、变电站",
+	SiteReservoir:           "水库",
+	SiteShelter:             "应急避难场所",
+	SiteOtherImportant:      "其他重要设施",
+}
+
+// Label is the kind's Chinese name; "" for an unknown kind.
+func (k SiteKind) Label() string { return siteKindLabels[k] }
+
 // Site is one neighbouring site with its distance from the hazard source,
 // as PostGIS measured it (nearest boundary to nearest boundary, metres).
 type Site struct {
@@ -106,27 +123,27 @@ func DefaultDistanceRules() *DistanceRules {
 func ParseDistanceRules(data []byte) (*DistanceRules, error) {
 	var f distanceFile
 	if err := decodeStrict(data, &f); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidRules, err)
+		return nil, fmt.Errorf("%w：%v", ErrInvalidRules, err)
 	}
 	if f.Source == "" {
-		return nil, fmt.Errorf("%w: source is required (where the distances come from)", ErrInvalidRules)
+		return nil, fmt.Errorf("%w：source 必填（距离的出处）", ErrInvalidRules)
 	}
 	r := &DistanceRules{source: f.Source, kinds: map[SiteKind]KindRule{}, minimum: map[Grade]map[SiteKind]float64{}}
 	for _, k := range f.Kinds {
 		if !k.Kind.Valid() {
-			return nil, fmt.Errorf("%w: unknown site kind %q", ErrInvalidRules, k.Kind)
+			return nil, fmt.Errorf("%w：未知场所类别 %q", ErrInvalidRules, k.Kind)
 		}
 		if _, dup := r.kinds[k.Kind]; dup {
-			return nil, fmt.Errorf("%w: site kind %q described twice", ErrInvalidRules, k.Kind)
+			return nil, fmt.Errorf("%w：场所类别 %q 重复说明", ErrInvalidRules, k.Kind)
 		}
 		if k.NameZH == "" || k.Basis == "" {
-			return nil, fmt.Errorf("%w: site kind %q needs name_zh and basis", ErrInvalidRules, k.Kind)
+			return nil, fmt.Errorf("%w：场所类别 %q 须有 name_zh 和 basis", ErrInvalidRules, k.Kind)
 		}
 		r.kinds[k.Kind] = k
 	}
 	for g, row := range f.Minimum {
 		if !g.Valid() {
-			return nil, fmt.Errorf("%w: grade %q", ErrInvalidRules, g)
+			return nil, fmt.Errorf("%w：级别 %q", ErrInvalidRules, g)
 		}
 		r.minimum[g] = maps.Clone(row)
 	}
@@ -157,25 +174,25 @@ func LoadDistanceRulesFile(path string) (*DistanceRules, error) {
 func (r *DistanceRules) validate() error {
 	for _, k := range SiteKinds {
 		if _, ok := r.kinds[k]; !ok {
-			return fmt.Errorf("%w: site kind %q is not described", ErrInvalidRules, k)
+			return fmt.Errorf("%w：场所类别 %q 缺少说明", ErrInvalidRules, k)
 		}
 	}
 	for _, g := range Grades {
 		row, ok := r.minimum[g]
 		if !ok {
-			return fmt.Errorf("%w: no distances for grade %s", ErrInvalidRules, g)
+			return fmt.Errorf("%w：%s 级没有距离", ErrInvalidRules, g)
 		}
 		for k, m := range row {
 			if !k.Valid() {
-				return fmt.Errorf("%w: grade %s: unknown site kind %q", ErrInvalidRules, g, k)
+				return fmt.Errorf("%w：%s 级：未知场所类别 %q", ErrInvalidRules, g, k)
 			}
 			if !finite(m) || m <= 0 {
-				return fmt.Errorf("%w: grade %s, %s: distance must be positive, got %v", ErrInvalidRules, g, k, m)
+				return fmt.Errorf("%w：%s 级，%s：距离须为正数，收到 %v", ErrInvalidRules, g, k, m)
 			}
 		}
 		for _, k := range SiteKinds {
 			if _, ok := row[k]; !ok {
-				return fmt.Errorf("%w: grade %s: no distance for %s", ErrInvalidRules, g, k)
+				return fmt.Errorf("%w：%s 级：缺少 %s 的距离", ErrInvalidRules, g, k)
 			}
 		}
 	}
@@ -201,13 +218,13 @@ func (r *DistanceRules) Minimum(g Grade, k SiteKind) (float64, bool) {
 // county decision made at run time.
 func (r *DistanceRules) With(g Grade, k SiteKind, metres float64) (*DistanceRules, error) {
 	if !g.Valid() {
-		return nil, fmt.Errorf("%w: grade %q", ErrInvalidRules, g)
+		return nil, fmt.Errorf("%w：级别 %q", ErrInvalidRules, g)
 	}
 	if !k.Valid() {
-		return nil, fmt.Errorf("%w: unknown site kind %q", ErrInvalidRules, k)
+		return nil, fmt.Errorf("%w：未知场所类别 %q", ErrInvalidRules, k)
 	}
 	if !finite(metres) || metres <= 0 {
-		return nil, fmt.Errorf("%w: distance must be positive, got %v", ErrInvalidRules, metres)
+		return nil, fmt.Errorf("%w：距离须为正数，收到 %v", ErrInvalidRules, metres)
 	}
 	n := &DistanceRules{source: r.source, kinds: maps.Clone(r.kinds), minimum: map[Grade]map[SiteKind]float64{}}
 	for gg, row := range r.minimum {

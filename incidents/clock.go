@@ -36,7 +36,7 @@ var deadlineKindText = []enumText{
 
 func DeadlineKinds() []DeadlineKind { return allOf[DeadlineKind](deadlineKindText) }
 func ParseDeadlineKind(code string) (DeadlineKind, error) {
-	return parseEnum[DeadlineKind]("deadline kind", deadlineKindText, code)
+	return parseEnum[DeadlineKind]("时限类型", deadlineKindText, code)
 }
 func (k DeadlineKind) Valid() bool    { return lookup(deadlineKindText, k).code != "" }
 func (k DeadlineKind) Code() string   { return lookup(deadlineKindText, k).code }

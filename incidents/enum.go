@@ -2,19 +2,27 @@ package incidents
 
 import (
 	"fmt"
-	"strings"
+	"slices"
+
+	"sitrep/internal/validation"
 )
 
 // ParseError reports a code that names none of the valid values. The API
 // layer can show Valid to the user as the list of accepted codes.
 type ParseError struct {
-	What  string   // e.g. "incident kind"
-	Got   string   // the rejected input
-	Valid []string // every accepted code, in canonical order
+	What   string   // in Chinese, e.g. "事故类别"
+	Got    string   // the rejected input
+	Valid  []string // every accepted code, in canonical order
+	Labels []string // the Chinese label of each of Valid
 }
 
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("unknown %s %q; valid: %s", e.What, e.Got, strings.Join(e.Valid, ", "))
+	return fmt.Sprintf("未知的%s %q；%s", e.What, e.Got, validation.OneOf(e.Valid, func(code string) string {
+		if i := slices.Index(e.Valid, code); i >= 0 && i < len(e.Labels) {
+			return e.Labels[i]
+		}
+		return ""
+	}))
 }
 
 // enumText is the code and Chinese label of one enum value. Codes are
@@ -36,13 +44,15 @@ func lookup[T ~uint8](table []enumText, v T) enumText {
 
 func parseEnum[T ~uint8](what string, table []enumText, s string) (T, error) {
 	valid := make([]string, 0, len(table)-1)
+	labels := make([]string, 0, len(table)-1)
 	for i := 1; i < len(table); i++ {
 		if table[i].code == s {
 			return T(i), nil
 		}
 		valid = append(valid, table[i].code)
+		labels = append(labels, table[i].label)
 	}
-	return 0, &ParseError{What: what, Got: s, Valid: valid}
+	return 0, &ParseError{What: what, Got: s, Valid: valid, Labels: labels}
 }
 
 func allOf[T ~uint8](table []enumText) []T {

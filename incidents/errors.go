@@ -6,7 +6,7 @@ import (
 )
 
 // ErrForbiddenTransition is wrapped by every *StateError, for errors.Is.
-var ErrForbiddenTransition = errors.New("transition not allowed")
+var ErrForbiddenTransition = errors.New("不允许的状态变更")
 
 // StateError means the request conflicts with the incident's current state:
 // the lifecycle does not allow going from From to To. An API maps it to
@@ -17,7 +17,7 @@ type StateError struct {
 }
 
 func (e *StateError) Error() string {
-	return fmt.Sprintf("cannot go from %s to %s: %s", e.From, e.To, e.Why)
+	return fmt.Sprintf("不能从“%s”变为“%s”：%s", e.From.Label(), e.To.Label(), e.Why)
 }
 
 func (e *StateError) Unwrap() error { return ErrForbiddenTransition }

@@ -29,7 +29,7 @@ var gradeText = []enumText{
 func Grades() []Grade { return allOf[Grade](gradeText) }
 
 // ParseGrade accepts "I", "II", "III" or "IV".
-func ParseGrade(code string) (Grade, error) { return parseEnum[Grade]("grade", gradeText, code) }
+func ParseGrade(code string) (Grade, error) { return parseEnum[Grade]("事故等级", gradeText, code) }
 
 func (g Grade) Valid() bool   { return lookup(gradeText, g).code != "" }
 func (g Grade) Code() string  { return lookup(gradeText, g).code }
@@ -87,7 +87,7 @@ func (c Casualties) Validate() error {
 	} {
 		switch {
 		case f.n < 0:
-			v = append(v, validation.FieldError{Field: f.name, Code: "negative", Detail: fmt.Sprintf("must not be negative, got %d", f.n)})
+			v = append(v, validation.FieldError{Field: f.name, Code: "negative", Detail: fmt.Sprintf("不能为负数（收到 %d）", f.n)})
 		case f.name != "direct_loss_yuan" && f.n > MaxCount:
 			v = append(v, validation.FieldError{Field: f.name, Code: "too_large", Detail: fmt.Sprintf("人数不能超过 %d", MaxCount)})
 		}

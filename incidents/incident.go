@@ -65,10 +65,10 @@ func (inc *Incident) Validate() error {
 	}
 	if l := inc.Location; l != nil {
 		if l.Lon < -180 || l.Lon > 180 {
-			v = append(v, validation.FieldError{Field: "location.lon", Code: "out_of_range", Detail: fmt.Sprintf("longitude %g outside −180…180", l.Lon)})
+			v = append(v, validation.FieldError{Field: "location.lon", Code: "out_of_range", Detail: validation.LonOutOfRange(l.Lon)})
 		}
 		if l.Lat < -90 || l.Lat > 90 {
-			v = append(v, validation.FieldError{Field: "location.lat", Code: "out_of_range", Detail: fmt.Sprintf("latitude %g outside −90…90", l.Lat)})
+			v = append(v, validation.FieldError{Field: "location.lat", Code: "out_of_range", Detail: validation.LatOutOfRange(l.Lat)})
 		}
 	}
 	if err := inc.Casualties.Validate(); err != nil {
@@ -79,12 +79,12 @@ func (inc *Incident) Validate() error {
 	}
 	for k, n := range inc.Exposure.Polluted {
 		if !k.Valid() || n < 0 {
-			v = append(v, validation.FieldError{Field: "exposure.polluted." + k.Code(), Code: "invalid", Detail: fmt.Sprintf("bad count %d for %v", n, k)})
+			v = append(v, validation.FieldError{Field: "exposure.polluted." + k.Code(), Code: "invalid", Detail: fmt.Sprintf("%s 的数量 %d 无效", k.Label(), n)})
 		}
 	}
 	for k, n := range inc.Exposure.Endangered {
 		if !k.Valid() || n < 0 {
-			v = append(v, validation.FieldError{Field: "exposure.endangered." + k.Code(), Code: "invalid", Detail: fmt.Sprintf("bad count %d for %v", n, k)})
+			v = append(v, validation.FieldError{Field: "exposure.endangered." + k.Code(), Code: "invalid", Detail: fmt.Sprintf("%s 的数量 %d 无效", k.Label(), n)})
 		}
 	}
 	return v.OrNil()

@@ -38,7 +38,7 @@ func Kinds() []Kind { return allOf[Kind](kindText) }
 
 // ParseKind accepts a stable code such as "road_traffic". The error is a
 // *ParseError listing the valid codes.
-func ParseKind(code string) (Kind, error) { return parseEnum[Kind]("incident kind", kindText, code) }
+func ParseKind(code string) (Kind, error) { return parseEnum[Kind]("事故类别", kindText, code) }
 
 // Valid reports whether k is one of the defined kinds.
 func (k Kind) Valid() bool { return lookup(kindText, k).code != "" }

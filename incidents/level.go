@@ -22,7 +22,7 @@ var levelText = []enumText{
 
 func ResponseLevels() []ResponseLevel { return allOf[ResponseLevel](levelText) }
 func ParseResponseLevel(code string) (ResponseLevel, error) {
-	return parseEnum[ResponseLevel]("response level", levelText, code)
+	return parseEnum[ResponseLevel]("响应级别", levelText, code)
 }
 func (l ResponseLevel) Valid() bool    { return lookup(levelText, l).code != "" }
 func (l ResponseLevel) Code() string   { return lookup(levelText, l).code }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"sitrep/internal/beijing"
 	"sitrep/internal/validation"
 )
 
@@ -40,7 +41,7 @@ var stateText = []enumText{
 }
 
 func States() []State                        { return allOf[State](stateText) }
-func ParseState(code string) (State, error)  { return parseEnum[State]("state", stateText, code) }
+func ParseState(code string) (State, error)  { return parseEnum[State]("状态", stateText, code) }
 func (s State) Valid() bool                  { return lookup(stateText, s).code != "" }
 func (s State) Code() string                 { return lookup(stateText, s).code }
 func (s State) Label() string                { return lookup(stateText, s).label }
@@ -65,6 +66,14 @@ type Status struct {
 	State State         `json:"state"`
 	Level ResponseLevel `json:"level,omitempty"` // zero unless State.HasLevel()
 	Since time.Time     `json:"since"`
+}
+
+// Label is the status as people read it: 响应中（Ⅱ级响应）.
+func (s Status) Label() string {
+	if s.State.HasLevel() {
+		return s.State.Label() + "（" + s.Level.Label() + "）"
+	}
+	return s.State.Label()
 }
 
 func (s Status) String() string {
@@ -143,19 +152,19 @@ type Change struct {
 // an error, since a level is changed by resuming or while active.
 func Transition(from, to Status, req Request) (Change, error) {
 	if !to.State.Valid() {
-		return Change{}, validation.Errors{{Field: "state", Code: "invalid", Detail: fmt.Sprintf("unknown state %d", to.State)}}
+		return Change{}, validation.Errors{{Field: "state", Code: "invalid", Detail: fmt.Sprintf("未知状态 %d", to.State)}}
 	}
 	switch to.State {
 	case Active:
 		if !to.Level.Valid() {
-			return Change{}, validation.Errors{{Field: "level", Code: "required", Detail: "activating a response needs a level Ⅰ–Ⅳ (4.3)"}}
+			return Change{}, validation.Errors{{Field: "level", Code: "required", Detail: "启动响应须选择Ⅰ–Ⅳ级（4.3）"}}
 		}
 	case Suspended:
 		if to.Level == 0 {
 			to.Level = from.Level
 		} else if to.Level != from.Level {
 			return Change{}, validation.Errors{{Field: "level", Code: "level_change_on_suspend",
-				Detail: "the level cannot change while suspending; change it when resuming"}}
+				Detail: "暂停救援时不能改变响应级别；请在恢复响应时调整"}}
 		}
 	default:
 		to.Level = 0
@@ -167,16 +176,16 @@ func Transition(from, to Status, req Request) (Change, error) {
 
 	var v validation.Errors
 	if strings.TrimSpace(req.Actor) == "" {
-		v = append(v, validation.FieldError{Field: "actor", Code: "required", Detail: "who makes the change is required"})
+		v = append(v, validation.FieldError{Field: "actor", Code: "required", Detail: "须填写变更人"})
 	}
 	if req.At.IsZero() {
-		v = append(v, validation.FieldError{Field: "at", Code: "required", Detail: "the time of the change is required"})
+		v = append(v, validation.FieldError{Field: "at", Code: "required", Detail: "须填写变更时间"})
 	} else if !from.Since.IsZero() && req.At.Before(from.Since) {
 		v = append(v, validation.FieldError{Field: "at", Code: "before_current",
-			Detail: fmt.Sprintf("must not be before the current state began (%s)", from.Since.UTC().Format(time.RFC3339))})
+			Detail: fmt.Sprintf("不能早于当前状态开始的时间（%s）", beijing.Format(from.Since))})
 	}
 	if strings.TrimSpace(req.Reason) == "" {
-		v = append(v, validation.FieldError{Field: "reason", Code: "required", Detail: "a reason is required"})
+		v = append(v, validation.FieldError{Field: "reason", Code: "required", Detail: "须填写理由"})
 	}
 	var checks *TerminationChecks
 	if to.State == Terminated {
@@ -198,31 +207,31 @@ func Transition(from, to Status, req Request) (Change, error) {
 // forbidden returns why the lifecycle refuses from → to, or "" if allowed.
 func forbidden(from, to Status) string {
 	if !from.State.Valid() {
-		return "the current state is unknown"
+		return "当前状态未知"
 	}
 	if from.State == Active && to.State == Active && from.Level == to.Level {
-		return "the response is already active at level " + to.Level.Code()
+		return "已在" + to.Level.Label() + "中"
 	}
 	if slices.Contains(allowed[from.State], to.State) {
 		return ""
 	}
 	switch {
 	case from.State == Closed:
-		return "a closed incident is final"
+		return "已结案的事件不能再变更"
 	case from.State == Reported:
-		return "a report must be verified first (4.4.1(1))"
+		return "须先核实报告（4.4.1(1)）"
 	case to.State == Terminated && from.State == Suspended:
-		return "a suspended rescue must resume before the response is terminated: suspension means the danger is not removed (4.7)"
+		return "暂停的救援须先恢复才能终止响应：暂停意味着危险尚未消除（4.7）"
 	case to.State == Terminated:
-		return "only an active response can be terminated (4.7)"
+		return "只有响应中的事件才能终止响应（4.7）"
 	case to.State == Suspended:
-		return "only an active rescue can be suspended (4.7)"
+		return "只有响应中的救援才能暂停（4.7）"
 	case to.State == Active && from.State == Terminated:
-		return "a terminated response is not reopened; record a new incident"
+		return "已终止的响应不能重新启动；请新建事件"
 	case to.State == Closed:
-		return "close after the response is terminated, or straight after verification when no response is needed (4.3)"
+		return "须在响应终止后结案；不需要响应的，可在核实后直接结案（4.3）"
 	default:
-		return "not a step of the lifecycle"
+		return "不是事件处置流程中的一步"
 	}
 }
 

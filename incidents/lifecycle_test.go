@@ -229,7 +229,7 @@ func TestForbiddenBeatsFieldErrors(t *testing.T) {
 	if !errors.Is(err, ErrForbiddenTransition) {
 		t.Fatalf("got %v", err)
 	}
-	if msg := err.Error(); msg != "cannot go from closed to verified: a closed incident is final" {
+	if msg := err.Error(); msg != "不能从“已结案”变为“已核实”：已结案的事件不能再变更" {
 		t.Errorf("message = %q", msg)
 	}
 }

@@ -29,7 +29,7 @@ var riskText = []enumText{
 
 func RiskCriteria() []RiskCriterion { return allOf[RiskCriterion](riskText) }
 func ParseRiskCriterion(code string) (RiskCriterion, error) {
-	return parseEnum[RiskCriterion]("较大涉险 criterion", riskText, code)
+	return parseEnum[RiskCriterion]("较大涉险情形", riskText, code)
 }
 func (c RiskCriterion) Valid() bool                  { return lookup(riskText, c).code != "" }
 func (c RiskCriterion) Code() string                 { return lookup(riskText, c).code }
@@ -71,7 +71,7 @@ var pollutionText = []enumText{
 
 func PollutionTargets() []PollutionTarget { return allOf[PollutionTarget](pollutionText) }
 func ParsePollutionTarget(code string) (PollutionTarget, error) {
-	return parseEnum[PollutionTarget]("pollution target", pollutionText, code)
+	return parseEnum[PollutionTarget]("污染对象", pollutionText, code)
 }
 func (p PollutionTarget) Valid() bool    { return lookup(pollutionText, p).code != "" }
 func (p PollutionTarget) Code() string   { return lookup(pollutionText, p).code }
@@ -117,7 +117,7 @@ var siteText = []enumText{
 
 func ImportantSites() []ImportantSite { return allOf[ImportantSite](siteText) }
 func ParseImportantSite(code string) (ImportantSite, error) {
-	return parseEnum[ImportantSite]("important site kind", siteText, code)
+	return parseEnum[ImportantSite]("重要场所类别", siteText, code)
 }
 func (s ImportantSite) Valid() bool    { return lookup(siteText, s).code != "" }
 func (s ImportantSite) Code() string   { return lookup(siteText, s).code }

@@ -24,12 +24,12 @@ var tierText = []enumText{
 }
 
 func Tiers() []Tier                         { return allOf[Tier](tierText) }
-func ParseTier(code string) (Tier, error)   { return parseEnum[Tier]("reporting tier", tierText, code) }
+func ParseTier(code string) (Tier, error)   { return parseEnum[Tier]("报告层级", tierText, code) }
 func (t Tier) Valid() bool                  { return lookup(tierText, t).code != "" }
 func (t Tier) Code() string                 { return lookup(tierText, t).code }
 func (t Tier) Label() string                { return lookup(tierText, t).label }
 func (t Tier) String() string               { return stringOf("Tier", tierText, t) }
-func (t Tier) MarshalText() ([]byte, error) { return marshalEnum("reporting tier", tierText, t) }
+func (t Tier) MarshalText() ([]byte, error) { return marshalEnum("报告层级", tierText, t) }
 func (t *Tier) UnmarshalText(b []byte) error {
 	v, err := ParseTier(string(b))
 	if err != nil {

@@ -132,7 +132,7 @@ func (c *client) readLoop() string {
 			var ne net.Error
 			switch {
 			case errors.Is(err, websocket.ErrReadLimit):
-				c.closeWith(websocket.CloseMessageTooBig, "message too big", "protocol")
+				c.closeWith(websocket.CloseMessageTooBig, "消息过大", "protocol")
 				return "protocol"
 			case errors.As(err, &ne) && ne.Timeout():
 				return "ping_timeout"
@@ -142,7 +142,7 @@ func (c *client) readLoop() string {
 		}
 		_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
 		if typ != websocket.TextMessage {
-			c.enqueue(rawItem(errorMsg{Type: "error", Detail: "send JSON text messages"}))
+			c.enqueue(rawItem(errorMsg{Type: "error", Detail: "请发送 JSON 文本消息"}))
 			continue
 		}
 		req, ferr := c.h.parseSubscribe(data, c.readable)
@@ -194,7 +194,7 @@ func (c *client) closeLocked(code int, text, reason string) {
 // answer to a slow client: nobody else waits for it.
 func (c *client) slowLocked() {
 	c.h.m.slowCloses.Inc()
-	c.closeLocked(CloseTooSlow, "too slow: resume with your last seq", "slow")
+	c.closeLocked(CloseTooSlow, "接收过慢：请用最后的 seq 续传", "slow")
 }
 
 // enqueueLocked adds a message without waiting; a queue that would pass its
@@ -297,7 +297,7 @@ func (c *client) writeFailed(err error) {
 		c.mu.Unlock()
 		return
 	}
-	c.closeWith(websocket.CloseInternalServerErr, "write failed", "write_error")
+	c.closeWith(websocket.CloseInternalServerErr, "发送失败", "write_error")
 }
 
 func (c *client) write(it outItem, wait time.Duration) error {

@@ -255,17 +255,17 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *Hub) serve(w http.ResponseWriter, r *http.Request) error {
 	if !websocket.IsWebSocketUpgrade(r) {
-		return api.NewProblem(http.StatusUpgradeRequired, "upgrade-required", "Websocket upgrade required",
-			"/ws speaks the websocket protocol only; open it with a websocket client")
+		return api.NewProblem(http.StatusUpgradeRequired, "upgrade-required", "需要 WebSocket",
+			"/ws 只支持 WebSocket 协议，请用 WebSocket 客户端连接")
 	}
 	if !h.originAllowed(r) {
-		return api.Forbidden("Origin", "this origin may not open the live stream")
+		return api.Forbidden("Origin", "此来源（Origin）不能连接实时数据流")
 	}
 	h.mu.Lock()
 	closed := h.closed
 	h.mu.Unlock()
 	if closed {
-		return api.Unavailable("the server is shutting down")
+		return api.Unavailable("服务器正在关闭")
 	}
 	ws, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
@@ -278,7 +278,7 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request) error {
 	c := newClient(h, ws, credentials(r.Header))
 	c.readable = h.readableBy(r)
 	if !h.add(c) {
-		c.closeWith(websocket.CloseGoingAway, "server shutting down", "shutdown")
+		c.closeWith(websocket.CloseGoingAway, "服务器正在关闭", "shutdown")
 	}
 	c.run()
 	return nil
@@ -369,7 +369,7 @@ func (h *Hub) Shutdown() {
 	h.mu.Unlock()
 	h.closeOnce.Do(h.stopL)
 	for _, c := range cs {
-		c.closeWith(websocket.CloseGoingAway, "server shutting down", "shutdown")
+		c.closeWith(websocket.CloseGoingAway, "服务器正在关闭", "shutdown")
 	}
 	done := make(chan struct{})
 	go func() { h.conns.Wait(); h.listenWG.Wait(); close(done) }()

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -63,23 +64,23 @@ func (h *Hub) parseSubscribe(data []byte, readable map[string]bool) (subscribeRe
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return subscribeReq{}, &fieldError{"", "not a valid message: " + err.Error()}
+		return subscribeReq{}, &fieldError{"", "消息无效：应为 JSON 对象，成员只能是 type、layers、bbox、since"}
 	}
 	// Not dec.More(): it is false before a stray "}" or "]", which would
 	// let {…}} through.
 	if _, err := dec.Token(); err != io.EOF {
-		return subscribeReq{}, &fieldError{"", "one JSON object per message"}
+		return subscribeReq{}, &fieldError{"", "每条消息只能有一个 JSON 对象"}
 	}
 	if m.Type != "subscribe" {
-		return subscribeReq{}, &fieldError{"/type", fmt.Sprintf("unknown message type %q; the only one is \"subscribe\"", m.Type)}
+		return subscribeReq{}, &fieldError{"/type", fmt.Sprintf("未知消息类型 %q；只有 \"subscribe\"", m.Type)}
 	}
 	if m.Layers == nil {
-		return subscribeReq{}, &fieldError{"/layers", "required: the layers to receive, e.g. [\"boundaries\"]"}
+		return subscribeReq{}, &fieldError{"/layers", "必填：要接收的图层，例如 [\"boundaries\"]"}
 	}
 	sub := &subscription{layers: map[string]bool{}}
 	for i, l := range m.Layers {
 		if _, ok := h.snapshotter(l); !ok {
-			return subscribeReq{}, &fieldError{"/layers/" + strconv.Itoa(i), fmt.Sprintf("unknown layer %q; known: %v", l, h.Layers())}
+			return subscribeReq{}, &fieldError{"/layers/" + strconv.Itoa(i), fmt.Sprintf("未知图层 %q；可用的图层：%s", l, strings.Join(h.Layers(), ", "))}
 		}
 		if !readable[l] {
 			return subscribeReq{}, &fieldError{"/layers/" + strconv.Itoa(i), fmt.Sprintf("无权读取图层 %q（需要相应权限）", l)}
@@ -92,36 +93,39 @@ func (h *Hub) parseSubscribe(data []byte, readable map[string]bool) (subscribeRe
 	slices.Sort(sub.layerList)
 	if m.BBox != nil {
 		if len(m.BBox) != 4 {
-			return subscribeReq{}, &fieldError{"/bbox", "must be [minLon, minLat, maxLon, maxLat] in WGS 84 degrees"}
+			return subscribeReq{}, &fieldError{"/bbox", "须为 [minLon, minLat, maxLon, maxLat]（WGS 84 度）"}
 		}
 		var v [4]float64
 		for i, p := range m.BBox {
 			if p == nil || math.IsNaN(*p) || math.IsInf(*p, 0) {
-				return subscribeReq{}, &fieldError{"/bbox/" + strconv.Itoa(i), "must be a number"}
+				return subscribeReq{}, &fieldError{"/bbox/" + strconv.Itoa(i), "须为数字"}
 			}
 			v[i] = *p
 		}
 		switch {
 		case v[0] < -180 || v[0] > 180:
-			return subscribeReq{}, &fieldError{"/bbox/0", "longitude must be within -180..180"}
+			return subscribeReq{}, &fieldError{"/bbox/0", "经度须在 -180…180 之间"}
 		case v[2] < -180 || v[2] > 180:
-			return subscribeReq{}, &fieldError{"/bbox/2", "longitude must be within -180..180"}
+			return subscribeReq{}, &fieldError{"/bbox/2", "经度须在 -180…180 之间"}
 		case v[1] < -90 || v[1] > 90:
-			return subscribeReq{}, &fieldError{"/bbox/1", "latitude must be within -90..90"}
+			return subscribeReq{}, &fieldError{"/bbox/1", "纬度须在 -90…90 之间"}
 		case v[3] < -90 || v[3] > 90:
-			return subscribeReq{}, &fieldError{"/bbox/3", "latitude must be within -90..90"}
+			return subscribeReq{}, &fieldError{"/bbox/3", "纬度须在 -90…90 之间"}
 		case v[0] > v[2]:
-			return subscribeReq{}, &fieldError{"/bbox/2", "maxLon is less than minLon (boxes across the antimeridian are not supported)"}
+			return subscribeReq{}, &fieldError{"/bbox/2", "maxLon 小于 minLon（不支持跨越 180° 经线的范围）"}
 		case v[1] > v[3]:
-			return subscribeReq{}, &fieldError{"/bbox/3", "maxLat is less than minLat"}
+			return subscribeReq{}, &fieldError{"/bbox/3", "maxLat 小于 minLat"}
 		}
 		sub.bbox = &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
 	}
 	if m.Since != nil && *m.Since < 0 {
-		return subscribeReq{}, &fieldError{"/since", "must be a sequence number (0 or more)"}
+		return subscribeReq{}, &fieldError{"/since", "须为序号（≥ 0）"}
 	}
 	return subscribeReq{sub: sub, since: m.Since}, nil
 }
+
+// resyncDetail tells a client why it gets a fresh snapshot.
+const resyncDetail = "该 seq 之后的事件已不再保留，随后发送新的快照"
 
 // Small server messages besides snapshots and events.
 type errorMsg struct {

@@ -52,7 +52,7 @@ func (c *client) recheckLoop() {
 			c.h.m.recheckErrors.Inc()
 			c.h.log.Warn("live stream: could not recheck a connection's credential; keeping it", "err", err)
 		case !ok:
-			c.closeWith(CloseRevoked, "credentials revoked", "revoked")
+			c.closeWith(CloseRevoked, "登录凭据已失效", "revoked")
 			return
 		}
 	}

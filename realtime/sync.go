@@ -206,7 +206,7 @@ func (c *client) syncFailed(ctx context.Context, err error) {
 		return
 	}
 	c.h.log.Warn("live stream: sync failed; closing the connection", "err", err)
-	c.closeWith(1011, "server error: reconnect and resume", "sync_error")
+	c.closeWith(1011, "服务器错误：请重连并续传", "sync_error")
 }
 
 // subscribe starts the stream for a new subscription: a resume from
@@ -243,7 +243,7 @@ func (c *client) subscribe(ctx context.Context, req subscribeReq) error {
 		}
 		c.h.m.resyncs.Inc()
 		if err := c.enqueueWait(ctx, rawItem(resyncMsg{Type: "resync",
-			Detail: "the events after your seq are no longer kept; a fresh snapshot follows"})); err != nil {
+			Detail: resyncDetail})); err != nil {
 			return err
 		}
 	}
@@ -324,7 +324,7 @@ func (c *client) catchUp(ctx context.Context) error {
 		if hole {
 			c.h.m.resyncs.Inc()
 			if err := c.enqueueWait(ctx, rawItem(resyncMsg{Type: "resync",
-				Detail: "events after your seq are no longer kept; a fresh snapshot follows"})); err != nil {
+				Detail: resyncDetail})); err != nil {
 				return err
 			}
 			if err := c.snapshot(ctx); err != nil {

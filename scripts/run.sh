@@ -12,6 +12,7 @@ root=$(pwd)
 
 ensure_go
 apt_install curl
+apt_install gdal-bin   # ogr2ogr reads OpenStreetMap extracts for sitrep basemap import
 export SITREP_ADDR=${SITREP_ADDR:-:8080}
 
 if [ -z "${DATABASE_URL:-}" ]; then

@@ -10,8 +10,9 @@ ensure_go
 ensure_postgis
 apt_install libxml2-utils   # xmllint validates CAP 1.2 warnings against the OASIS schema
 apt_install chromium fonts-noto-cjk curl   # the map page's browser tests (e2e/), headless
+apt_install poppler-utils   # pdftotext reads the situation report Chromium prints to PDF (e2e/report.test.js)
 ensure_node
-apt_install gdal-bin        # ogrinfo/ogr2ogr read /ogc through the OAPIF driver in ogc/gdal_test.go
+apt_install gdal-bin        # ogrinfo/ogr2ogr read /ogc (ogc/gdal_test.go); ogr2ogr loads OSM extracts (basemap)
 
 tmp=$(mktemp -d /tmp/sitrep-test.XXXXXX)
 chmod 755 "$tmp"

@@ -192,6 +192,21 @@ func (p *progress) update(done, total int) {
 	_ = p.bar.Set(done)
 }
 
+// stage is update for a job in named stages (a basemap import): the bar
+// says which stage runs and how far it is.
+func (p *progress) stage(desc string, done, total int) {
+	if !p.on {
+		return
+	}
+	if p.bar == nil {
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription(desc),
+			progressbar.OptionSetPredictTime(false), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	}
+	p.bar.Describe(desc)
+	p.bar.ChangeMax(total)
+	_ = p.bar.Set(done)
+}
+
 func (p *progress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()

@@ -27,7 +27,7 @@ func TestImportCommand(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "2 of 3 rows are bad") {
 		t.Fatalf("dry run of a bad file: %v", err)
 	}
-	for _, want := range []string{bad + ":3: row 2: kind: must be one of", bad + ":4: row 3: lat: latitude must be within ±90°"} {
+	for _, want := range []string{bad + ":3: row 2: kind: 须为以下之一", bad + ":4: row 3: lat: 纬度须在 ±90° 以内"} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("output lacks %q:\n%s", want, out.String())
 		}

@@ -28,6 +28,7 @@ var commands = map[string]command{
 	"demo":     {"load the demo data (real county boundaries, synthetic everything else) and demo users", runDemo},
 	"import":   {"import a layer file (GeoJSON or CSV), all or nothing; --dry-run checks only", runImport},
 	"export":   {"write a layer as GeoJSON or CSV to standard output", runExport},
+	"basemap":  {"load an OpenStreetMap extract as the map's ground (roads, water, places, townships), or export it as PMTiles", runBasemap},
 	"simulate": {"drive the demo through the API: drill incidents, teams moving, warnings issued and lifted", runSimulate},
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"sitrep/hazards"
 	"sitrep/incidents/orgplan"
+	"sitrep/internal/basemap"
 	"sitrep/internal/server"
 )
 
@@ -26,13 +27,24 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	metricsAddr := cmd.String("metrics-addr", os.Getenv("SITREP_METRICS_ADDR"), "also serve /metrics without credentials on this address, for an operator's network (env SITREP_METRICS_ADDR; e.g. 127.0.0.1:9090)")
 	metricsToken := cmd.String("metrics-token", os.Getenv("SITREP_METRICS_TOKEN"), "a bearer token that may read /metrics on the main address (env SITREP_METRICS_TOKEN; otherwise only an admin may)")
 	planFile := cmd.String("plan", os.Getenv("SITREP_PLAN"), "the county's emergency organisation as a plan file (env SITREP_PLAN; default: the embedded 乌鲁木齐县 plan)")
+	var ground basemap.Settings
+	cmd.StringVar(&ground.PMTiles, "basemap-pmtiles", os.Getenv("SITREP_BASEMAP_PMTILES"), "serve the basemap from this PMTiles archive (Sitrep's schema: sitrep basemap export) instead of the imported data (env SITREP_BASEMAP_PMTILES)")
+	cmd.StringVar(&ground.Online, "basemap", os.Getenv("SITREP_BASEMAP"), "online basemap over the local one: tianditu-vec, tianditu-img, xyz or wmts; empty for none (env SITREP_BASEMAP)")
+	cmd.StringVar(&ground.URL, "basemap-url", os.Getenv("SITREP_BASEMAP_URL"), "xyz: tile URL template with {z} {x} {y}; wmts: GetTile template on a Web Mercator matrix set (env SITREP_BASEMAP_URL)")
+	cmd.StringVar(&ground.TiandituKey, "tianditu-key", os.Getenv("SITREP_TIANDITU_KEY"), "Tianditu key (tk) for tianditu-vec/tianditu-img; stays on the server (env SITREP_TIANDITU_KEY)")
+	cmd.StringVar(&ground.Attribution, "basemap-attribution", os.Getenv("SITREP_BASEMAP_ATTRIBUTION"), "attribution shown with an xyz or wmts basemap (env SITREP_BASEMAP_ATTRIBUTION)")
+	cmd.StringVar(&ground.CRS, "basemap-crs", os.Getenv("SITREP_BASEMAP_CRS"), "the online basemap's datum: wgs84 (default) or cgcs2000; gcj02/bd09 services are refused (env SITREP_BASEMAP_CRS)")
 	if _, err := cmd.parse(args); err != nil {
 		return err
 	}
 	if err := cmd.check(); err != nil {
 		return err
 	}
-	// A bad plan file stops the start before the database is touched.
+	// A bad basemap setting or plan file stops the start before the
+	// database is touched.
+	if err := ground.Check(); err != nil {
+		return err
+	}
 	plan, err := orgplan.Default()
 	if *planFile != "" {
 		plan, err = orgplan.Load(*planFile)
@@ -60,7 +72,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer pool.Close()
 	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure, SafeDistances: rules, Plan: plan,
-		ReportingClock: true, MetricsToken: *metricsToken, PublicOrigin: *publicOrigin})
+		ReportingClock: true, MetricsToken: *metricsToken, PublicOrigin: *publicOrigin, Basemap: ground})
 	if err != nil {
 		return err
 	}

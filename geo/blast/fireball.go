@@ -1,8 +1,9 @@
 package blast
 
 import (
-	"fmt"
 	"math"
+
+	"sitrep/geo"
 )
 
 // FireballDiameterM is D = 5.8·M^(1/3) in metres for fuel mass M kg.
@@ -82,15 +83,15 @@ func (l ThermalLevel) fluxFor(durationS float64) (float64, error) {
 	case l.DoseTDU > 0 && l.FluxKWm2 == 0:
 		return math.Pow(l.DoseTDU/durationS, 0.75), nil
 	}
-	return 0, fmt.Errorf("blast: thermal level %q needs exactly one of flux or dose > 0", l.Name)
+	return 0, geo.BadInput("", "热辐射关注水平 %q 须且只能给出热通量（fluxKWm2）或热剂量（doseTDU）中的一个，且大于 0", l.Name)
 }
 
 // DefaultThermalLevels are ALOHA's thermal radiation levels, most severe
 // first.
 var DefaultThermalLevels = []ThermalLevel{
-	{Name: "10 kW/m2: potentially lethal within 60 s", FluxKWm2: 10},
-	{Name: "5 kW/m2: second-degree burns within 60 s", FluxKWm2: 5},
-	{Name: "2 kW/m2: pain within 60 s", FluxKWm2: 2},
+	{Name: "10 kW/m²：60 秒内可能致死", FluxKWm2: 10},
+	{Name: "5 kW/m²：60 秒内二度烧伤", FluxKWm2: 5},
+	{Name: "2 kW/m²：60 秒内感到疼痛", FluxKWm2: 2},
 }
 
 // Fireball is the geometry and radiation of one fireball.

@@ -3,6 +3,8 @@ package blast
 import (
 	"fmt"
 	"math"
+
+	"sitrep/geo"
 )
 
 // ETNTJPerKg is the blast energy of TNT used for equivalence, J/kg (CCPS).
@@ -75,7 +77,7 @@ func ScaledDistanceFor(pKPa float64) (float64, error) {
 	pHi, _ := IncidentOverpressureKPa(MinZ)
 	pLo, _ := IncidentOverpressureKPa(MaxZ)
 	if !(pKPa <= pHi && pKPa >= pLo) {
-		return 0, fmt.Errorf("blast: overpressure %.4g kPa outside the fitted range [%.3g, %.4g] kPa", pKPa, pLo, pHi)
+		return 0, geo.BadInput("kPa", "超压 %.4g kPa 超出公式的拟合范围 [%.3g, %.4g] kPa", pKPa, pLo, pHi)
 	}
 	lo, hi := math.Log(MinZ), math.Log(MaxZ)
 	for range 100 {
@@ -113,7 +115,7 @@ type OverpressureLevel struct {
 // severe first: 8 psi destruction of buildings, 3.5 psi serious injury
 // likely, 1 psi shatters glass.
 var DefaultOverpressureLevels = []OverpressureLevel{
-	{Name: "8 psi (55.2 kPa): destruction of buildings", KPa: 8 * PSI},
-	{Name: "3.5 psi (24.1 kPa): serious injury likely", KPa: 3.5 * PSI},
-	{Name: "1 psi (6.9 kPa): shatters glass", KPa: 1 * PSI},
+	{Name: "55.2 kPa（8 psi）：建筑物摧毁", KPa: 8 * PSI},
+	{Name: "24.1 kPa（3.5 psi）：可能造成重伤", KPa: 3.5 * PSI},
+	{Name: "6.9 kPa（1 psi）：玻璃破碎", KPa: 1 * PSI},
 }

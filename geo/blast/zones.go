@@ -1,9 +1,8 @@
 package blast
 
 import (
-	"errors"
-	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -54,13 +53,16 @@ func RunExplosion(in ExplosionInputs) (ExplosionResult, error) {
 			in.YieldFactor = DefaultYieldFactor
 		}
 		if !(in.FlammableMassKg > 0) || !(in.HeatOfCombustionJPerKg > 0) || !(in.YieldFactor > 0 && in.YieldFactor <= 1) {
-			return res, fmt.Errorf("blast: need flammable mass > 0 kg, heat of combustion > 0 J/kg and 0 < yield ≤ 1 (got %v, %v, %v)",
-				in.FlammableMassKg, in.HeatOfCombustionJPerKg, in.YieldFactor)
+			return res, explosionInputError(in)
 		}
 		w = TNTEquivalentKg(in.FlammableMassKg, in.HeatOfCombustionJPerKg, in.YieldFactor)
 	}
 	if !(w > 0) || math.IsInf(w, 0) || w > 1e7 {
-		return res, fmt.Errorf("blast: TNT mass %v kg out of range (0, 1e7]", w)
+		input := "flammableMassKg"
+		if in.TNTMassKg != 0 {
+			input = "tntMassKg"
+		}
+		return res, geo.BadInput(input, "TNT 当量 %v kg 超出范围 (0, 1e7]", w)
 	}
 	if in.Levels == nil {
 		in.Levels = DefaultOverpressureLevels
@@ -70,7 +72,7 @@ func RunExplosion(in ExplosionInputs) (ExplosionResult, error) {
 		z := geo.Zone{Level: i + 1, Name: l.Name, Threshold: l.KPa, ThresholdUnit: "kPa"}
 		r, err := RadiusForOverpressureM(w, l.KPa)
 		if err != nil {
-			return res, fmt.Errorf("blast: level %q: %w", l.Name, err)
+			return res, geo.Under("levels/"+strconv.Itoa(i), err)
 		}
 		if err := circleZone(&z, in.Source, r); err != nil {
 			return res, err
@@ -113,16 +115,19 @@ func RunFireball(in FireballInputs) (FireballResult, error) {
 		return res, err
 	}
 	if !(in.FuelMassKg > 0 && in.FuelMassKg <= 1e7) {
-		return res, fmt.Errorf("blast: fuel mass %v kg out of range (0, 1e7]", in.FuelMassKg)
+		return res, geo.BadInput("fuelMassKg", "可燃物质量须在 (0, 1e7] kg 之间（即不超过 1 万吨），收到 %v", in.FuelMassKg)
 	}
 	if in.SEPKWm2 == 0 {
 		in.SEPKWm2 = DefaultSurfaceEmissivePowerKWm2
 	}
 	if !(in.SEPKWm2 > 0 && in.SEPKWm2 <= 1000) {
-		return res, fmt.Errorf("blast: surface emissive power %v kW/m² out of range", in.SEPKWm2)
+		return res, geo.BadInput("sepKWm2", "表面辐射功率须在 (0, 1000] kW/m² 之间，收到 %v", in.SEPKWm2)
 	}
-	if !(in.RelativeHumidity >= 0 && in.RelativeHumidity <= 1) || !(in.AirTempC > -60 && in.AirTempC < 60) {
-		return res, errors.New("blast: relative humidity must be 0–1 and air temperature −60..60 °C")
+	if !(in.RelativeHumidity >= 0 && in.RelativeHumidity <= 1) {
+		return res, geo.BadInput("relativeHumidity", "相对湿度须在 0–1 之间，收到 %v", in.RelativeHumidity)
+	}
+	if !(in.AirTempC > -60 && in.AirTempC < 60) {
+		return res, geo.BadInput("airTempC", "气温须在 −60…60 °C 之间，收到 %v", in.AirTempC)
 	}
 	if in.Levels == nil {
 		in.Levels = DefaultThermalLevels
@@ -133,7 +138,7 @@ func RunFireball(in FireballInputs) (FireballResult, error) {
 	for i, l := range in.Levels {
 		q, err := l.fluxFor(fb.DurationS)
 		if err != nil {
-			return res, err
+			return res, geo.Under("levels/"+strconv.Itoa(i), err)
 		}
 		z := geo.Zone{Level: i + 1, Name: l.Name, Threshold: q, ThresholdUnit: "kW/m2"}
 		if err := circleZone(&z, in.Source, fb.RadiusForFluxM(q)); err != nil {
@@ -146,14 +151,14 @@ func RunFireball(in FireballInputs) (FireballResult, error) {
 
 func validSource(p orb.Point) error {
 	if !(p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90) {
-		return fmt.Errorf("blast: source %v is not a WGS 84 lon/lat", p)
+		return geo.BadInput("source", "中心点 %v 不是 WGS 84 经纬度", p)
 	}
 	return nil
 }
 
 func circleZone(z *geo.Zone, src orb.Point, r float64) error {
 	if r <= 0 {
-		z.Note = "level not reached"
+		z.Note = "未达到此关注水平"
 		return nil
 	}
 	p, err := geo.Circle(src, r, 0)
@@ -169,8 +174,20 @@ func circleZone(z *geo.Zone, src orb.Point, r float64) error {
 func checkOrder(zs []geo.Zone) error {
 	for i := 1; i < len(zs); i++ {
 		if zs[i].Threshold >= zs[i-1].Threshold {
-			return fmt.Errorf("blast: levels must be given most severe first (%q before %q)", zs[i-1].Name, zs[i].Name)
+			return geo.BadInput("levels", "关注水平须按严重程度从高到低排列（%q 应在 %q 之前）", zs[i].Name, zs[i-1].Name)
 		}
 	}
 	return nil
+}
+
+// explosionInputError names the first of the three vapour-cloud inputs
+// that is out of range.
+func explosionInputError(in ExplosionInputs) error {
+	switch {
+	case !(in.FlammableMassKg > 0):
+		return geo.BadInput("flammableMassKg", "可燃物质量须大于 0 kg，收到 %v", in.FlammableMassKg)
+	case !(in.HeatOfCombustionJPerKg > 0):
+		return geo.BadInput("heatOfCombustionJPerKg", "燃烧热须大于 0 J/kg，收到 %v", in.HeatOfCombustionJPerKg)
+	}
+	return geo.BadInput("yieldFactor", "爆炸效率须大于 0、不超过 1，收到 %v", in.YieldFactor)
 }

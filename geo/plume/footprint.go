@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -14,7 +15,7 @@ import (
 
 // ErrCalm is returned when the wind is below MinWindSpeedMS: the Gaussian
 // plume has no defined direction then and must not be used.
-var ErrCalm = errors.New("plume: wind below 1 m/s, Gaussian plume not valid; use an isolation circle")
+var ErrCalm error = &geo.InputError{Input: "windSpeedMS", Msg: "风速低于 1 m/s（静风），高斯烟羽模型不适用"}
 
 // MinWindSpeedMS is the lowest wind speed (m/s at 10 m) accepted.
 const MinWindSpeedMS = 1.0
@@ -84,7 +85,7 @@ func Run(in Inputs) (Result, error) {
 	}
 	res.Stability = st
 	if s, ok := Substances[in.Substance]; ok && s.DenseGas {
-		res.Warnings = append(res.Warnings, s.Name+" is denser than air: a Gaussian plume is a first estimate only")
+		res.Warnings = append(res.Warnings, s.Name+"比空气重：高斯烟羽只是初步估计")
 	}
 
 	maxX := in.MaxDistanceM
@@ -97,10 +98,13 @@ func Run(in Inputs) (Result, error) {
 		mg  float64
 	}
 	levels := make([]lvl, 0, len(in.Levels))
-	for _, l := range in.Levels {
+	for i, l := range in.Levels {
 		mg, err := l.MgM3(in.MolecularWeight)
 		if err != nil {
-			return res, err
+			if errors.Is(err, errNeedsWeight) {
+				return res, geo.BadInput("molecularWeight", "关注浓度 %q 以 ppm 表示，须填写大于 0 的分子量（g/mol）", l.Name)
+			}
+			return res, geo.Under("levels/"+strconv.Itoa(i), err)
 		}
 		levels = append(levels, lvl{l, mg})
 	}
@@ -111,7 +115,7 @@ func Run(in Inputs) (Result, error) {
 	for i, l := range levels {
 		z, err := p.zone(in.Source, in.WindFromDeg, l.mg)
 		if err != nil {
-			return res, fmt.Errorf("plume: level %q: %w", l.loc.Name, err)
+			return res, fmt.Errorf("关注浓度 %q：%w", l.loc.Name, err)
 		}
 		z.Level = i + 1
 		z.Name = l.loc.Name
@@ -125,21 +129,23 @@ func Run(in Inputs) (Result, error) {
 func validate(in Inputs) error {
 	switch {
 	case !(in.Source[0] >= -180 && in.Source[0] <= 180 && in.Source[1] >= -90 && in.Source[1] <= 90):
-		return fmt.Errorf("plume: source %v is not a WGS 84 lon/lat", in.Source)
+		return geo.BadInput("source", "泄漏点 %v 不是 WGS 84 经纬度", in.Source)
 	case in.Time.IsZero():
-		return errors.New("plume: time is required (stability depends on the sun)")
+		return geo.BadInput("time", "须填写时间（大气稳定度取决于太阳高度）")
 	case !(in.ReleaseRateGS > 0) || math.IsInf(in.ReleaseRateGS, 0):
-		return fmt.Errorf("plume: release rate %v g/s must be > 0", in.ReleaseRateGS)
+		return geo.BadInput("releaseRateGS", "泄漏速率须大于 0 g/s，收到 %v", in.ReleaseRateGS)
+	case !(in.MolecularWeight >= 0 && in.MolecularWeight <= 1000):
+		return geo.BadInput("molecularWeight", "分子量须在 0–1000 g/mol 之间，收到 %v", in.MolecularWeight)
 	case !(in.ReleaseHeightM >= 0 && in.ReleaseHeightM <= 1000):
-		return fmt.Errorf("plume: release height %v m must be in [0, 1000]", in.ReleaseHeightM)
+		return geo.BadInput("releaseHeightM", "泄漏高度须在 0–1000 m 之间，收到 %v", in.ReleaseHeightM)
 	case len(in.Levels) == 0:
-		return errors.New("plume: at least one level of concern is required")
+		return geo.BadInput("levels", "至少须有一个关注浓度")
 	case in.Terrain != Rural && in.Terrain != Urban:
-		return fmt.Errorf("plume: terrain %q is not %q or %q", in.Terrain, Rural, Urban)
+		return geo.BadInput("terrain", "地形须为 %s（乡村）或 %s（城市），收到 %q", Rural, Urban, in.Terrain)
 	case in.StabilityOverride != "" && !in.StabilityOverride.Valid():
-		return fmt.Errorf("plume: stability override %q is not A–F", in.StabilityOverride)
+		return geo.BadInput("stabilityOverride", "指定的稳定度须为 A–F，收到 %q", in.StabilityOverride)
 	case !(in.MaxDistanceM >= 0 && in.MaxDistanceM <= 50000):
-		return fmt.Errorf("plume: max distance %v m must be in [0, 50000]", in.MaxDistanceM)
+		return geo.BadInput("maxDistanceM", "最大距离须在 0–50000 m 之间，收到 %v", in.MaxDistanceM)
 	}
 	return in.WindFromDeg.Validate()
 }
@@ -204,13 +210,13 @@ func (p params) zone(src orb.Point, wind geo.WindFrom, loc float64) (geo.Zone, e
 		}
 	}
 	if first < 0 {
-		return geo.Zone{Note: fmt.Sprintf("level not reached at ground level within %.0f m", p.maxX)}, nil
+		return geo.Zone{Note: fmt.Sprintf("%.0f m 内地面浓度未达到此关注浓度", p.maxX)}, nil
 	}
 	for i := first; i <= last; i++ {
 		if !above[i] {
 			// Cannot happen for Briggs σ's (Ccl is unimodal in x); refuse
 			// rather than draw a wrong shape.
-			return geo.Zone{}, errors.New("centreline concentration is not unimodal; zone not drawn")
+			return geo.Zone{}, errors.New("plume: centreline concentration is not unimodal; zone not drawn")
 		}
 	}
 	var note []string
@@ -222,14 +228,14 @@ func (p params) zone(src orb.Point, wind geo.WindFrom, loc float64) (geo.Zone, e
 	truncated := last == gridN-1
 	if truncated {
 		xEnd = p.maxX
-		note = append(note, fmt.Sprintf("exceeded beyond %.0f m: plume truncated there", p.maxX))
+		note = append(note, fmt.Sprintf("%.0f m 外仍超过此浓度：烟羽在此截断", p.maxX))
 	} else {
 		xEnd = p.crossing(xs[last], xs[last+1], loc, true)
 	}
 	if xEnd < 100 || xEnd > 10000 {
 		// inside 100 m the whole zone is in the near field, where a plume
 		// from a real leak (jet, pool, building wake) is not Gaussian.
-		note = append(note, "Briggs σ are fitted for 100 m–10 km; this zone's reach is outside that range")
+		note = append(note, "Briggs 扩散参数 σ 的拟合范围为 100 m–10 km，本区域的范围超出此区间，结果为外推")
 	}
 
 	// 2. vertices along x: log-spaced from the start, plus points crowding
@@ -287,7 +293,7 @@ func (p params) zone(src orb.Point, wind geo.WindFrom, loc float64) (geo.Zone, e
 	}
 	for i, n := range note {
 		if i > 0 {
-			z.Note += "; "
+			z.Note += "；"
 		}
 		z.Note += n
 	}

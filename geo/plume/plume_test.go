@@ -275,7 +275,7 @@ func TestZonesOrderedNestedAndDownwind(t *testing.T) {
 		}
 	}
 	res, _ := Run(chlorineNight(270))
-	if res.Zones[0].Name != "AEGL-3 (60 min)" || res.Zones[2].Name != "AEGL-1 (60 min)" {
+	if res.Zones[0].Name != "AEGL-3（60 分钟）" || res.Zones[2].Name != "AEGL-1（60 分钟）" {
 		t.Errorf("zones %q, %q", res.Zones[0].Name, res.Zones[2].Name)
 	}
 	// west wind: the whole zone is east of the source; north wind: south.
@@ -417,5 +417,32 @@ func BenchmarkRunChlorineThreeZones(b *testing.B) {
 		if _, err := Run(in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// An input out of its physical range is refused, naming the input, before
+// it can overflow into an infinite threshold no JSON can hold.
+func TestInputsOutOfRangeNameTheInput(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		edit  func(*Inputs)
+		input string
+	}{
+		{"huge molecular weight", func(in *Inputs) { in.MolecularWeight = 1e308 }, "molecularWeight"},
+		{"huge level", func(in *Inputs) { in.Levels[1].Value = 1e308 }, "levels/1/value"},
+		{"level in an unknown unit", func(in *Inputs) { in.Levels[0].Unit = "ppb" }, "levels/0/unit"},
+		{"ppm without a molecular weight", func(in *Inputs) { in.MolecularWeight = 0 }, "molecularWeight"},
+		{"release rate", func(in *Inputs) { in.ReleaseRateGS = -1 }, "releaseRateGS"},
+		{"wind direction", func(in *Inputs) { in.WindFromDeg = 361 }, "windFromDeg"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := chlorineNight(270)
+			c.edit(&in)
+			_, err := Run(in)
+			var ie *geo.InputError
+			if !errors.As(err, &ie) || ie.Input != c.input {
+				t.Fatalf("error %v, want one naming %s", err, c.input)
+			}
+		})
 	}
 }

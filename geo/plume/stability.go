@@ -1,10 +1,10 @@
 package plume
 
 import (
-	"fmt"
 	"math"
 	"time"
 
+	"sitrep/geo"
 	"sitrep/geo/sun"
 )
 
@@ -166,13 +166,13 @@ type StabilityResult struct {
 // from the sun's elevation there (package sun) and the weather.
 func Stability(lonDeg, latDeg float64, t time.Time, w StabilityInputs) (StabilityResult, error) {
 	if !(w.WindSpeedMS >= 0) || math.IsInf(w.WindSpeedMS, 0) {
-		return StabilityResult{}, fmt.Errorf("plume: wind speed %v m/s invalid", w.WindSpeedMS)
+		return StabilityResult{}, geo.BadInput("windSpeedMS", "风速 %v m/s 无效", w.WindSpeedMS)
 	}
 	if !(w.CloudOktas >= 0 && w.CloudOktas <= 8) {
-		return StabilityResult{}, fmt.Errorf("plume: cloud cover %v oktas not in [0, 8]", w.CloudOktas)
+		return StabilityResult{}, geo.BadInput("cloudOktas", "云量须在 0–8 成之间，收到 %v", w.CloudOktas)
 	}
 	if !(w.CeilingM >= 0) || math.IsInf(w.CeilingM, 0) {
-		return StabilityResult{}, fmt.Errorf("plume: ceiling %v m invalid", w.CeilingM)
+		return StabilityResult{}, geo.BadInput("ceilingM", "云底高度 %v m 无效", w.CeilingM)
 	}
 	elev := sun.Elevation(lonDeg, latDeg, t)
 	night := !(sun.IsDay(lonDeg, latDeg, t.Add(-time.Hour)) && sun.IsDay(lonDeg, latDeg, t.Add(time.Hour)))

@@ -1,8 +1,10 @@
 package plume
 
 import (
-	"fmt"
+	"errors"
 	"strings"
+
+	"sitrep/geo"
 )
 
 // LevelOfConcern is a concentration threshold that bounds a threat zone.
@@ -17,23 +19,29 @@ type LevelOfConcern struct {
 
 // MgM3 returns the level in mg/m³.
 func (l LevelOfConcern) MgM3(mw float64) (float64, error) {
-	if !(l.Value > 0) {
-		return 0, fmt.Errorf("plume: level of concern %q must be > 0", l.Name)
+	// A million ppm is pure gas, and a million mg/m³ (1 kg/m³) is about
+	// the density of air: anything above is a typo, and would overflow.
+	if !(l.Value > 0 && l.Value <= 1e6) {
+		return 0, geo.BadInput("value", "关注浓度 %q 须大于 0、不超过 1000000", l.Name)
 	}
 	switch strings.ToLower(l.Unit) {
 	case "mg/m3", "mg/m³":
 		return l.Value, nil
 	case "ppm":
 		if !(mw > 0) {
-			return 0, fmt.Errorf("plume: level %q is in ppm but molecular weight is %v", l.Name, mw)
+			return 0, errNeedsWeight
 		}
 		return PPMToMgM3(l.Value, mw), nil
 	}
-	return 0, fmt.Errorf("plume: level %q has unit %q, want ppm or mg/m3", l.Name, l.Unit)
+	return 0, geo.BadInput("unit", "关注浓度 %q 的单位须为 ppm 或 mg/m3，收到 %q", l.Name, l.Unit)
 }
+
+// errNeedsWeight: a level in ppm needs the molecular weight to convert.
+var errNeedsWeight = errors.New("plume: a level in ppm needs the molecular weight")
 
 // Substance is a toxic gas with its default levels of concern.
 type Substance struct {
+	// Name is the Chinese name people read.
 	Name string `json:"name"`
 	// UN number, as on the placard.
 	UN string `json:"un"`
@@ -52,22 +60,22 @@ type Substance struct {
 // discomfort). They are defaults for a what-if; the incident commander may
 // supply other levels (ERPG, PAC, Chinese GBZ 2.1 values) in Inputs.
 var Substances = map[string]Substance{
-	"chlorine": {Name: "Chlorine", UN: "1017", MolecularWeight: 70.90, DenseGas: true,
+	"chlorine": {Name: "氯气", UN: "1017", MolecularWeight: 70.90, DenseGas: true,
 		Levels: []LevelOfConcern{
-			{Name: "AEGL-3 (60 min)", Value: 20, Unit: "ppm"},
-			{Name: "AEGL-2 (60 min)", Value: 2.0, Unit: "ppm"},
-			{Name: "AEGL-1 (60 min)", Value: 0.50, Unit: "ppm"},
+			{Name: "AEGL-3（60 分钟）", Value: 20, Unit: "ppm"},
+			{Name: "AEGL-2（60 分钟）", Value: 2.0, Unit: "ppm"},
+			{Name: "AEGL-1（60 分钟）", Value: 0.50, Unit: "ppm"},
 		}},
-	"ammonia": {Name: "Ammonia, anhydrous", UN: "1005", MolecularWeight: 17.03,
+	"ammonia": {Name: "液氨（无水氨）", UN: "1005", MolecularWeight: 17.03,
 		Levels: []LevelOfConcern{
-			{Name: "AEGL-3 (60 min)", Value: 1100, Unit: "ppm"},
-			{Name: "AEGL-2 (60 min)", Value: 160, Unit: "ppm"},
-			{Name: "AEGL-1 (60 min)", Value: 30, Unit: "ppm"},
+			{Name: "AEGL-3（60 分钟）", Value: 1100, Unit: "ppm"},
+			{Name: "AEGL-2（60 分钟）", Value: 160, Unit: "ppm"},
+			{Name: "AEGL-1（60 分钟）", Value: 30, Unit: "ppm"},
 		}},
-	"hydrogen-sulfide": {Name: "Hydrogen sulfide", UN: "1053", MolecularWeight: 34.08, DenseGas: true,
+	"hydrogen-sulfide": {Name: "硫化氢", UN: "1053", MolecularWeight: 34.08, DenseGas: true,
 		Levels: []LevelOfConcern{
-			{Name: "AEGL-3 (60 min)", Value: 50, Unit: "ppm"},
-			{Name: "AEGL-2 (60 min)", Value: 27, Unit: "ppm"},
-			{Name: "AEGL-1 (60 min)", Value: 0.51, Unit: "ppm"},
+			{Name: "AEGL-3（60 分钟）", Value: 50, Unit: "ppm"},
+			{Name: "AEGL-2（60 分钟）", Value: 27, Unit: "ppm"},
+			{Name: "AEGL-1（60 分钟）", Value: 0.51, Unit: "ppm"},
 		}},
 }

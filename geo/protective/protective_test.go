@@ -95,7 +95,7 @@ func TestZonesValidAndDownwind(t *testing.T) {
 				t.Fatalf("%s: %v", z.Name, err)
 			}
 		}
-		if iso.Level != 1 || pa.Level != 2 || !strings.Contains(pa.Name, "night") {
+		if iso.Level != 1 || pa.Level != 2 || !strings.Contains(pa.Name, "夜间") {
 			t.Errorf("levels/names: %+v %+v", iso.Name, pa.Name)
 		}
 		L := pa.Threshold

@@ -91,30 +91,30 @@ func Parse(b []byte) (*Table, error) {
 		return nil, fmt.Errorf("protective: table: %w", err)
 	}
 	if len(t.Entries) == 0 {
-		return nil, fmt.Errorf("protective: table has no entries")
+		return nil, fmt.Errorf("protective: 防护距离表没有条目")
 	}
 	t.byKey = make(map[string]int, len(t.Entries))
 	for i, e := range t.Entries {
 		if e.Key == "" {
-			return nil, fmt.Errorf("protective: entry %d has no key", i)
+			return nil, fmt.Errorf("protective: 第 %d 个条目没有 key", i+1)
 		}
 		if _, dup := t.byKey[e.Key]; dup {
-			return nil, fmt.Errorf("protective: duplicate key %q", e.Key)
+			return nil, fmt.Errorf("protective: key %q 重复", e.Key)
 		}
 		if len(e.Cases) == 0 {
-			return nil, fmt.Errorf("protective: %q has no cases", e.Key)
+			return nil, fmt.Errorf("protective: %q 没有情形（cases）", e.Key)
 		}
 		for c, d := range e.Cases {
 			for _, v := range []float64{d.IsolationM, d.ProtectiveDayM, d.ProtectiveNightM} {
 				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 100000 {
-					return nil, fmt.Errorf("protective: %q/%q: distance %v m out of range", e.Key, c, v)
+					return nil, fmt.Errorf("protective: %q/%q：距离 %v m 超出范围", e.Key, c, v)
 				}
 			}
 			if d.IsolationM == 0 && d.ProtectiveDayM == 0 && d.ProtectiveNightM == 0 {
-				return nil, fmt.Errorf("protective: %q/%q has no distances", e.Key, c)
+				return nil, fmt.Errorf("protective: %q/%q 没有距离", e.Key, c)
 			}
 			if (d.ProtectiveDayM == 0) != (d.ProtectiveNightM == 0) {
-				return nil, fmt.Errorf("protective: %q/%q needs both day and night protective distances or neither", e.Key, c)
+				return nil, fmt.Errorf("protective: %q/%q 的白天与夜间防护距离须同时给出或同时不给", e.Key, c)
 			}
 		}
 		t.byKey[e.Key] = i
@@ -131,6 +131,16 @@ func (t *Table) Entry(key string) (Entry, bool) {
 	return t.Entries[i], true
 }
 
+// CaseKeys lists the entry's cases (small, large…), sorted.
+func (e Entry) CaseKeys() []string {
+	ks := make([]string, 0, len(e.Cases))
+	for k := range e.Cases {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
 // Keys lists the entry keys, sorted.
 func (t *Table) Keys() []string {
 	ks := make([]string, 0, len(t.Entries))
@@ -139,4 +149,16 @@ func (t *Table) Keys() []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// caseLabels name the cases the shipped table uses.
+var caseLabels = map[string]string{"small": "少量泄漏", "large": "大量泄漏", "fire": "着火"}
+
+// CaseLabel is a case's Chinese name; a case only a county's own table
+// has shows as its key.
+func CaseLabel(c string) string {
+	if l, ok := caseLabels[c]; ok {
+		return l
+	}
+	return c
 }

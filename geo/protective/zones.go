@@ -1,8 +1,7 @@
 package protective
 
 import (
-	"errors"
-	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -58,17 +57,17 @@ func (t *Table) Zones(r Request) (Result, error) {
 	res := Result{Model: Model, Version: Version, Inputs: r, TableSource: t.Source, TableStatus: t.Status}
 	e, ok := t.Entry(r.Key)
 	if !ok {
-		return res, fmt.Errorf("protective: no table entry %q", r.Key)
+		return res, geo.BadInput("key", "防护距离表中没有 %q；可选：%s", r.Key, strings.Join(t.Keys(), "、"))
 	}
 	d, ok := e.Cases[r.Case]
 	if !ok {
-		return res, fmt.Errorf("protective: entry %q has no case %q", r.Key, r.Case)
+		return res, geo.BadInput("case", "%s 没有情形 %q；可选：%s", e.Name, r.Case, strings.Join(e.CaseKeys(), "、"))
 	}
 	if !(r.Source[0] >= -180 && r.Source[0] <= 180 && r.Source[1] >= -90 && r.Source[1] <= 90) {
-		return res, fmt.Errorf("protective: source %v is not a WGS 84 lon/lat", r.Source)
+		return res, geo.BadInput("source", "泄漏点 %v 不是 WGS 84 经纬度", r.Source)
 	}
 	if r.Time.IsZero() {
-		return res, errors.New("protective: time is required (day or night depends on the sun)")
+		return res, geo.BadInput("time", "须填写时间（白天或夜间由太阳高度决定）")
 	}
 	if !r.VariableWind {
 		if err := r.WindFromDeg.Validate(); err != nil {
@@ -77,7 +76,7 @@ func (t *Table) Zones(r Request) (Result, error) {
 	}
 	res.Entry = e
 	if !e.Verified {
-		res.Warnings = append(res.Warnings, "table entry "+e.Key+" is not verified against the printed source")
+		res.Warnings = append(res.Warnings, "防护距离表中“"+e.Name+"”的数值尚未与印刷版原文核对")
 	}
 	pos := sun.At(r.Source[0], r.Source[1], r.Time)
 	res.Day, res.SolarElevationDeg = pos.IsDay(), pos.ElevationDeg
@@ -88,25 +87,25 @@ func (t *Table) Zones(r Request) (Result, error) {
 		if err != nil {
 			return res, err
 		}
-		res.Zones = append(res.Zones, geo.Zone{Level: level, Name: "initial isolation zone",
+		res.Zones = append(res.Zones, geo.Zone{Level: level, Name: "初始隔离区",
 			Threshold: d.IsolationM, ThresholdUnit: "m", ExtentM: d.IsolationM, Polygon: p})
 		level++
 	}
 	dist := d.ProtectiveNightM
-	when := "night"
+	when := "夜间"
 	if res.Day {
-		dist, when = d.ProtectiveDayM, "day"
+		dist, when = d.ProtectiveDayM, "白天"
 	}
 	if dist > 0 {
-		z := geo.Zone{Level: level, Name: "protective action zone (" + when + ")",
+		z := geo.Zone{Level: level, Name: "防护行动区（" + when + "）",
 			Threshold: dist, ThresholdUnit: "m"}
 		var err error
 		if d.Omnidirectional || r.VariableWind {
 			z.Polygon, err = geo.Circle(r.Source, dist, 0)
 			z.ExtentM = dist
-			z.Note = "all directions"
+			z.Note = "四周各方向"
 			if r.VariableWind && !d.Omnidirectional {
-				z.Note = "all directions because the wind is variable or calm"
+				z.Note = "风向不定或静风，按四周各方向划定"
 			}
 		} else {
 			z.Polygon, z.ExtentM, err = downwindSquare(r.Source, r.WindFromDeg, dist)

@@ -457,3 +457,35 @@ func TestReports(t *testing.T) {
 		t.Fatalf("fields %v", got)
 	}
 }
+
+// A report taken "just now" names no times: the server takes its own now
+// for both, so a caller whose clock runs ahead can never be refused with
+// "reported before the accident occurred", and the 30-minute unit report is
+// due 30 minutes after that now.
+func TestCreateWithoutTimesIsNow(t *testing.T) {
+	e := apitest.Start(t)
+	for i := range 3 {
+		r := e.Do("POST", "/api/v1/incidents", auth.Dispatcher, map[string]any{"kind": "fire", "place": fmt.Sprintf("刚接报的火情 %d", i)})
+		if r.StatusCode != 201 {
+			t.Fatalf("create without times: %d %s", r.StatusCode, r.Body)
+		}
+		var f struct {
+			Properties struct {
+				OccurredAt time.Time `json:"occurred_at"`
+				ReportedAt time.Time `json:"reported_at"`
+				Deadlines  []struct {
+					Key string    `json:"key"`
+					Due time.Time `json:"due"`
+				} `json:"deadlines"`
+			} `json:"properties"`
+		}
+		r.JSON(t, &f)
+		p := f.Properties
+		if p.OccurredAt.IsZero() || !p.OccurredAt.Equal(p.ReportedAt) {
+			t.Fatalf("occurred_at %v, reported_at %v: want both the server's now", p.OccurredAt, p.ReportedAt)
+		}
+		if len(p.Deadlines) == 0 || p.Deadlines[0].Key != "unit_report" || !p.Deadlines[0].Due.Equal(p.OccurredAt.Add(30*time.Minute)) {
+			t.Fatalf("deadlines %+v: want the unit report 30 min after %v", p.Deadlines, p.OccurredAt)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -12,6 +11,7 @@ import (
 	"sitrep/incidents/orgplan"
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
+	"sitrep/internal/validation"
 )
 
 // Handlers serve /api/v1/incidents.
@@ -44,7 +44,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if v := r.URL.Query().Get("open"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return api.BadRequest("open", "want true or false")
+			return api.BadRequest("open", validation.NotBool)
 		}
 		open = b
 	}
@@ -132,10 +132,9 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	var errs fieldErrors
 	in := NewIncident{Kind: errs.kind("/kind", b.Kind), Place: b.Place, Township: b.Township, Unit: b.Unit,
 		Drill: b.Drill, Casualties: b.Casualties.Apply(incidents.Casualties{}), OtherRiskReason: b.OtherRiskReason}
+	// Omitted: it happened just now, by the server's clock (a caller's own
+	// clock may run ahead of ours, and "now" must never be in the future).
 	in.OccurredAt = errs.parseTime("/occurred_at", b.OccurredAt)
-	if strings.TrimSpace(b.OccurredAt) == "" {
-		errs.add("/occurred_at", "required (事故发生时间)")
-	}
 	in.ReportedAt = errs.parseTime("/reported_at", b.ReportedAt)
 	in.Location = errs.point("/location", b.Location)
 	in.Area = errs.polygonal("/area", b.Area)
@@ -187,12 +186,12 @@ func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 	if b.OccurredAt != nil {
 		t := errs.parseTime("/occurred_at", *b.OccurredAt)
 		if t.IsZero() {
-			errs.add("/occurred_at", "cannot be cleared")
+			errs.add("/occurred_at", "不能清空")
 		}
 		p.OccurredAt = &t
 	}
 	if string(b.Location) == "null" {
-		errs.add("/location", "a known location cannot be cleared; correct it instead")
+		errs.add("/location", "已知的位置不能清空，只能更正")
 	}
 	p.Location = errs.point("/location", b.Location)
 	p.Area = errs.polygonal("/area", b.Area)
@@ -230,11 +229,11 @@ func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	var errs fieldErrors
 	if b.Kind != reportFirst && b.Kind != reportFollowUp {
-		errs.add("/kind", "want first (首报) or follow_up (续报), got %q", b.Kind)
+		errs.add("/kind", "%s，收到 %q", validation.OneOf(ReportKinds, ReportKindLabel), b.Kind)
 	}
 	tier, err := incidents.ParseTier(b.Tier)
 	if err != nil || tier == incidents.TierTownship {
-		errs.add("/tier", "the tier that received the report: county, city, region or state_council; got %q", b.Tier)
+		errs.add("/tier", "接收报告的层级%s，收到 %q", validation.OneOf(tierCodes(ReportTiers()), tierLabel), b.Tier)
 	}
 	at := errs.parseTime("/received_at", b.ReceivedAt)
 	if err := errs.err(); err != nil {

@@ -45,7 +45,7 @@ func (e *fieldErrors) parseTime(field, s string) time.Time {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		e.add(field, "want an RFC 3339 time such as 2025-06-01T10:00:00+08:00, got %q", s)
+		e.add(field, "%s，收到 %q", validation.NotRFC3339, s)
 		return time.Time{}
 	}
 	return t.UTC()
@@ -59,12 +59,12 @@ func (e *fieldErrors) point(field string, raw json.RawMessage) *string {
 	}
 	g, err := geojson.UnmarshalGeometry(raw)
 	if err != nil {
-		e.add(field, "not a GeoJSON geometry: %v", err)
+		e.add(field, "%s", validation.NotGeoJSON)
 		return nil
 	}
 	p, ok := g.Geometry().(orb.Point)
 	if !ok {
-		e.add(field+"/type", "want a GeoJSON Point, got %s", g.Type)
+		e.add(field+"/type", "%s，收到 %s", validation.WantPoint, g.Type)
 		return nil
 	}
 	if at, short := geo.ShortPosition(raw); short {
@@ -86,7 +86,7 @@ func (e *fieldErrors) polygonal(field string, raw json.RawMessage) *string {
 	}
 	g, err := geojson.UnmarshalGeometry(raw)
 	if err != nil {
-		e.add(field, "not a GeoJSON geometry: %v", err)
+		e.add(field, "%s", validation.NotGeoJSON)
 		return nil
 	}
 	var polys []orb.Polygon
@@ -100,7 +100,7 @@ func (e *fieldErrors) polygonal(field string, raw json.RawMessage) *string {
 			prefix = append(prefix, fmt.Sprintf("%s/coordinates/%d", field, i))
 		}
 	default:
-		e.add(field+"/type", "want a GeoJSON Polygon or MultiPolygon, got %s", g.Type)
+		e.add(field+"/type", "%s，收到 %s", validation.WantPolygonal, g.Type)
 		return nil
 	}
 	if at, short := geo.ShortPosition(raw); short {
@@ -109,20 +109,20 @@ func (e *fieldErrors) polygonal(field string, raw json.RawMessage) *string {
 	}
 	n := len(*e)
 	if len(polys) == 0 {
-		e.add(field+"/coordinates", "no polygon")
+		e.add(field+"/coordinates", "没有多边形")
 	}
 	for i, p := range polys {
 		if len(p) == 0 {
-			e.add(prefix[i], "a polygon needs an outer ring")
+			e.add(prefix[i], "%s", validation.NeedsOuterRing)
 		}
 		for r, ring := range p {
 			at := fmt.Sprintf("%s/%d", prefix[i], r)
 			if len(ring) < 4 {
-				e.add(at, "a closed ring needs at least 4 positions, got %d", len(ring))
+				e.add(at, validation.RingTooShortForm, len(ring))
 				continue
 			}
 			if !ring.Closed() {
-				e.add(at, "ring is not closed: the last position must equal the first")
+				e.add(at, "%s", validation.RingNotClosed)
 			}
 			for k, pt := range ring {
 				if msg := checkLonLat(pt); msg != "" {
@@ -141,11 +141,11 @@ func checkLonLat(p orb.Point) string {
 	lon, lat := p[0], p[1]
 	switch {
 	case math.IsNaN(lon) || math.IsInf(lon, 0) || math.IsNaN(lat) || math.IsInf(lat, 0):
-		return "coordinates must be finite numbers"
+		return validation.NotFiniteCoords
 	case lon < -180 || lon > 180:
-		return fmt.Sprintf("longitude %g outside [-180, 180] (positions are [lon, lat], WGS 84)", lon)
+		return validation.LonOutOfRange(lon)
 	case lat < -90 || lat > 90:
-		return fmt.Sprintf("latitude %g outside [-90, 90] (positions are [lon, lat], WGS 84)", lat)
+		return validation.LatOutOfRange(lat)
 	}
 	return ""
 }
@@ -170,7 +170,7 @@ func problemOf(err error) error {
 	case errors.As(err, &verr):
 		fields := make([]api.FieldError, len(verr))
 		for i, f := range verr {
-			fields[i] = api.FieldError{Field: pointer(f.Field), Detail: f.Detail}
+			fields[i] = api.FieldError{Field: pointer(f.Field), Code: f.Code, Detail: f.Detail}
 		}
 		return api.Invalid(fields...)
 	case errors.As(err, &state):

@@ -21,6 +21,54 @@ const (
 	reportFollowUp = "follow_up"
 )
 
+// ReportKinds are the codes a report's kind takes.
+var ReportKinds = []string{reportFirst, reportFollowUp}
+
+// ReportKindLabel is a report kind's Chinese name.
+func ReportKindLabel(code string) string {
+	switch code {
+	case reportFirst:
+		return "首报"
+	case reportFollowUp:
+		return "续报"
+	}
+	return ""
+}
+
+// ReportTiers are the tiers a report can be received by: the county and
+// every tier above it (a township reports, it is not reported to).
+func ReportTiers() []incidents.Tier {
+	var out []incidents.Tier
+	for _, t := range incidents.Tiers() {
+		if t != incidents.TierTownship {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func tierCodes(ts []incidents.Tier) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Code()
+	}
+	return out
+}
+
+func tierLabel(code string) string {
+	t, err := incidents.ParseTier(code)
+	if err != nil {
+		return ""
+	}
+	return t.Label()
+}
+
+// Texts of times a person got wrong.
+const (
+	inFuture         = "不能晚于当前时间"
+	beforeOccurrence = "不能早于事故发生时间"
+)
+
 // ReportContent is what a report holds (plan 4.1.2). Every part may be
 // empty in a first report, to be completed later (4.1.3); Missing lists
 // what is.
@@ -95,10 +143,10 @@ func (s *Store) AddReport(ctx context.Context, actor journal.Actor, id int64, r 
 		at = at.UTC()
 		var errs []api.FieldError
 		if at.After(now.Add(time.Minute)) {
-			errs = append(errs, api.FieldError{Field: "/received_at", Detail: "is in the future"})
+			errs = append(errs, api.FieldError{Field: "/received_at", Code: "future", Detail: inFuture})
 		}
 		if at.Before(rec.Inc.OccurredAt) {
-			errs = append(errs, api.FieldError{Field: "/received_at", Detail: "is before the accident occurred"})
+			errs = append(errs, api.FieldError{Field: "/received_at", Code: "before_occurrence", Detail: beforeOccurrence})
 		}
 		if len(errs) > 0 {
 			return api.Invalid(errs...)

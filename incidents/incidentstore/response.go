@@ -26,7 +26,7 @@ func (s *Store) Transition(ctx context.Context, actor journal.Actor, id int64, t
 			req.At = now
 		}
 		if req.At.After(now.Add(time.Minute)) {
-			return validation.Errors{{Field: "at", Code: "future", Detail: "is in the future"}}
+			return validation.Errors{{Field: "at", Code: "future", Detail: inFuture}}
 		}
 		req.Actor = actor.Name
 		change, err := rec.Inc.Apply(to, req)
@@ -95,7 +95,7 @@ func (s *Store) activate(rec *record, level incidents.ResponseLevel, by string, 
 func (s *Store) MarkChecklist(ctx context.Context, actor journal.Actor, id int64, item string, status orgplan.ItemStatus, note string) (Feature, error) {
 	return s.write(ctx, actor, id, "checklist", func(tx pgx.Tx, rec *record, now time.Time) error {
 		if rec.Response == nil {
-			return api.Conflict("", "no response has been activated for this incident, so it has no checklist")
+			return api.Conflict("", "此事件尚未启动响应，没有处置清单")
 		}
 		for i := range rec.Response.Checklist {
 			it := &rec.Response.Checklist[i]
@@ -108,6 +108,6 @@ func (s *Store) MarkChecklist(ctx context.Context, actor journal.Actor, id int64
 			return AddTimeline(ctx, tx, id, now, actor.Name, "checklist", it.Note, map[string]any{
 				"item": it.ID, "text": it.Text, "status": it.Status})
 		}
-		return api.NotFound("checklist item " + item)
+		return api.NotFound("清单项 " + item)
 	})
 }

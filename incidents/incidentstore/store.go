@@ -37,7 +37,7 @@ func New(pool *pgxpool.Pool, plan *orgplan.Plan) *Store {
 
 func (s *Store) now() time.Time { return s.Now().UTC() }
 
-func notFound(id int64) error { return api.NotFound("incident " + strconv.FormatInt(id, 10)) }
+func notFound(id int64) error { return api.NotFound("事件 " + strconv.FormatInt(id, 10)) }
 
 // Get returns one incident as of now.
 func (s *Store) Get(ctx context.Context, id int64) (Feature, error) {
@@ -141,7 +141,7 @@ type NewIncident struct {
 	Place           string
 	Township        string
 	Unit            string
-	OccurredAt      time.Time
+	OccurredAt      time.Time // zero: now
 	ReportedAt      time.Time // zero: now
 	Drill           bool
 	Casualties      incidents.Casualties
@@ -153,6 +153,9 @@ type NewIncident struct {
 // Create stores a new incident in state reported.
 func (s *Store) Create(ctx context.Context, actor journal.Actor, in NewIncident) (Feature, error) {
 	now := s.now()
+	if in.OccurredAt.IsZero() {
+		in.OccurredAt = now
+	}
 	if in.ReportedAt.IsZero() {
 		in.ReportedAt = now
 	}
@@ -206,13 +209,13 @@ func checkTimes(occurred, reported, now time.Time) error {
 	var errs []api.FieldError
 	skew := now.Add(time.Minute)
 	if occurred.After(skew) {
-		errs = append(errs, api.FieldError{Field: "/occurred_at", Detail: "is in the future"})
+		errs = append(errs, api.FieldError{Field: "/occurred_at", Code: "future", Detail: inFuture})
 	}
 	if reported.After(skew) {
-		errs = append(errs, api.FieldError{Field: "/reported_at", Detail: "is in the future"})
+		errs = append(errs, api.FieldError{Field: "/reported_at", Code: "future", Detail: inFuture})
 	}
 	if reported.Before(occurred) {
-		errs = append(errs, api.FieldError{Field: "/reported_at", Detail: "is before the accident occurred"})
+		errs = append(errs, api.FieldError{Field: "/reported_at", Code: "before_occurrence", Detail: beforeOccurrence})
 	}
 	if len(errs) > 0 {
 		return api.Invalid(errs...)
@@ -234,7 +237,7 @@ func checkArea(ctx context.Context, tx pgx.Tx, area *string) error {
 		return err
 	}
 	if !valid {
-		return api.InvalidField("/area", "not a valid polygon: "+reason)
+		return api.InvalidField("/area", "多边形无效："+db.ValidityReason(reason))
 	}
 	return nil
 }
@@ -293,12 +296,12 @@ type Patch struct {
 func (s *Store) Update(ctx context.Context, actor journal.Actor, id int64, version int, p Patch) (Feature, error) {
 	return s.write(ctx, actor, id, "update", func(tx pgx.Tx, rec *record, now time.Time) error {
 		if rec.Version != version {
-			return api.PreconditionFailed(fmt.Sprintf("the incident is at version %d, not %d; reload it", rec.Version, version))
+			return api.PreconditionFailed(fmt.Sprintf("该事件现为第 %d 版，而非第 %d 版：已被他人修改，请重新读取", rec.Version, version))
 		}
 		before := rec.Inc.Assess()
 		if p.Kind != nil && *p.Kind != rec.Inc.Kind {
 			if rec.Response != nil {
-				return api.Conflict("/kind", "the response was activated for this kind; its lead and groups follow from it (record a new incident if the kind was wrong)")
+				return api.Conflict("/kind", "已按此事故类别启动响应，牵头单位和工作组由类别确定，不能再改类别（类别有误时请新建事件）")
 			}
 			rec.Inc.Kind = *p.Kind
 		}

@@ -113,6 +113,19 @@ const (
 	ItemNotApplicable ItemStatus = "not_applicable" // needs a note saying why
 )
 
+// ItemStatusLabel is a checklist status's Chinese name.
+func ItemStatusLabel(code string) string {
+	switch ItemStatus(code) {
+	case ItemPending:
+		return "待办"
+	case ItemDone:
+		return "已完成"
+	case ItemNotApplicable:
+		return "不适用"
+	}
+	return ""
+}
+
 // ChecklistItem is one activation step for one incident, with who did it
 // and when.
 type ChecklistItem struct {
@@ -134,16 +147,16 @@ func (it *ChecklistItem) Mark(status ItemStatus, by string, at time.Time, note s
 	case ItemPending, ItemDone, ItemNotApplicable:
 	default:
 		v = append(v, validation.FieldError{Field: "status", Code: "invalid",
-			Detail: fmt.Sprintf("unknown status %q; valid: %s, %s, %s", status, ItemPending, ItemDone, ItemNotApplicable)})
+			Detail: fmt.Sprintf("未知状态 %q；%s", status, validation.OneOf([]string{string(ItemPending), string(ItemDone), string(ItemNotApplicable)}, ItemStatusLabel))})
 	}
 	if strings.TrimSpace(by) == "" {
-		v = append(v, validation.FieldError{Field: "by", Code: "required", Detail: "who did it is required"})
+		v = append(v, validation.FieldError{Field: "by", Code: "required", Detail: "须填写办理人"})
 	}
 	if at.IsZero() {
-		v = append(v, validation.FieldError{Field: "at", Code: "required", Detail: "when is required"})
+		v = append(v, validation.FieldError{Field: "at", Code: "required", Detail: "须填写办理时间"})
 	}
 	if status == ItemNotApplicable && strings.TrimSpace(note) == "" {
-		v = append(v, validation.FieldError{Field: "note", Code: "required", Detail: "say why the step does not apply"})
+		v = append(v, validation.FieldError{Field: "note", Code: "required", Detail: "请说明此项为何不适用"})
 	}
 	if err := v.OrNil(); err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"sitrep/internal/validation"
 )
 
 //go:embed wulumuqi.json
@@ -38,7 +40,7 @@ type Problem struct {
 	Message string
 }
 
-func (p Problem) String() string { return p.Path + ": " + p.Message }
+func (p Problem) String() string { return p.Path + "：" + p.Message }
 
 // LoadError lists every problem found in a plan file.
 type LoadError struct {
@@ -51,7 +53,7 @@ func (e *LoadError) Error() string {
 	for i, p := range e.Problems {
 		parts[i] = p.String()
 	}
-	return fmt.Sprintf("orgplan: %s: %s", e.File, strings.Join(parts, "; "))
+	return fmt.Sprintf("orgplan: %s：%s", e.File, strings.Join(parts, "；"))
 }
 
 // The file's shape. Codes stay strings here so that a bad one is reported
@@ -115,7 +117,7 @@ func parse(name string, data []byte) (*Plan, error) {
 		return nil, &LoadError{File: name, Problems: []Problem{decodeProblem(data, dec.InputOffset(), err)}}
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &LoadError{File: name, Problems: []Problem{{Path: at(data, dec.InputOffset()), Message: "unexpected data after the plan object"}}}
+		return nil, &LoadError{File: name, Problems: []Problem{{Path: at(data, dec.InputOffset()), Message: "预案对象之后还有多余内容"}}}
 	}
 	v := &validator{}
 	p := v.build(&f)
@@ -132,16 +134,16 @@ func decodeProblem(data []byte, stopped int64, err error) Problem {
 	switch {
 	case errors.As(err, &syn):
 		// Offset counts the bytes read, including the offending one.
-		return Problem{Path: at(data, syn.Offset-1), Message: syn.Error()}
+		return Problem{Path: at(data, syn.Offset-1), Message: "JSON 语法错误"}
 	case errors.As(err, &typ):
-		return Problem{Path: typ.Field, Message: fmt.Sprintf("%s: want %v (%s)", typ.Value, typ.Type, at(data, typ.Offset))}
+		return Problem{Path: typ.Field, Message: fmt.Sprintf("应为%s，收到%s（%s）", validation.JSONKind(typ.Type), validation.JSONValueKind(typ.Value), at(data, typ.Offset))}
 	default:
 		// An unknown field is reported only after the whole value is read,
 		// so the decoder's offset is useless; point at the first place the
 		// field name appears as a key instead.
 		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 			if i := keyOffset(data, name); i >= 0 {
-				return Problem{Path: at(data, int64(i)), Message: "unknown field " + name}
+				return Problem{Path: at(data, int64(i)), Message: "未知字段 " + name}
 			}
 		}
 		return Problem{Path: at(data, stopped), Message: err.Error()}
@@ -171,5 +173,5 @@ func at(data []byte, off int64) string {
 	before := data[:off]
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
-	return fmt.Sprintf("line %d, column %d", line, col)
+	return fmt.Sprintf("第 %d 行第 %d 列", line, col)
 }

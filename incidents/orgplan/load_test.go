@@ -103,40 +103,40 @@ func TestBrokenPlans(t *testing.T) {
 		wantParts []string // each must appear in the error
 	}{
 		{"unknown member unit", `"members": ["emergency_120", "trade_union"`, `"members": ["emergency_121", "trade_union"`,
-			[]string{`groups[2].members[0]: unknown unit "emergency_121"`}},
+			[]string{`groups[2].members[0]：未知单位 "emergency_121"`}},
 		{"unknown lead", `"leads": ["public_security"]`, `"leads": ["police"]`,
-			[]string{`groups[3].leads[0]: unknown unit "police"`}},
+			[]string{`groups[3].leads[0]：未知单位 "police"`}},
 		{"group without lead", `"leads": ["health"]`, `"leads": []`,
-			[]string{"groups[2].leads: a group needs at least one lead unit"}},
+			[]string{"groups[2].leads：工作组至少须有一个牵头单位"}},
 		{"kind not routed", `{"kind": "gas", "first_recipient": "construction", "lead": "construction", "sector": "construction",
      "basis": "附件4未列；附件2 县建设局负责城镇燃气行业事故专业应急救援"},`, ``,
-			[]string{`routing: kind "gas" (燃气事故) is not routed`}},
+			[]string{`routing：事故类别 "gas"（燃气事故）没有指派牵头单位`}},
 		{"unknown kind code", `"kind": "gas"`, `"kind": "natural_gas"`,
-			[]string{`routing[5].kind: unknown incident kind "natural_gas"; valid: mining_industry_trade,`, `kind "gas" (燃气事故) is not routed`}},
+			[]string{`routing[5].kind：未知的事故类别 "natural_gas"；须为以下之一：mining_industry_trade（工矿商贸事故）、`, `事故类别 "gas"（燃气事故）没有指派牵头单位`}},
 		{"kind routed twice", `"kind": "gas"`, `"kind": "fire"`,
-			[]string{`routing[5].kind: kind "fire" routed twice`, `kind "gas" (燃气事故) is not routed`}},
+			[]string{`routing[5].kind：事故类别 "fire" 重复指派`, `事故类别 "gas"（燃气事故）没有指派牵头单位`}},
 		{"route to placeholder", `"kind": "other", "first_recipient": "emergency_bureau"`, `"kind": "other", "first_recipient": "incident_unit"`,
-			[]string{`routing[8].first_recipient: must name a real unit, not placeholder "incident_unit"`}},
+			[]string{`routing[8].first_recipient：须指明实际单位，不能是占位符 "incident_unit"`}},
 		{"duplicate unit", `{"id": "water", "name": "县水务局"`, `{"id": "health", "name": "县水务局"`,
-			[]string{`units[15].id: duplicate unit id "health"`, `unknown unit "water"`}},
+			[]string{`units[15].id：单位编号 "health" 重复`, `未知单位 "water"`}},
 		{"bad unit type", `"id": "water", "name": "县水务局", "type": "member"`, `"id": "water", "name": "县水务局", "type": "membr"`,
-			[]string{`units[15].type: unknown unit type "membr"`}},
+			[]string{`units[15].type：未知单位类型 "membr"`}},
 		{"tier out of order", `{"tier": "city", "bodies"`, `{"tier": "region", "bodies"`,
-			[]string{`escalation[2].tier: want "city" here, got "region"`}},
+			[]string{`escalation[2].tier：此处应为 "city"，实为 "region"`}},
 		{"bad level", `"levels": ["I", "II", "III"]`, `"levels": ["I", "II", "3"]`,
-			[]string{`checklist[9].levels[2]: unknown response level "3"`}},
+			[]string{`checklist[9].levels[2]：未知的响应级别 "3"`}},
 		{"checklist unit", `"responsible": ["propaganda"]`, `"responsible": ["press"]`,
-			[]string{`checklist[5].responsible[0]: unknown unit "press"`}},
+			[]string{`checklist[5].responsible[0]：未知单位 "press"`}},
 		{"office unknown", `"office": "hq_office"`, `"office": "office"`,
-			[]string{`hq.office: unknown unit "office"`}},
+			[]string{`hq.office：未知单位 "office"`}},
 		{"no duty phone", `"duty_phone": "0991-5921442"`, `"duty_phone": ""`,
-			[]string{"duty_phone: required"}},
+			[]string{"duty_phone：必填"}},
 		{"misspelt field", `"members": ["traffic_police", "incident_township", "incident_unit"]`, `"memebers": ["traffic_police"]`,
-			[]string{`line 62, column 75: unknown field "memebers"`}},
+			[]string{`第 62 行第 75 列：未知字段 "memebers"`}},
 		{"syntax error", `"duty_phone": "0991-5921442",`, `"duty_phone": "0991-5921442"`,
-			[]string{`line 6, column 3: invalid character '"' after object key:value pair`}},
+			[]string{`第 6 行第 3 列：JSON 语法错误`}},
 		{"wrong type", `"duty_phone": "0991-5921442"`, `"duty_phone": 5921442`,
-			[]string{"duty_phone: number: want string"}},
+			[]string{"duty_phone：应为字符串，收到数字"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,7 +163,7 @@ func TestBrokenPlans(t *testing.T) {
 
 func TestTrailingData(t *testing.T) {
 	_, err := Parse(append(append([]byte{}, defaultPlan...), []byte(`{}`)...))
-	if err == nil || !strings.Contains(err.Error(), "unexpected data after the plan object") {
+	if err == nil || !strings.Contains(err.Error(), "预案对象之后还有多余内容") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -18,7 +18,7 @@ func (v *validator) add(path, format string, args ...any) {
 
 func (v *validator) required(path, s string) {
 	if strings.TrimSpace(s) == "" {
-		v.add(path, "required")
+		v.add(path, "必填")
 	}
 }
 
@@ -45,7 +45,7 @@ func (v *validator) addUnits(p *Plan, units []Unit) {
 		v.required(path+".id", u.ID)
 		v.required(path+".name", u.Name)
 		if _, dup := p.units[u.ID]; dup && u.ID != "" {
-			v.add(path+".id", "duplicate unit id %q", u.ID)
+			v.add(path+".id", "单位编号 %q 重复", u.ID)
 		}
 		v.unitType(path, u)
 		p.units[u.ID] = u
@@ -60,16 +60,16 @@ func (v *validator) unitType(path string, u Unit) {
 	switch u.Type {
 	case UnitLeadership, UnitHQ, UnitOffice, UnitMember, UnitSupport:
 		if u.Placeholder != "" {
-			v.add(path+".placeholder", "only a unit of type %q may be a placeholder", UnitPlaceholder)
+			v.add(path+".placeholder", "只有类型为 %q 的单位才能是占位符", UnitPlaceholder)
 		}
 	case UnitPlaceholder:
 		switch u.Placeholder {
 		case IncidentTownship, IncidentUnit, SectorAuthority:
 		default:
-			v.add(path+".placeholder", "unknown placeholder %q; valid: %s, %s, %s", u.Placeholder, IncidentTownship, IncidentUnit, SectorAuthority)
+			v.add(path+".placeholder", "未知占位符 %q；可用：%s、%s、%s", u.Placeholder, IncidentTownship, IncidentUnit, SectorAuthority)
 		}
 	default:
-		v.add(path+".type", "unknown unit type %q; valid: %s, %s, %s, %s, %s, %s", u.Type,
+		v.add(path+".type", "未知单位类型 %q；可用：%s、%s、%s、%s、%s、%s", u.Type,
 			UnitLeadership, UnitHQ, UnitOffice, UnitMember, UnitSupport, UnitPlaceholder)
 	}
 }
@@ -78,7 +78,7 @@ func (v *validator) unitType(path string, u Unit) {
 func (v *validator) unit(p *Plan, path, id string) Unit {
 	u, ok := p.units[id]
 	if !ok {
-		v.add(path, "unknown unit %q", id)
+		v.add(path, "未知单位 %q", id)
 	}
 	return u
 }
@@ -89,7 +89,7 @@ func (v *validator) unitList(p *Plan, path string, ids []string) []Unit {
 	seen := map[string]bool{}
 	for j, id := range ids {
 		if seen[id] {
-			v.add(fmt.Sprintf("%s[%d]", path, j), "unit %q listed twice", id)
+			v.add(fmt.Sprintf("%s[%d]", path, j), "单位 %q 重复列出", id)
 		}
 		seen[id] = true
 		out = append(out, v.unit(p, fmt.Sprintf("%s[%d]", path, j), id))
@@ -117,11 +117,11 @@ func (v *validator) groups(p *Plan, groups []fileGroup) []Group {
 		v.required(path+".id", g.ID)
 		v.required(path+".name", g.Name)
 		if ids[g.ID] && g.ID != "" {
-			v.add(path+".id", "duplicate group id %q", g.ID)
+			v.add(path+".id", "工作组编号 %q 重复", g.ID)
 		}
 		ids[g.ID] = true
 		if len(g.Leads) == 0 {
-			v.add(path+".leads", "a group needs at least one lead unit")
+			v.add(path+".leads", "工作组至少须有一个牵头单位")
 		}
 		out = append(out, Group{ID: g.ID, Name: g.Name, Duty: g.Duty, Note: g.Note,
 			Leads: v.unitList(p, path+".leads", g.Leads), Members: v.unitList(p, path+".members", g.Members),
@@ -141,7 +141,7 @@ func (v *validator) addRoutes(p *Plan, routes []fileRoute) {
 			continue
 		}
 		if _, dup := p.routes[k]; dup {
-			v.add(path+".kind", "kind %q routed twice", r.Kind)
+			v.add(path+".kind", "事故类别 %q 重复指派", r.Kind)
 		}
 		route := v.route(p, path, k, r)
 		p.routes[k] = route
@@ -149,7 +149,7 @@ func (v *validator) addRoutes(p *Plan, routes []fileRoute) {
 	}
 	for _, k := range incidents.Kinds() {
 		if _, ok := p.routes[k]; !ok {
-			v.add("routing", "kind %q (%s) is not routed", k.Code(), k.Label())
+			v.add("routing", "事故类别 %q（%s）没有指派牵头单位", k.Code(), k.Label())
 		}
 	}
 }
@@ -166,7 +166,7 @@ func (v *validator) route(p *Plan, path string, k incidents.Kind, r fileRoute) R
 		u     Unit
 	}{{"first_recipient", route.FirstRecipient}, {"lead", route.Lead}, {"sector", route.Sector}} {
 		if f.u.Type == UnitPlaceholder {
-			v.add(path+"."+f.field, "must name a real unit, not placeholder %q", f.u.ID)
+			v.add(path+"."+f.field, "须指明实际单位，不能是占位符 %q", f.u.ID)
 		}
 	}
 	return route
@@ -177,7 +177,7 @@ func (v *validator) route(p *Plan, path string, k incidents.Kind, r fileRoute) R
 func (v *validator) escalation(steps []fileStep) []Step {
 	tiers := incidents.Tiers()
 	if len(steps) != len(tiers) {
-		v.add("escalation", "want %d tiers (%s), got %d", len(tiers), tierCodes(tiers), len(steps))
+		v.add("escalation", "应有 %d 级（%s），实有 %d 级", len(tiers), tierCodes(tiers), len(steps))
 	}
 	var out []Step
 	for i, s := range steps {
@@ -186,10 +186,10 @@ func (v *validator) escalation(steps []fileStep) []Step {
 		if err != nil {
 			v.add(path+".tier", "%v", err)
 		} else if i < len(tiers) && t != tiers[i] {
-			v.add(path+".tier", "want %q here, got %q: tiers go %s", tiers[i].Code(), s.Tier, tierCodes(tiers))
+			v.add(path+".tier", "此处应为 %q，实为 %q：层级顺序为 %s", tiers[i].Code(), s.Tier, tierCodes(tiers))
 		}
 		if len(s.Bodies) == 0 {
-			v.add(path+".bodies", "name at least one body")
+			v.add(path+".bodies", "至少须列出一个机关")
 		}
 		for j, b := range s.Bodies {
 			v.required(fmt.Sprintf("%s.bodies[%d]", path, j), b)
@@ -207,17 +207,17 @@ func (v *validator) checklist(p *Plan, items []fileItem) []ChecklistTemplate {
 		v.required(path+".id", it.ID)
 		v.required(path+".text", it.Text)
 		if ids[it.ID] && it.ID != "" {
-			v.add(path+".id", "duplicate checklist item id %q", it.ID)
+			v.add(path+".id", "清单项编号 %q 重复", it.ID)
 		}
 		ids[it.ID] = true
 		if len(it.Responsible) == 0 {
-			v.add(path+".responsible", "name at least one responsible unit")
+			v.add(path+".responsible", "至少须有一个责任单位")
 		}
 		out = append(out, ChecklistTemplate{ID: it.ID, Text: it.Text, Basis: it.Basis,
 			Responsible: v.unitList(p, path+".responsible", it.Responsible), Levels: v.levels(path+".levels", it.Levels)})
 	}
 	if len(items) == 0 {
-		v.add("checklist", "the activation checklist (4.4.1) is empty")
+		v.add("checklist", "响应启动清单（4.4.1）为空")
 	}
 	return out
 }

@@ -45,7 +45,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		p.RetryAfter = 5
 	case db.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded):
 		slog.WarnContext(r.Context(), "request timed out", "err", err, "path", r.URL.Path)
-		p = Unavailable("the database took too long to answer; try again")
+		p = Unavailable("数据库响应超时，请稍后重试")
 	default:
 		slog.ErrorContext(r.Context(), "request failed", "err", err, "path", r.URL.Path)
 		p = Internal()

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"sitrep/internal/validation"
 )
 
 // DecodeJSON reads exactly one JSON value from the body into dst. Unknown
@@ -15,9 +17,9 @@ import (
 // that name the field, so that a typo is never silently dropped.
 func DecodeJSON(r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
-		p := NewProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
-			"send the body as application/json")
-		p.Errors = []FieldError{{Field: "Content-Type", Detail: "must be application/json"}}
+		p := NewProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "不支持的内容类型",
+			"请以 application/json 发送请求体")
+		p.Errors = []FieldError{{Field: "Content-Type", Detail: "须为 application/json"}}
 		return p
 	}
 	body, err := io.ReadAll(r.Body)
@@ -35,7 +37,7 @@ func DecodeJSONBytes(body []byte, dst any) error {
 		return decodeProblem(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return BadRequest("", "the body holds more than one JSON value")
+		return BadRequest("", MoreThanOneValue)
 	}
 	if ptr, ok := NULPointer(body); ok {
 		return InvalidField(ptr, NULDetail)
@@ -58,23 +60,48 @@ func decodeProblem(err error) *Problem {
 	case errors.Is(err, ErrBodyTimeout):
 		return BodyTimeout()
 	case errors.As(err, &tooBig):
-		return NewProblem(http.StatusRequestEntityTooLarge, "too-large", "Request body too large",
-			fmt.Sprintf("the body may hold at most %d bytes", tooBig.Limit))
+		return TooLarge(tooBig.Limit)
 	case errors.As(err, &syntaxErr):
-		return BadRequest("", fmt.Sprintf("invalid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr))
+		return BadRequest("", SyntaxDetail(syntaxErr))
 	case errors.As(err, &typeErr):
 		field := "/" + strings.ReplaceAll(typeErr.Field, ".", "/")
-		return BadRequest(field, fmt.Sprintf("expected %s, got JSON %s", typeErr.Type, typeErr.Value))
+		return BadRequest(field, TypeDetail(typeErr))
 	case errors.Is(err, io.EOF):
-		return BadRequest("", "the body is empty; send a JSON object")
+		return BadRequest("", "请求体为空；请发送一个 JSON 对象")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return BadRequest("", "the JSON ends too early")
+		return BadRequest("", "JSON 不完整（提前结束）")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return BadRequest("/"+name, "unknown field "+name)
+		return BadRequest("/"+name, UnknownField(name))
 	default:
-		return BadRequest("", "invalid JSON: "+err.Error())
+		return BadRequest("", "JSON 无效")
 	}
+}
+
+// The texts of JSON that cannot be read, shared by every decoder of the
+// server (the API's, the registry's, the models' inputs), in Chinese;
+// Go's own English messages never reach a client.
+
+// MoreThanOneValue is the detail of a body that holds a second JSON value.
+const MoreThanOneValue = "请求体只能包含一个 JSON 值"
+
+// UnknownField is the detail of a member the request may not have.
+func UnknownField(name string) string { return "未知字段 " + name }
+
+// SyntaxDetail says where JSON breaks.
+func SyntaxDetail(e *json.SyntaxError) string {
+	return fmt.Sprintf("JSON 语法错误（第 %d 字节附近）", e.Offset)
+}
+
+// TypeDetail says what a member should have been and what it was.
+func TypeDetail(e *json.UnmarshalTypeError) string {
+	return "应为" + validation.JSONKind(e.Type) + "，收到" + validation.JSONValueKind(e.Value)
+}
+
+// TooLarge is the 413 for a body over limit bytes.
+func TooLarge(limit int64) *Problem {
+	return NewProblem(http.StatusRequestEntityTooLarge, "too-large", "请求体过大",
+		fmt.Sprintf("请求体最多 %d 字节", limit))
 }
 
 // WriteJSON sends v as JSON with the given status.

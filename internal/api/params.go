@@ -15,7 +15,7 @@ func PathID(r *http.Request) (int64, error) {
 	s := chi.URLParam(r, "id")
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id < 1 {
-		return 0, BadRequest("id", "the id in the URL must be a positive whole number, not "+strconv.Quote(s))
+		return 0, BadRequest("id", "网址中的编号须为正整数，收到 "+strconv.Quote(s))
 	}
 	return id, nil
 }

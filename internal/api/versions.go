@@ -23,7 +23,7 @@ func IfMatchVersion(r *http.Request) (int, error) {
 	}
 	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
 	if err != nil || v < 1 {
-		return 0, BadRequest("If-Match", `If-Match must be the ETag read with the resource, e.g. "3"`)
+		return 0, BadRequest("If-Match", `If-Match 须为读取时得到的 ETag，例如 "3"`)
 	}
 	return v, nil
 }

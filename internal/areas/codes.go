@@ -42,3 +42,13 @@ func TownshipName(code string) string {
 	}
 	return ""
 }
+
+// TownshipOfSQL is SQL for the division code of the township that the
+// geometry geom (an SQL expression, EPSG:4326) lies in: the township
+// boundary, loaded with the basemap (sitrep basemap import) and matched to
+// one of Townships, that holds the geometry's point on its surface. NULL
+// when no such boundary is loaded there.
+func TownshipOfSQL(geom string) string {
+	return `(SELECT b.code FROM basemap_boundaries b WHERE b.admin_level = 8 AND b.code IS NOT NULL
+		AND ST_Intersects(b.geom, ST_PointOnSurface(` + geom + `)) ORDER BY b.id LIMIT 1)`
+}

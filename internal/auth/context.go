@@ -30,10 +30,10 @@ func Actor(ctx context.Context) journal.Actor {
 func Check(ctx context.Context, p Permission) error {
 	u, ok := FromContext(ctx)
 	if !ok {
-		return api.Unauthorized("log in or send an API token")
+		return api.Unauthorized(LoginRequired)
 	}
 	if !u.Role.Can(p) {
-		return api.Forbidden("", "the role "+string(u.Role)+" may not do this (needs "+string(p)+")")
+		return api.Forbidden("", "角色“"+u.Role.Label()+"”无权进行此操作（需要权限 "+string(p)+"）")
 	}
 	return nil
 }

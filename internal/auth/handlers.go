@@ -65,10 +65,10 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	var missing []api.FieldError
 	if req.Name == "" {
-		missing = append(missing, api.FieldError{Field: "/name", Detail: "required"})
+		missing = append(missing, api.RequiredError("/name"))
 	}
 	if req.Password == "" {
-		missing = append(missing, api.FieldError{Field: "/password", Detail: "required"})
+		missing = append(missing, api.RequiredError("/password"))
 	}
 	if len(missing) > 0 {
 		return api.Invalid(missing...)
@@ -78,11 +78,11 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 		host = r.RemoteAddr
 	}
 	if ok, wait := h.limiter.allow("ip:"+host, "name:"+req.Name); !ok {
-		return api.TooManyRequests("too many login attempts; wait before trying again", int(wait.Seconds())+1)
+		return api.TooManyRequests("登录尝试过多，请稍候再试", int(wait.Seconds())+1)
 	}
 	u, secret, err := h.Store.Login(r.Context(), req.Name, req.Password)
 	if errors.Is(err, ErrBadCredentials) {
-		return api.Unauthorized("wrong name or password")
+		return api.Unauthorized(ErrBadCredentials.Error())
 	} else if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (h *Handlers) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = h.Store.RevokeToken(r.Context(), Actor(r.Context()), id, owner)
 	if errors.Is(err, ErrNotFound) {
-		return api.NotFound("token " + strconv.FormatInt(id, 10))
+		return api.NotFound("令牌 " + strconv.FormatInt(id, 10))
 	} else if err != nil {
 		return err
 	}

@@ -36,11 +36,11 @@ func (s *Store) identify(r *http.Request) (User, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, secret, _ := strings.Cut(h, " ")
 		if !strings.EqualFold(scheme, "Bearer") || secret == "" {
-			return User{}, api.Unauthorized("the Authorization header must be 'Bearer <token>'")
+			return User{}, api.Unauthorized("Authorization 请求头须为“Bearer <令牌>”")
 		}
 		u, err := s.UserByToken(ctx, strings.TrimSpace(secret))
 		if errors.Is(err, ErrNotFound) {
-			return User{}, api.Unauthorized("the API token is unknown or revoked")
+			return User{}, api.Unauthorized("API 令牌无效或已吊销")
 		}
 		return u, err
 	}
@@ -50,11 +50,11 @@ func (s *Store) identify(r *http.Request) (User, error) {
 		}
 		u, err := s.UserBySession(ctx, c.Value)
 		if errors.Is(err, ErrNotFound) {
-			return User{}, api.Unauthorized("the session has expired; log in again")
+			return User{}, api.Unauthorized("登录已过期，请重新登录")
 		}
 		return u, err
 	}
-	return User{}, api.Unauthorized("log in or send an API token")
+	return User{}, api.Unauthorized(LoginRequired)
 }
 
 func safeMethod(m string) bool {

@@ -3,7 +3,8 @@ package auth
 import (
 	"fmt"
 	"slices"
-	"strings"
+
+	"sitrep/internal/validation"
 )
 
 // Role is what a user is in the command centre.
@@ -22,6 +23,27 @@ const (
 // Roles lists every role, least to most powerful.
 var Roles = []Role{Viewer, Editor, Dispatcher, DutyOfficer, Commander, Admin}
 
+// roleLabels are the roles' Chinese names, as the page shows them.
+var roleLabels = map[Role]string{
+	Viewer:      "查看",
+	Editor:      "数据维护",
+	Dispatcher:  "调度员",
+	DutyOfficer: "值班员（指挥部办公室）",
+	Commander:   "指挥长（指挥部）",
+	Admin:       "管理员",
+}
+
+// Label is the role's Chinese name; an unknown role shows as its code.
+func (r Role) Label() string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return string(r)
+}
+
+// LoginRequired is what a request without credentials is told.
+const LoginRequired = "请先登录，或在请求中带上 API 令牌"
+
 // ParseRole accepts a role name, with a message listing the valid ones.
 func ParseRole(s string) (Role, error) {
 	r := Role(s)
@@ -32,7 +54,7 @@ func ParseRole(s string) (Role, error) {
 	for i, r := range Roles {
 		names[i] = string(r)
 	}
-	return "", fmt.Errorf("unknown role %q; use one of %s", s, strings.Join(names, ", "))
+	return "", fmt.Errorf("未知角色 %q；%s", s, validation.OneOf(names, func(c string) string { return Role(c).Label() }))
 }
 
 // Permission is one thing a role may do. Handlers check permissions, never

@@ -34,14 +34,14 @@ func hashSecret(secret string) []byte {
 const MinPasswordLength = 10
 
 // ErrWeakPassword is returned for passwords shorter than MinPasswordLength.
-var ErrWeakPassword = errors.New("password must have at least 10 characters")
+var ErrWeakPassword = errors.New("密码至少 10 个字符")
 
 // MaxPasswordBytes is the longest password accepted: bcrypt reads only the
 // first 72 bytes, so a longer one would silently stop mattering after them.
 const MaxPasswordBytes = 72
 
 // ErrLongPassword is returned for passwords longer than MaxPasswordBytes.
-var ErrLongPassword = errors.New("password must have at most 72 bytes (24 Chinese characters)")
+var ErrLongPassword = errors.New("密码最多 72 字节（约 24 个汉字）")
 
 func hashPassword(pw string) (string, error) {
 	if len(pw) < MinPasswordLength {

@@ -41,10 +41,10 @@ const SessionLifetime = 12 * time.Hour
 
 // Errors the API turns into client responses.
 var (
-	ErrBadCredentials = errors.New("wrong name or password")
-	ErrUserExists     = errors.New("a user with that name exists")
-	ErrNotFound       = errors.New("not found")
-	ErrInvalidName    = errors.New("name must be 2–64 characters of a–z, 0–9, '_', '.', '-', starting with a letter or digit")
+	ErrBadCredentials = errors.New("用户名或密码错误")
+	ErrUserExists     = errors.New("已有同名用户")
+	ErrNotFound       = errors.New("不存在")
+	ErrInvalidName    = errors.New("用户名须为 2–64 个字符，只用 a–z、0–9、“_”“.”“-”，以字母或数字开头")
 )
 
 var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,63}$`)
@@ -290,7 +290,7 @@ func (s *Store) Logout(ctx context.Context, u User, secret string) error {
 func ParseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("%q is not an id", s)
+		return 0, fmt.Errorf("%q 不是编号（应为正整数）", s)
 	}
 	return id, nil
 }

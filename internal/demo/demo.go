@@ -59,7 +59,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool) ([]Credential, error) {
 func ensureUsers(ctx context.Context, store *auth.Store) ([]Credential, error) {
 	out := make([]Credential, 0, len(Users))
 	for _, c := range Users {
-		_, token, err := store.CreateUser(ctx, Actor, auth.NewUser{Name: c.Name, DisplayName: "demo " + string(c.Role), Role: c.Role, Password: c.Password})
+		_, token, err := store.CreateUser(ctx, Actor, auth.NewUser{Name: c.Name, DisplayName: "演示·" + c.Role.Label(), Role: c.Role, Password: c.Password})
 		switch {
 		case errors.Is(err, auth.ErrUserExists):
 		case err != nil:

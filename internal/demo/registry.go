@@ -215,7 +215,7 @@ func (d *demoLoader) population() error {
 			geom := map[string]any{"type": "Polygon", "coordinates": [][][]float64{coords}}
 			err := d.add(layer("population_cells"), fmt.Sprintf("demo-pop-%s-%02d", s.code, k), geom, map[string]any{
 				"night_people": c.people, "day_people": int(float64(c.people) * 0.85), "township_code": s.code,
-				"source": "synthetic: 2020 census total (73,590) spread around township seats" + Suffix,
+				"source": "虚构：按 2020 年人口普查总数（73,590 人）分布在各乡镇驻地周围" + Suffix,
 			})
 			if err != nil {
 				return err
@@ -339,7 +339,7 @@ func (d *demoLoader) shelters() error {
 			if err := d.add(layer("shelters"), fmt.Sprintf("demo-shelter-%s-%d", s.code, j), pointGeom(p), map[string]any{
 				"name": areas.TownshipName(s.code) + name + Suffix, "class": c, "capacity": capacity,
 				"area_m2": float64(capacity) * 2.5, "status": "open", "occupancy": 0,
-				"facilities": []string{"water", "power", "toilets", "lighting"}[:2+j*2], "township_code": s.code,
+				"facilities": []string{"供水", "供电", "厕所", "照明"}[:2+j*2], "township_code": s.code,
 				"contact_phone": fmt.Sprintf("0991-58%05d", 20000+i*31+j)}); err != nil {
 				return err
 			}

@@ -201,6 +201,10 @@ func TestZoneHysteresis(t *testing.T) {
 	// Walk along a bearing well away from the other rings: use the outermost
 	// ring, the one a team meets first.
 	outer := run.Features[len(run.Features)-1]
+	// A computed zone is a draft; the fence is the published zone.
+	if r := e.Do("PATCH", "/api/v1/zones/"+outer.ID, auth.DutyOfficer, map[string]any{"active": true}, "If-Match", `"1"`); r.StatusCode != 200 {
+		t.Fatalf("publish: %d %s", r.StatusCode, r.Body)
+	}
 	zoneID, _ := strconv.ParseInt(outer.ID, 10, 64)
 	radius := outer.Properties.ExtentM
 	team := newTeam(t, e, "en_route")

@@ -11,6 +11,7 @@ import (
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
 	"sitrep/internal/layers"
+	"sitrep/internal/validation"
 )
 
 // Handlers serves nearest, dispatch, status and positions.
@@ -45,11 +46,11 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	allowed := append([]string{"layer", "lon", "lat", "incident", "k", "max_distance_m"}, knownParams[q.Layer]...)
 	for name := range v {
 		if !slices.Contains(allowed, name) {
-			bad(name, "unknown parameter for layer "+strconv.Quote(q.Layer))
+			bad(name, "图层 "+strconv.Quote(q.Layer)+" 不接受此参数")
 		}
 	}
 	if _, ok := layerSpecs[q.Layer]; !ok {
-		bad("layer", "required: one of "+joinLayers())
+		errs = append(errs, api.FieldError{Field: "layer", Code: "required", Detail: "必填，" + layerChoices()})
 	}
 	num := func(name string, lo, hi float64) (float64, bool) {
 		s := v.Get(name)
@@ -58,7 +59,7 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || !(f >= lo && f <= hi) {
-			bad(name, "must be a number from "+strconv.FormatFloat(lo, 'g', -1, 64)+" to "+strconv.FormatFloat(hi, 'g', -1, 64))
+			bad(name, "须为 "+strconv.FormatFloat(lo, 'g', -1, 64)+" 到 "+strconv.FormatFloat(hi, 'g', -1, 64)+" 之间的数")
 		}
 		return f, true
 	}
@@ -68,18 +69,18 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	if s := v.Get("incident"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id < 1 {
-			bad("incident", "must be an incident id")
+			bad("incident", "须为事件编号（正整数）")
 		}
 		q.IncidentID = id
 		if hasLon || hasLat {
-			bad("incident", "give either incident or lon and lat, not both")
+			bad("incident", "incident 与 lon、lat 只能给出其一")
 		}
 	} else if !hasLon || !hasLat {
-		bad("lon", "give lon and lat (WGS 84), or incident")
+		bad("lon", "请给出 lon 和 lat（WGS 84），或给出 incident")
 	}
 	if k, ok := num("k", 1, MaxK); ok {
 		if k != math.Trunc(k) {
-			bad("k", "must be a whole number")
+			bad("k", "须为整数")
 		}
 		q.K = int(k)
 	}
@@ -101,18 +102,17 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 		res = []Result{}
 	}
 	return api.WriteJSON(w, http.StatusOK, map[string]any{"layer": q.Layer, "from": []float64{q.Lon, q.Lat}, "k": q.K,
-		"distance": "metres on the WGS 84 ellipsoid", "results": res})
+		"distance": "WGS 84 椭球面上的距离，单位米", "results": res})
 }
 
-func joinLayers() string {
-	s := ""
-	for i, l := range Layers() {
-		if i > 0 {
-			s += ", "
+// layerChoices lists the layers /nearest serves, with their Chinese names.
+func layerChoices() string {
+	return validation.OneOf(Layers(), func(name string) string {
+		if l, ok := layers.ByName(name); ok {
+			return l.Title
 		}
-		s += l
-	}
-	return s
+		return ""
+	})
 }
 
 func (h *Handlers) dispatch(w http.ResponseWriter, r *http.Request) error {

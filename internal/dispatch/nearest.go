@@ -17,6 +17,7 @@ import (
 	"sitrep/internal/api"
 	"sitrep/internal/db"
 	"sitrep/internal/layers"
+	"sitrep/internal/validation"
 )
 
 // layerSpec is how "nearest" reads one layer. Every identifier and SQL
@@ -91,14 +92,14 @@ func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError
 		sts := strings.Split(v, ",")
 		for _, s := range sts {
 			if !slices.Contains(layers.TeamStatuses, s) {
-				errs = append(errs, api.FieldError{Field: "status", Detail: "unknown status " + strconv.Quote(s) + "; use " + strings.Join(layers.TeamStatuses, ", ")})
+				errs = append(errs, api.FieldError{Field: "status", Detail: "未知状态 " + strconv.Quote(s) + "；" + teamFieldChoices("status")})
 			}
 		}
 		conds = append(conds, "t.status = ANY("+arg(sts)+"::text[])")
 	}
 	if v := q.Get("kind"); v != "" {
 		if !slices.Contains(layers.TeamKinds, v) {
-			errs = append(errs, api.FieldError{Field: "kind", Detail: "unknown team kind"})
+			errs = append(errs, api.FieldError{Field: "kind", Detail: "未知队伍类别 " + strconv.Quote(v) + "；" + teamFieldChoices("kind")})
 		}
 		conds = append(conds, "t.kind = "+arg(v)+"::text")
 	}
@@ -107,6 +108,11 @@ func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError
 		var caps []string
 		for _, s := range v {
 			caps = append(caps, strings.Split(s, ",")...)
+		}
+		for _, c := range caps {
+			if !slices.Contains(layers.TeamCapabilities, c) {
+				errs = append(errs, api.FieldError{Field: "capability", Detail: "未知救援能力 " + strconv.Quote(c) + "；" + teamFieldChoices("capabilities")})
+			}
 		}
 		conds = append(conds, "t.capabilities @> "+arg(caps)+"::text[]")
 	}
@@ -126,6 +132,12 @@ func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError
 
 // maxAgeSeconds bounds max_age_s: a year.
 const maxAgeSeconds = 366 * 24 * 3600
+
+// teamFieldChoices lists the values of a rescue-team field with labels.
+func teamFieldChoices(name string) string {
+	f, _ := layers.RescueTeams.Field(name)
+	return validation.OneOf(f.Enum, f.Label)
+}
 
 func shelterFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError) {
 	var (
@@ -150,7 +162,7 @@ func depotFilters(q url.Values, arg func(any) string) ([]string, []api.FieldErro
 		if m := q.Get("min_quantity"); m != "" {
 			n, err := strconv.ParseFloat(m, 64)
 			if err != nil || !(n > 0) || math.IsInf(n, 0) {
-				errs = append(errs, api.FieldError{Field: "min_quantity", Detail: "must be a positive number"})
+				errs = append(errs, api.FieldError{Field: "min_quantity", Detail: "须为正数"})
 			}
 			min = n
 		}
@@ -159,7 +171,7 @@ func depotFilters(q url.Values, arg func(any) string) ([]string, []api.FieldErro
 		return conds, errs
 	}
 	if q.Get("min_quantity") != "" {
-		return nil, []api.FieldError{{Field: "min_quantity", Detail: "needs item"}}
+		return nil, []api.FieldError{{Field: "min_quantity", Detail: "须同时给出 item"}}
 	}
 	return nil, nil
 }
@@ -266,13 +278,13 @@ func ResolveOrigin(ctx context.Context, pool *pgxpool.Pool, q *NearestQuery) err
 	var lon, lat *float64
 	err := pool.QueryRow(ctx, `SELECT ST_X(location), ST_Y(location) FROM incidents WHERE id = $1`, q.IncidentID).Scan(&lon, &lat)
 	if db.IsNotFound(err) {
-		return api.InvalidField("incident", "no incident "+strconv.FormatInt(q.IncidentID, 10))
+		return api.InvalidField("incident", "没有编号为 "+strconv.FormatInt(q.IncidentID, 10)+" 的事件")
 	}
 	if err != nil {
 		return err
 	}
 	if lon == nil {
-		return api.InvalidField("incident", "the incident has no location yet; give lon and lat")
+		return api.InvalidField("incident", "该事件还没有位置；请给出 lon 和 lat")
 	}
 	q.Lon, q.Lat, q.IncidentID = *lon, *lat, 0
 	return nil
@@ -282,7 +294,7 @@ func ResolveOrigin(ctx context.Context, pool *pgxpool.Pool, q *NearestQuery) err
 func Nearest(ctx context.Context, pool *pgxpool.Pool, q NearestQuery) ([]Result, error) {
 	spec, ok := layerSpecs[q.Layer]
 	if !ok {
-		return nil, api.InvalidField("layer", "must be one of "+strings.Join(Layers(), ", "))
+		return nil, api.InvalidField("layer", layerChoices())
 	}
 	if err := ResolveOrigin(ctx, pool, &q); err != nil {
 		return nil, err

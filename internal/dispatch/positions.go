@@ -55,10 +55,10 @@ type Crossing struct {
 
 func validateFixes(fixes []Fix, now time.Time) error {
 	if len(fixes) == 0 {
-		return api.InvalidField("", "send at least one fix")
+		return api.InvalidField("", "至少发送一个定位点")
 	}
 	if len(fixes) > MaxBatch {
-		return api.InvalidField("", "at most "+strconv.Itoa(MaxBatch)+" fixes per batch")
+		return api.InvalidField("", "每批最多 "+strconv.Itoa(MaxBatch)+" 个定位点")
 	}
 	var errs []api.FieldError
 	bad := func(i int, f, d string) {
@@ -66,25 +66,25 @@ func validateFixes(fixes []Fix, now time.Time) error {
 	}
 	for i, f := range fixes {
 		if f.TeamID < 1 {
-			bad(i, "team_id", "required: a rescue team id")
+			bad(i, "team_id", "必填：救援队伍编号")
 		}
 		if f.Lon == nil || !(*f.Lon >= -180 && *f.Lon <= 180) {
-			bad(i, "lon", "required: longitude in [-180, 180] (WGS 84)")
+			bad(i, "lon", "必填：经度，[-180, 180]（WGS 84）")
 		}
 		if f.Lat == nil || !(*f.Lat >= -90 && *f.Lat <= 90) {
-			bad(i, "lat", "required: latitude in [-90, 90] (WGS 84)")
+			bad(i, "lat", "必填：纬度，[-90, 90]（WGS 84）")
 		}
 		switch {
 		case f.ObservedAt.IsZero():
-			bad(i, "observed_at", "required: RFC 3339 time of the fix")
+			bad(i, "observed_at", "必填：定位时间（RFC 3339）")
 		case f.ObservedAt.After(now.Add(MaxClockSkew)):
-			bad(i, "observed_at", "is in the future; check the device clock")
+			bad(i, "observed_at", "晚于当前时间，请检查设备时钟")
 		}
 		if f.SpeedMS != nil && !(*f.SpeedMS >= 0 && !math.IsInf(*f.SpeedMS, 0)) {
-			bad(i, "speed", "must be ≥ 0 m/s")
+			bad(i, "speed", "须 ≥ 0 m/s")
 		}
 		if f.HeadingDeg != nil && !(*f.HeadingDeg >= 0 && *f.HeadingDeg < 360) {
-			bad(i, "heading", "must be in [0, 360) degrees from true north")
+			bad(i, "heading", "须在 [0, 360) 度之间（从真北起顺时针）")
 		}
 	}
 	if len(errs) > 0 {
@@ -190,7 +190,7 @@ func lockBatchTeams(ctx context.Context, tx pgx.Tx, teamIDs []int64) error {
 	}
 	for i, id := range teamIDs {
 		if _, ok := teams[id]; !ok {
-			return api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "no rescue team "+strconv.FormatInt(id, 10))
+			return api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "没有编号为 "+strconv.FormatInt(id, 10)+" 的救援队伍")
 		}
 	}
 	return nil

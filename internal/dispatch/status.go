@@ -6,17 +6,20 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"sitrep/incidents"
 	"sitrep/incidents/incidentstore"
 	"sitrep/internal/api"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
 	"sitrep/internal/layers"
 	"sitrep/internal/registry"
+	"sitrep/internal/validation"
 )
 
 // next lists the statuses a team may move to from each status. "dispatched"
@@ -90,17 +93,17 @@ func setStatus(ctx context.Context, tx pgx.Tx, actor journal.Actor, t team, to s
 // available, or nothing changes (409 naming the first that is not).
 func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID int64, teamIDs []int64) ([]json.RawMessage, error) {
 	if len(teamIDs) == 0 {
-		return nil, api.InvalidField("/team_ids", "required: at least one team id")
+		return nil, api.Invalid(api.FieldError{Field: "/team_ids", Code: "required", Detail: "必填：至少一个队伍编号"})
 	}
 	if len(teamIDs) > 100 {
-		return nil, api.InvalidField("/team_ids", "at most 100 teams in one dispatch")
+		return nil, api.InvalidField("/team_ids", "一次最多派遣 100 支队伍")
 	}
 	for i, id := range teamIDs {
 		if id < 1 {
-			return nil, api.InvalidField("/team_ids/"+strconv.Itoa(i), "must be a positive id")
+			return nil, api.InvalidField("/team_ids/"+strconv.Itoa(i), "须为正整数编号")
 		}
 		if slices.Index(teamIDs, id) != i {
-			return nil, api.InvalidField("/team_ids/"+strconv.Itoa(i), "listed twice")
+			return nil, api.InvalidField("/team_ids/"+strconv.Itoa(i), validation.ListedTwice)
 		}
 	}
 	var out []json.RawMessage
@@ -109,13 +112,13 @@ func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID in
 		var state string
 		err := tx.QueryRow(ctx, `SELECT state FROM incidents WHERE id = $1 FOR SHARE`, incidentID).Scan(&state)
 		if db.IsNotFound(err) {
-			return nil, api.NotFound("incident " + strconv.FormatInt(incidentID, 10))
+			return nil, api.NotFound("事件 " + strconv.FormatInt(incidentID, 10))
 		}
 		if err != nil {
 			return nil, err
 		}
 		if state == "terminated" || state == "closed" {
-			return nil, api.Conflict("", "the incident is "+state+"; teams are not sent to it")
+			return nil, api.Conflict("", "事件已"+stateLabel(state)+"，不再向其派遣队伍")
 		}
 		teams, err := lockTeams(ctx, tx, teamIDs)
 		if err != nil {
@@ -127,10 +130,10 @@ func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID in
 			p := "/team_ids/" + strconv.Itoa(i)
 			t, ok := teams[id]
 			if !ok {
-				return nil, api.InvalidField(p, "no rescue team "+strconv.FormatInt(id, 10))
+				return nil, api.InvalidField(p, "没有编号为 "+strconv.FormatInt(id, 10)+" 的救援队伍")
 			}
 			if t.status != "available" {
-				return nil, api.Conflict(p, fmt.Sprintf("team %s is %s, not available", t.name, t.status))
+				return nil, api.Conflict(p, fmt.Sprintf("%s当前为“%s”，不是待命", t.name, layers.TeamStatusLabel(t.status)))
 			}
 			w, err := setStatus(ctx, tx, actor, t, "dispatched")
 			if err != nil {
@@ -139,7 +142,7 @@ func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID in
 			if _, err := tx.Exec(ctx, `INSERT INTO team_assignments (team_id, incident_id, dispatched_at, dispatched_by) VALUES ($1, $2, $3, $4)`,
 				id, incidentID, now, actor.Name); err != nil {
 				if db.UniqueViolation(err) != "" {
-					return nil, api.Conflict(p, "the team is already assigned to an incident")
+					return nil, api.Conflict(p, "该队伍已派往其他事件")
 				}
 				return nil, err
 			}
@@ -161,10 +164,10 @@ func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID in
 // assignment.
 func (s *Store) SetStatus(ctx context.Context, actor journal.Actor, teamID int64, to string) (json.RawMessage, error) {
 	if !slices.Contains(layers.TeamStatuses, to) {
-		return nil, api.InvalidField("/status", "unknown status; one of "+fmt.Sprint(layers.TeamStatuses))
+		return nil, api.InvalidField("/status", "未知状态；"+teamFieldChoices("status"))
 	}
 	if to == "dispatched" {
-		return nil, api.Conflict("/status", "a team is dispatched with POST /api/v1/incidents/{id}/dispatch, which names the incident")
+		return nil, api.Conflict("/status", "派遣队伍请用 POST /api/v1/incidents/{id}/dispatch，并指明事件")
 	}
 	var out json.RawMessage
 	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
@@ -174,10 +177,10 @@ func (s *Store) SetStatus(ctx context.Context, actor journal.Actor, teamID int64
 		}
 		t, ok := teams[teamID]
 		if !ok {
-			return nil, api.NotFound("rescue team " + strconv.FormatInt(teamID, 10))
+			return nil, api.NotFound("救援队伍 " + strconv.FormatInt(teamID, 10))
 		}
 		if !Allowed(t.status, to) {
-			return nil, api.Conflict("/status", fmt.Sprintf("a team that is %s cannot become %s; allowed: %v", t.status, to, next[t.status]))
+			return nil, api.Conflict("/status", fmt.Sprintf("队伍不能从“%s”变为“%s”；可变为：%s", layers.TeamStatusLabel(t.status), layers.TeamStatusLabel(to), statusLabels(next[t.status])))
 		}
 		w, err := setStatus(ctx, tx, actor, t, to)
 		if err != nil {
@@ -204,4 +207,25 @@ func (s *Store) SetStatus(ctx context.Context, actor journal.Actor, teamID int64
 		return w.Changes, nil
 	})
 	return out, err
+}
+
+// stateLabel is an incident state's Chinese name.
+func stateLabel(code string) string {
+	s, err := incidents.ParseState(code)
+	if err != nil {
+		return code
+	}
+	return s.Label()
+}
+
+// statusLabels lists team statuses by their Chinese names.
+func statusLabels(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = "“" + layers.TeamStatusLabel(c) + "”"
+	}
+	if len(out) == 0 {
+		return "无"
+	}
+	return strings.Join(out, "、")
 }

@@ -35,7 +35,7 @@ func AuditHandler(pool *pgxpool.Pool) http.Handler {
 		if s := q.Get("limit"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 1 || n > 1000 {
-				return api.InvalidField("limit", "must be a whole number from 1 to 1000")
+				return api.InvalidField("limit", "须为 1 到 1000 之间的整数")
 			}
 			limit = n
 		}
@@ -43,7 +43,7 @@ func AuditHandler(pool *pgxpool.Pool) http.Handler {
 		if s := q.Get("before_id"); s != "" {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil || n < 1 {
-				return api.InvalidField("before_id", "must be a positive whole number")
+				return api.InvalidField("before_id", "须为正整数")
 			}
 			beforeID = n
 		}

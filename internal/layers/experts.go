@@ -5,8 +5,22 @@ import (
 	"sitrep/internal/registry"
 )
 
-// ExpertFields are the fields of the expert pool (plan 6.3).
-var ExpertFields = []string{"hazardous_chemicals", "mining", "fire", "medical", "geology", "structural", "environment", "power", "transport", "other"}
+// expertFields are the fields of the expert pool (plan 6.3).
+var expertFields = terms{
+	{"hazardous_chemicals", "危险化学品"},
+	{"mining", "矿山"},
+	{"fire", "消防"},
+	{"medical", "医疗救护"},
+	{"geology", "地质"},
+	{"structural", "建筑结构"},
+	{"environment", "环境"},
+	{"power", "电力"},
+	{"transport", "交通运输"},
+	{"other", "其他"},
+}
+
+// ExpertFields are the codes of expertFields.
+var ExpertFields = expertFields.codes()
 
 // Experts is the layer of experts; the geometry is where each is based. It
 // names people and their private phones, so it is read with
@@ -14,18 +28,18 @@ var ExpertFields = []string{"hazardous_chemicals", "mining", "fire", "medical", 
 var Experts = (&registry.Layer{
 	Name:           "experts",
 	Table:          "experts",
-	Title:          "Experts (专家库)",
+	Title:          "应急专家",
 	Geometries:     []string{"Point"},
-	GeometryDoc:    "the expert's base (workplace)",
+	GeometryDoc:    "专家所在单位（工作地点）",
 	ReadPermission: auth.ReadExperts,
 	Fields: []registry.Field{
-		{Name: "code", Kind: registry.Text, MaxLen: 64},
-		{Name: "name", Kind: registry.Text, Required: true},
-		{Name: "field", Kind: registry.Text, Required: true, Enum: ExpertFields, Filter: true},
-		{Name: "employer", Kind: registry.Text},
-		{Name: "title", Kind: registry.Text},
-		{Name: "contact_phone", Kind: registry.Text, MaxLen: 50},
-		{Name: "synthetic", Kind: registry.Boolean, Filter: true},
+		{Name: "code", Title: "编码", Kind: registry.Text, MaxLen: 64},
+		{Name: "name", Title: "姓名", Kind: registry.Text, Required: true},
+		{Name: "field", Title: "专业", Kind: registry.Text, Required: true, Enum: ExpertFields, EnumLabel: expertFields.label, Filter: true},
+		{Name: "employer", Title: "工作单位", Kind: registry.Text},
+		{Name: "title", Title: "职称", Kind: registry.Text},
+		{Name: "contact_phone", Title: "联系电话", Kind: registry.Text, MaxLen: 50},
+		{Name: "synthetic", Title: "演示数据（虚构）", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "experts_code_key", Fields: []string{"code"}}},
 }).Init()

@@ -14,9 +14,12 @@ import (
 )
 
 // PeopleMethod documents how people_within_500m is counted.
-const PeopleMethod = "GB 18218-2018 表5: 厂区边界向外扩展500米范围内常住人口. Sum over population cells meeting the 500 m " +
-	"buffer of the site (on the WGS 84 spheroid) of night (resident) count × share of the cell's area inside the buffer, " +
-	"rounded to the nearest person. Night counts are used because 表5 counts residents (常住人口)."
+const PeopleMethod = "GB 18218-2018 表5：厂区边界向外扩展 500 米范围内常住人口。对与场地 500 m 缓冲区（在 WGS 84 椭球面上）" +
+	"相交的每个人口网格，取夜间（常住）人口 × 网格落在缓冲区内的面积比例，求和后四舍五入到人。" +
+	"用夜间人口，是因为表5 统计的是常住人口。"
+
+// GradingNote is what the grading says about S, R and α.
+const GradingNote = "S ≥ 1 即构成重大危险源；S < 1 时 R 与 α 仅供参考，不定级"
 
 // peopleSQL counts people within 500 m of a site given as GeoJSON. ST_DWithin
 // on geography picks the candidate cells through the geography GiST index;
@@ -48,7 +51,7 @@ func computed(ctx context.Context, q db.Querier, site string, lines []registry.L
 	}
 	how, err := json.Marshal(map[string]any{
 		"standard": "GB 18218-2018", "terms": res.Terms, "people_method": PeopleMethod,
-		"note": "S ≥ 1 makes a major hazard source; R and α are shown for information when S < 1",
+		"note": GradingNote,
 	})
 	if err != nil {
 		return nil, err

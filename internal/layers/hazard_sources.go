@@ -10,49 +10,57 @@ import (
 	"sitrep/internal/registry"
 )
 
-// FilingStatuses of a hazard source (备案状态).
-var FilingStatuses = []string{"registered", "filed", "monitored", "cancelled"}
+// filingStatuses of a hazard source (备案状态).
+var filingStatuses = terms{
+	{"registered", "已登记"},
+	{"filed", "已备案"},
+	{"monitored", "已备案并纳入监控"},
+	{"cancelled", "已核销"},
+}
+
+// FilingStatuses are the codes of filingStatuses.
+var FilingStatuses = filingStatuses.codes()
 
 // HazardSources is the hazard-source layer.
 var HazardSources = (&registry.Layer{
 	Name:        "hazard_sources",
 	Table:       "hazard_sources",
-	Title:       "Major hazard sources (重大危险源), graded by GB 18218-2018",
+	Title:       "重大危险源",
 	Geometries:  []string{"Point", "Polygon", "MultiPolygon"},
-	GeometryDoc: "the unit's site: its boundary (厂区边界) where known, else a point",
+	GeometryDoc: "单元所在场地：已知厂区边界时为边界，否则为一个点",
 	Fields: []registry.Field{
-		{Name: "code", Kind: registry.Text, MaxLen: 64, Doc: "the filing number or another client key, unique in the layer"},
-		{Name: "name", Kind: registry.Text, Required: true, Doc: "the unit (储罐区, 库房…)"},
-		{Name: "enterprise", Kind: registry.Text, Required: true, Filter: true},
-		{Name: "address", Kind: registry.Text},
-		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true, Doc: "NBS township code within 650121"},
-		{Name: "filing_status", Kind: registry.Text, Required: true, Enum: FilingStatuses, Filter: true},
-		{Name: "responsible_person", Kind: registry.Text, MaxLen: 100},
-		{Name: "responsible_phone", Kind: registry.Text, MaxLen: 50},
-		{Name: "last_inspection", Kind: registry.Date},
-		{Name: "inventory", Kind: registry.Lines, Required: true, Doc: "one line per chemical: its maximum quantity present (GB 18218-2018 4.2)",
+		{Name: "code", Title: "编码", Kind: registry.Text, MaxLen: 64, Doc: "备案编号或其他编码，本图层内唯一"},
+		{Name: "name", Title: "单元名称", Kind: registry.Text, Required: true, Doc: "危险化学品单元（储罐区、库房…）"},
+		{Name: "enterprise", Title: "企业", Kind: registry.Text, Required: true, Filter: true},
+		{Name: "address", Title: "地址", Kind: registry.Text},
+		{Name: "township_code", Title: "乡镇（街道）", Kind: registry.Text, Enum: areas.TownshipCodes, EnumLabel: areas.TownshipName, Filter: true, Doc: townshipDoc},
+		{Name: "filing_status", Title: "备案状态", Kind: registry.Text, Required: true, Enum: FilingStatuses, EnumLabel: filingStatuses.label, Filter: true},
+		{Name: "responsible_person", Title: "负责人", Kind: registry.Text, MaxLen: 100},
+		{Name: "responsible_phone", Title: "负责人电话", Kind: registry.Text, MaxLen: 50},
+		{Name: "last_inspection", Title: "最近检查日期", Kind: registry.Date},
+		{Name: "inventory", Title: "危险化学品", Kind: registry.Lines, Required: true, Doc: "每种危险化学品一行：在场的最大数量（GB 18218-2018 4.2）",
 			Lines: []registry.Field{
-				{Name: "chemical", Kind: registry.Text, Required: true, MaxLen: 100, Doc: "catalogue id, CAS number or Chinese name"},
-				{Name: "cas", Kind: registry.Text, MaxLen: 20},
-				{Name: "un", Kind: registry.Text, MaxLen: 10},
-				{Name: "max_tonnes", Kind: registry.Number, Required: true, NonNegative: true},
-				{Name: "hazard_classes", Kind: registry.Tags, Doc: "GB 18218-2018 表2 codes (J1–J5, W1.1–W11); needed for chemicals not in 表1"},
+				{Name: "chemical", Title: "危险化学品", Kind: registry.Text, Required: true, MaxLen: 100, Doc: "目录编号、CAS 号或中文名（可用 /api/v1/chemicals 查找）"},
+				{Name: "cas", Title: "CAS 号", Kind: registry.Text, MaxLen: 20},
+				{Name: "un", Title: "UN 编号", Kind: registry.Text, MaxLen: 10},
+				{Name: "max_tonnes", Title: "最大存在量（吨）", Kind: registry.Number, Required: true, NonNegative: true},
+				{Name: "hazard_classes", Title: "危险性类别", Kind: registry.Tags, Doc: "GB 18218-2018 表2 类别代码（J1–J5、W1.1–W11）；表1 未列名的危险化学品必填"},
 			}},
-		{Name: "notes", Kind: registry.Text, MaxLen: 2000},
-		{Name: "synthetic", Kind: registry.Boolean, Filter: true, Doc: "true for made-up demo data"},
-		{Name: "s", Kind: registry.Number, ReadOnly: true, Doc: "S = Σ q/Q"},
-		{Name: "r", Kind: registry.Number, ReadOnly: true, Doc: "R = α·Σ β·q/Q"},
-		{Name: "alpha", Kind: registry.Number, ReadOnly: true, Doc: "α from 表5"},
-		{Name: "people_within_500m", Kind: registry.Integer, ReadOnly: true, Doc: "night (resident) head count within 500 m of the site, area-weighted over population cells"},
-		{Name: "major", Kind: registry.Boolean, ReadOnly: true, Filter: true, Doc: "S ≥ 1"},
-		{Name: "grade", Kind: registry.Text, ReadOnly: true, Enum: []string{"I", "II", "III", "IV"}, Filter: true, Doc: "表6 grade; null when not a major hazard source"},
-		{Name: "grading", Kind: registry.JSON, ReadOnly: true, Doc: "how S, R and α were reached: each term with its sources"},
+		{Name: "notes", Title: "备注", Kind: registry.Text, MaxLen: 2000},
+		{Name: "synthetic", Title: "演示数据（虚构）", Kind: registry.Boolean, Filter: true, Doc: "为虚构的演示数据时为 true"},
+		{Name: "s", Title: "S", Kind: registry.Number, ReadOnly: true, Doc: "S = Σ q/Q"},
+		{Name: "r", Title: "R", Kind: registry.Number, ReadOnly: true, Doc: "R = α·Σ β·q/Q"},
+		{Name: "alpha", Title: "α", Kind: registry.Number, ReadOnly: true, Doc: "暴露人员校正系数 α（表5）"},
+		{Name: "people_within_500m", Title: "500 m 内常住人口", Kind: registry.Integer, ReadOnly: true, Doc: "场地周边 500 m 内的常住（夜间）人口，按人口网格面积加权"},
+		{Name: "major", Title: "构成重大危险源", Kind: registry.Boolean, ReadOnly: true, Filter: true, Doc: "S ≥ 1"},
+		{Name: "grade", Title: "级别", Kind: registry.Text, ReadOnly: true, Enum: []string{"I", "II", "III", "IV"}, EnumLabel: gradeLabel, Filter: true, Doc: "表6 分级；不构成重大危险源时为 null"},
+		{Name: "grading", Title: "分级依据", Kind: registry.JSON, ReadOnly: true, Doc: "S、R、α 的计算过程：每一项及其出处"},
 	},
 	Unique: []registry.Unique{
 		{Constraint: "hazard_sources_code_key", Fields: []string{"code"}},
 		{Constraint: "hazard_sources_enterprise_name_key", Fields: []string{"enterprise", "name"}},
 	},
-	Hooks: registry.Hooks{Check: checkInventory, Prepare: prepareGrade},
+	Hooks: registry.Hooks{Check: checkInventory, Prepare: thenAttributeTownship(prepareGrade)},
 }).Init()
 
 // holdings turns validated inventory lines into the grading's input.
@@ -79,9 +87,9 @@ func checkInventory(in *registry.Input) []api.FieldError {
 			byKey, errKey := cat.Lookup(l["chemical"].(string))
 			switch {
 			case errCAS != nil && (errors.Is(errCAS, hazards.ErrUnknownChemical) && errKey == nil):
-				errs = append(errs, api.FieldError{Field: p + "/cas", Detail: "not the CAS number of " + byKey.NameZH + ": " + errCAS.Error()})
+				errs = append(errs, api.FieldError{Field: p + "/cas", Detail: "不是" + byKey.NameZH + "的 CAS 号：" + errCAS.Error()})
 			case errCAS == nil && errKey == nil && byCAS.ID != byKey.ID:
-				errs = append(errs, api.FieldError{Field: p + "/cas", Detail: "names " + byCAS.NameZH + ", not " + byKey.NameZH})
+				errs = append(errs, api.FieldError{Field: p + "/cas", Detail: "此 CAS 号是" + byCAS.NameZH + "的，不是" + byKey.NameZH + "的"})
 			}
 		}
 	}

@@ -41,4 +41,5 @@ func Mount(r chi.Router, pool *pgxpool.Pool, rules *hazards.DistanceRules) {
 	sd := &SafeDistanceHandlers{Pool: pool, Rules: rules}
 	r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/safe-distance-violations", api.HandlerFunc(sd.List))
 	r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/safe-distance-violations/map", api.HandlerFunc(sd.Map))
+	r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/chemicals", api.HandlerFunc(Chemicals))
 }

@@ -2,6 +2,7 @@ package layers
 
 import (
 	"encoding/json"
+	"strings"
 
 	"sitrep/internal/registry"
 )
@@ -24,12 +25,14 @@ func OpenAPI() ([]byte, error) {
 		name := schemaName(l.Name)
 		schemas[name+"Properties"] = propertiesSchema(l)
 		schemas[name] = map[string]any{
-			"type": "object", "description": l.Title + ". Geometry: " + l.GeometryDoc + ".",
+			"type": "object", "title": l.Title, "description": l.Title + "。几何：" + l.GeometryDoc + "。",
 			"required": []string{"type", "geometry", "properties"},
 			"properties": map[string]any{
-				"type":       map[string]any{"const": "Feature"},
-				"id":         map[string]any{"type": "string", "readOnly": true},
-				"geometry":   map[string]any{"type": "object", "description": "GeoJSON geometry, WGS 84 [lon, lat]: one of " + join(l.Geometries)},
+				"type": map[string]any{"const": "Feature"},
+				"id":   map[string]any{"type": "string", "readOnly": true},
+				"geometry": map[string]any{"type": "object", "title": "几何",
+					"description": "GeoJSON 几何，WGS 84 [经度, 纬度]，类型为 " + strings.Join(l.Geometries, "、") + " 之一",
+					"properties":  map[string]any{"type": map[string]any{"enum": l.Geometries}}},
 				"properties": map[string]any{"$ref": "#/components/schemas/" + name + "Properties"},
 			},
 		}
@@ -89,33 +92,43 @@ func OpenAPI() ([]byte, error) {
 		"responses": map[string]any{"200": map[string]any{"description": "violations and the rules' source", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
 			"type": "object", "properties": map[string]any{"rules_source": map[string]any{"type": "string"}, "count": map[string]any{"type": "integer"},
 				"violations": map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/SafeDistanceViolation"}}}}}}}, "400": problem}}}
+	chemicalsPath(paths, schemas)
 	paths["/api/v1/safe-distance-violations/map"] = map[string]any{"get": map[string]any{
 		"summary":   "The same violations as a GeoJSON FeatureCollection: the shortest line from each source to each site, with the violation as properties.",
 		"responses": map[string]any{"200": map[string]any{"description": "FeatureCollection of LineStrings", "content": map[string]any{"application/geo+json": map[string]any{"schema": map[string]any{"type": "object"}}}}, "400": problem}}}
 	return json.MarshalIndent(map[string]any{"paths": paths, "components": map[string]any{"schemas": schemas}}, "", " ")
 }
 
+// propertiesSchema describes a layer's properties. "x-order" lists them in
+// the order the layer defines them (JSON objects have none), so a form can
+// follow the definition rather than the alphabet; the server-kept version
+// and updated_at come last.
 func propertiesSchema(l *registry.Layer) map[string]any {
 	props := map[string]any{
-		"version":    map[string]any{"type": "integer", "readOnly": true, "description": "optimistic-concurrency version; the ETag"},
-		"updated_at": map[string]any{"type": "string", "format": "date-time", "readOnly": true},
+		"version":    map[string]any{"type": "integer", "readOnly": true, "title": "版本", "description": "乐观并发控制的版本号，即 ETag"},
+		"updated_at": map[string]any{"type": "string", "format": "date-time", "readOnly": true, "title": "更新时间"},
 	}
-	var required []string
+	var required, order []string
 	for _, f := range l.Fields {
-		props[f.Name] = fieldSchema(f)
+		props[f.Name] = fieldSchema(l.Name, f)
+		order = append(order, f.Name)
 		if f.Required {
 			required = append(required, f.Name)
 		}
 	}
-	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false,
+		"x-order": append(order, "version", "updated_at")}
 	if len(required) > 0 {
 		s["required"] = required
 	}
 	return s
 }
 
-func fieldSchema(f registry.Field) map[string]any {
-	s := map[string]any{}
+// fieldSchema describes one field; vocab is the name of its vocabulary at
+// GET /api/v1/vocabulary when it has allowed values ("<layer>.<field>").
+func fieldSchema(vocab string, f registry.Field) map[string]any {
+	vocab += "." + f.Name
+	s := map[string]any{"title": f.Title}
 	switch f.Kind {
 	case registry.Text:
 		s["type"] = []string{"string", "null"}
@@ -141,23 +154,27 @@ func fieldSchema(f registry.Field) map[string]any {
 		s["items"] = items
 	case registry.Point:
 		s["type"] = []string{"object", "null"}
-		s["description"] = "GeoJSON Point, WGS 84"
+		s["description"] = "GeoJSON Point，WGS 84"
 	case registry.Lines:
 		line := map[string]any{}
-		var req []string
+		var req, order []string
 		for _, lf := range f.Lines {
-			line[lf.Name] = fieldSchema(lf)
+			line[lf.Name] = fieldSchema(vocab, lf)
+			order = append(order, lf.Name)
 			if lf.Required {
 				req = append(req, lf.Name)
 			}
 		}
 		s["type"] = "array"
-		s["items"] = map[string]any{"type": "object", "properties": line, "required": req, "additionalProperties": false}
+		s["items"] = map[string]any{"type": "object", "properties": line, "required": req, "additionalProperties": false, "x-order": order}
 	case registry.JSON:
 		s["type"] = "object"
 	}
 	if len(f.Enum) > 0 && f.Kind == registry.Text {
 		s["enum"] = append(append([]any{}, toAny(f.Enum)...), nil)
+	}
+	if len(f.Enum) > 0 {
+		s["x-vocabulary"] = vocab // its labels: GET /api/v1/vocabulary
 	}
 	if f.NonNegative {
 		s["minimum"] = 0
@@ -194,17 +211,6 @@ func tagsNote(f registry.Field) string {
 		return " (a feature matches when it has any of them)"
 	}
 	return ""
-}
-
-func join(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
 }
 
 // schemaName turns hazard_sources into HazardSources.

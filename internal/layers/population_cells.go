@@ -18,19 +18,20 @@ import (
 var PopulationCells = (&registry.Layer{
 	Name:        "population_cells",
 	Table:       "population_cells",
-	Title:       "Population cells (day and night head counts)",
+	Title:       "人口网格",
 	Geometries:  []string{"Polygon", "MultiPolygon"},
-	GeometryDoc: "the cell; people are taken as spread evenly over it",
+	GeometryDoc: "网格范围；人口视为在其中均匀分布",
 	Fields: []registry.Field{
-		{Name: "code", Kind: registry.Text, MaxLen: 64, Doc: "the cell's key in its source"},
-		{Name: "night_people", Kind: registry.Integer, Required: true, NonNegative: true, Doc: "residents (常住人口), used for GB 18218-2018 α"},
-		{Name: "day_people", Kind: registry.Integer, NonNegative: true, Doc: "people present by day, where known"},
-		{Name: "township_code", Kind: registry.Text, Enum: areas.TownshipCodes, Filter: true},
-		{Name: "source", Kind: registry.Text, Doc: "where the counts come from"},
-		{Name: "synthetic", Kind: registry.Boolean, Filter: true},
+		{Name: "code", Title: "编码", Kind: registry.Text, MaxLen: 64, Doc: "网格在数据来源中的编号"},
+		{Name: "night_people", Title: "夜间（常住）人口", Kind: registry.Integer, Required: true, NonNegative: true, Doc: "常住人口，用于 GB 18218-2018 的 α"},
+		{Name: "day_people", Title: "白天人口", Kind: registry.Integer, NonNegative: true, Doc: "白天在场人数（已知时）"},
+		{Name: "township_code", Title: "乡镇（街道）", Kind: registry.Text, Enum: areas.TownshipCodes, EnumLabel: areas.TownshipName, Filter: true, Doc: townshipDoc},
+		{Name: "source", Title: "数据来源", Kind: registry.Text, Doc: "人口数的来源"},
+		{Name: "synthetic", Title: "演示数据（虚构）", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "population_cells_code_key", Fields: []string{"code"}}},
 	Hooks: registry.Hooks{
+		Prepare: attributeTownship,
 		AfterWrite: func(ctx context.Context, tx pgx.Tx, actor journal.Actor, before, after string) ([]journal.Change, error) {
 			return RegradeNear(ctx, tx, actor, before, after)
 		},

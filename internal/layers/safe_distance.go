@@ -127,7 +127,7 @@ type SafeDistanceHandlers struct {
 func (h *SafeDistanceHandlers) List(w http.ResponseWriter, r *http.Request) error {
 	if len(r.URL.Query()) > 0 {
 		for k := range r.URL.Query() {
-			return api.BadRequest(k, "this endpoint takes no query parameters")
+			return api.BadRequest(k, "此接口不接受查询参数")
 		}
 	}
 	vs, err := Violations(r.Context(), h.Pool, h.Rules)
@@ -147,7 +147,7 @@ func (h *SafeDistanceHandlers) List(w http.ResponseWriter, r *http.Request) erro
 func (h *SafeDistanceHandlers) Map(w http.ResponseWriter, r *http.Request) error {
 	if len(r.URL.Query()) > 0 {
 		for k := range r.URL.Query() {
-			return api.BadRequest(k, "this endpoint takes no query parameters")
+			return api.BadRequest(k, "此接口不接受查询参数")
 		}
 	}
 	vs, err := Violations(r.Context(), h.Pool, h.Rules)

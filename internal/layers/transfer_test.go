@@ -292,7 +292,7 @@ func TestImportReportsEveryBadRowWithItsLine(t *testing.T) {
 	if rep.Rows != 9 || rep.Valid != 2 || rep.Created != 0 {
 		t.Fatalf("dry run report %+v", rep)
 	}
-	if !strings.Contains(rep.Errors[4].Detail, "line 2") {
+	if !strings.Contains(rep.Errors[4].Detail, "第 2 行") {
 		t.Fatalf("in-file duplicate does not name the first line: %q", rep.Errors[4].Detail)
 	}
 	if counts() != before {
@@ -306,7 +306,7 @@ func TestImportReportsEveryBadRowWithItsLine(t *testing.T) {
 	if got := errorsAt(prob.Rows); !reflect.DeepEqual(got, want) {
 		t.Fatalf("422 rows\n got %v\nwant %v", got, want)
 	}
-	if !strings.Contains(p["detail"].(string), "nothing was stored") {
+	if !strings.Contains(p["detail"].(string), "未保存任何数据") {
 		t.Fatalf("detail %q", p["detail"])
 	}
 	if counts() != before {

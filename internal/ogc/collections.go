@@ -19,6 +19,18 @@ type Prop struct {
 	// Type is its CQL2 type; 0 means it is shown but not queryable
 	// (arrays, JSON, geometries).
 	Type cql2.Type
+	// Title is its Chinese name, the queryable's "title" a GIS client shows.
+	Title string
+}
+
+// versionProps are the two properties every collection's rows carry.
+var versionProps = []Prop{{"version", "t.version", cql2.Number, "版本"}, {"updated_at", "t.updated_at", cql2.Timestamp, "更新时间"}}
+
+// titled is one property of a collection that is not a registry layer.
+type titled struct {
+	name  string
+	t     cql2.Type
+	title string
 }
 
 // Collection is one OGC API collection.
@@ -83,9 +95,9 @@ func fromLayer(l *registry.Layer) *Collection {
 	c := &Collection{ID: l.Name, Title: l.Title, Description: l.GeometryDoc,
 		From: pgx.Identifier{l.Table}.Sanitize() + " t", IDSQL: "t.id", Geom: "t.geom",
 		Permission: l.CanRead()}
-	c.Props = append(c.Props, Prop{"version", "t.version", cql2.Number}, Prop{"updated_at", "t.updated_at", cql2.Timestamp})
+	c.Props = append(c.Props, versionProps...)
 	for _, f := range l.Fields {
-		p := Prop{Name: f.Name, SQL: col(f.Name), Type: kindType[f.Kind]}
+		p := Prop{Name: f.Name, SQL: col(f.Name), Type: kindType[f.Kind], Title: f.Title}
 		if f.Kind == registry.Point {
 			p.SQL = "ST_AsGeoJSON(" + col(f.Name) + ")::json"
 		}
@@ -102,43 +114,42 @@ func fromLayer(l *registry.Layer) *Collection {
 // (deadlines, escalation chain) are not repeated: they are evaluated at
 // read time in Go and belong to the incident page, not to a GIS layer.
 func incidentsCollection() *Collection {
-	c := &Collection{ID: "incidents", Title: "Incidents (生产安全事故)",
-		Description: "Reported incidents at their location; the affected area, when known, is the area property.",
+	c := &Collection{ID: "incidents", Title: "生产安全事故",
+		Description: "已接报的事故，几何为事故位置；已知影响范围时见 area 属性。",
 		From:        "incidents t", IDSQL: "t.id", Geom: "t.location", Time: "t.occurred_at", TimeName: "occurred_at",
 		Permission: auth.ReadMap}
-	for _, p := range []struct {
-		name string
-		t    cql2.Type
-	}{{"kind", cql2.String}, {"place", cql2.String}, {"township", cql2.String}, {"unit", cql2.String},
-		{"occurred_at", cql2.Timestamp}, {"reported_at", cql2.Timestamp}, {"drill", cql2.Boolean},
-		{"outside_county", cql2.Boolean}, {"deaths", cql2.Number}, {"serious_injuries", cql2.Number},
-		{"trapped", cql2.Number}, {"missing", cql2.Number}, {"endangered", cql2.Number}, {"evacuated", cql2.Number},
-		{"direct_loss_yuan", cql2.Number}, {"grade", cql2.String}, {"at_risk", cql2.Boolean},
-		{"state", cql2.String}, {"level", cql2.String}, {"state_since", cql2.Timestamp},
-		{"version", cql2.Number}, {"updated_at", cql2.Timestamp}} {
-		c.Props = append(c.Props, Prop{p.name, col(p.name), p.t})
+	for _, p := range []titled{{"kind", cql2.String, "事故类别"}, {"place", cql2.String, "地点"},
+		{"township", cql2.String, "乡镇（街道）"}, {"unit", cql2.String, "事故单位"},
+		{"occurred_at", cql2.Timestamp, "发生时间"}, {"reported_at", cql2.Timestamp, "接报时间"}, {"drill", cql2.Boolean, "演练"},
+		{"outside_county", cql2.Boolean, "在县外"}, {"deaths", cql2.Number, "死亡人数"}, {"serious_injuries", cql2.Number, "重伤人数"},
+		{"trapped", cql2.Number, "被困人数"}, {"missing", cql2.Number, "失踪人数"}, {"endangered", cql2.Number, "涉险人数"},
+		{"evacuated", cql2.Number, "疏散人数"}, {"direct_loss_yuan", cql2.Number, "直接经济损失（元）"},
+		{"grade", cql2.String, "事故等级"}, {"at_risk", cql2.Boolean, "较大涉险"},
+		{"state", cql2.String, "状态"}, {"level", cql2.String, "响应级别"}, {"state_since", cql2.Timestamp, "状态开始时间"}} {
+		c.Props = append(c.Props, Prop{p.name, col(p.name), p.t, p.title})
 	}
-	c.Props = append(c.Props, Prop{"area", "ST_AsGeoJSON(t.area)::json", 0})
+	c.Props = append(c.Props, versionProps...)
+	c.Props = append(c.Props, Prop{"area", "ST_AsGeoJSON(t.area)::json", 0, "影响范围"})
 	return c.init()
 }
 
 // warningsCollection serves every warning at its latest version (status
 // tells active, adjusted or lifted); the id is the warning's, as in the API.
 func warningsCollection() *Collection {
-	c := &Collection{ID: warnings.Topic, Title: "Public warnings (预警信息)",
-		Description: "Each warning at its latest version, its area as geometry.",
+	c := &Collection{ID: warnings.Topic, Title: "预警信息",
+		Description: "每条预警的最新版本，几何为预警范围。",
 		From:        "warning_versions t JOIN warnings w ON w.id = t.warning_id",
 		Where:       "t.id = (SELECT max(v.id) FROM warning_versions v WHERE v.warning_id = t.warning_id)",
 		IDSQL:       "t.warning_id", Geom: "t.area", Time: "t.issued_at", TimeName: "issued_at",
 		Permission: auth.ReadMap}
 	c.Props = []Prop{
-		{"identifier", "t.identifier", cql2.String}, {"msg_type", "t.msg_type", cql2.String},
-		{"status", "t.status", cql2.String}, {"level", "t.level", cql2.String},
-		{"issued_at", "t.issued_at", cql2.Timestamp}, {"issued_by", "t.issued_by", cql2.String},
-		{"drill", "w.drill", cql2.Boolean}, {"incident_id", "w.incident_id", cql2.Number},
-		{"root_identifier", "w.root_identifier", cql2.String},
-		{"category", "t.body->>'category'", cql2.String}, {"event", "t.body->>'event'", cql2.String},
-		{"area_desc", "t.body->>'area_desc'", cql2.String}, {"authority", "t.body->>'authority'", cql2.String},
+		{"identifier", "t.identifier", cql2.String, "预警标识"}, {"msg_type", "t.msg_type", cql2.String, "消息类型"},
+		{"status", "t.status", cql2.String, "状态"}, {"level", "t.level", cql2.String, "预警级别"},
+		{"issued_at", "t.issued_at", cql2.Timestamp, "发布时间"}, {"issued_by", "t.issued_by", cql2.String, "发布人"},
+		{"drill", "w.drill", cql2.Boolean, "演练"}, {"incident_id", "w.incident_id", cql2.Number, "事件编号"},
+		{"root_identifier", "w.root_identifier", cql2.String, "首次发布的标识"},
+		{"category", "t.body->>'category'", cql2.String, "事件类别"}, {"event", "t.body->>'event'", cql2.String, "事件"},
+		{"area_desc", "t.body->>'area_desc'", cql2.String, "范围描述"}, {"authority", "t.body->>'authority'", cql2.String, "发布机关"},
 	}
 	return c.init()
 }
@@ -146,18 +157,16 @@ func warningsCollection() *Collection {
 // zonesCollection serves hazard zones of every run; active ones are those
 // in force for an incident.
 func zonesCollection() *Collection {
-	c := &Collection{ID: zones.Topic, Title: "Hazard zones (危险区域)",
-		Description: "Zones computed by the hazard models; active = in force for an incident.",
+	c := &Collection{ID: zones.Topic, Title: "危险区域",
+		Description: "危险模型计算的区域；active 为 true 表示已发布、对事件生效，false 为草稿、推演或已关闭。",
 		From:        "zones t", IDSQL: "t.id", Geom: "t.geom", Permission: auth.ReadMap}
-	for _, p := range []struct {
-		name string
-		t    cql2.Type
-	}{{"run_id", cql2.Number}, {"incident_id", cql2.Number}, {"level", cql2.Number}, {"name", cql2.String},
-		{"threshold", cql2.Number}, {"threshold_unit", cql2.String}, {"extent_m", cql2.Number},
-		{"note", cql2.String}, {"evacuate", cql2.Boolean}, {"active", cql2.Boolean},
-		{"version", cql2.Number}, {"updated_at", cql2.Timestamp}} {
-		c.Props = append(c.Props, Prop{p.name, col(p.name), p.t})
+	for _, p := range []titled{{"run_id", cql2.Number, "计算编号"}, {"incident_id", cql2.Number, "事件编号"},
+		{"level", cql2.Number, "区域级别"}, {"name", cql2.String, "名称"},
+		{"threshold", cql2.Number, "阈值"}, {"threshold_unit", cql2.String, "阈值单位"}, {"extent_m", cql2.Number, "最远距离（m）"},
+		{"note", cql2.String, "说明"}, {"evacuate", cql2.Boolean, "须疏散"}, {"active", cql2.Boolean, "已发布（生效）"}} {
+		c.Props = append(c.Props, Prop{p.name, col(p.name), p.t, p.title})
 	}
+	c.Props = append(c.Props, versionProps...)
 	return c.init()
 }
 

@@ -70,7 +70,7 @@ func (s *Service) visible(r *http.Request, id string) (*Collection, error) {
 			return c, nil
 		}
 	}
-	return nil, api.NotFound("collection " + id)
+	return nil, api.NotFound("集合 " + id)
 }
 
 func (s *Service) visibleAll(r *http.Request) []*Collection {
@@ -100,6 +100,9 @@ func base(r *http.Request) string {
 	return scheme + "://" + r.Host + "/ogc"
 }
 
+// landingTitle names the service in its landing page.
+const landingTitle = "Sitrep — 乌鲁木齐县生产安全事故应急指挥态势图"
+
 // wantHTML decides the format: f=html|json wins, else Accept.
 func wantHTML(r *http.Request) (bool, error) {
 	switch f := r.URL.Query().Get("f"); f {
@@ -111,18 +114,18 @@ func wantHTML(r *http.Request) (bool, error) {
 		a := r.Header.Get("Accept")
 		return strings.Contains(a, HTML) && !strings.Contains(a, "json"), nil
 	default:
-		return false, api.BadRequest("f", "f must be json or html")
+		return false, api.BadRequest("f", "f 须为 json 或 html")
 	}
 }
 
 // selfAndAlt are the self and alternate links of a resource at path.
 func selfAndAlt(r *http.Request, path, jsonType string, html bool) []link {
 	b := base(r) + path
-	j := link{Href: b + "?f=json", Rel: "self", Type: jsonType, Title: "this document"}
-	h := link{Href: b + "?f=html", Rel: "alternate", Type: HTML, Title: "this document as HTML"}
+	j := link{Href: b + "?f=json", Rel: "self", Type: jsonType, Title: "本文档"}
+	h := link{Href: b + "?f=html", Rel: "alternate", Type: HTML, Title: "本文档（HTML）"}
 	if html {
 		j.Rel, h.Rel = "alternate", "self"
-		j.Title, h.Title = "this document as JSON", "this document"
+		j.Title, h.Title = "本文档（JSON）", "本文档"
 	}
 	return []link{j, h}
 }
@@ -134,15 +137,15 @@ func (s *Service) landing(w http.ResponseWriter, r *http.Request) error {
 	}
 	b := base(r)
 	doc := map[string]any{
-		"title":       "Sitrep — 乌鲁木齐县 situation picture",
-		"description": "Sitrep's map layers as OGC API – Features. Coordinates are WGS 84 longitude, latitude (CRS84).",
+		"title":       landingTitle,
+		"description": "Sitrep 的地图图层，以 OGC API – Features 提供。坐标为 WGS 84 经度、纬度（CRS84）。",
 		"links": append(selfAndAlt(r, "", JSON, html),
-			link{Href: b + "/api", Rel: "service-desc", Type: OpenAPI, Title: "the API definition (OpenAPI 3.0)"},
-			link{Href: b + "/conformance", Rel: "conformance", Type: JSON, Title: "conformance classes"},
-			link{Href: b + "/collections", Rel: "data", Type: JSON, Title: "the collections"}),
+			link{Href: b + "/api", Rel: "service-desc", Type: OpenAPI, Title: "接口定义（OpenAPI 3.0）"},
+			link{Href: b + "/conformance", Rel: "conformance", Type: JSON, Title: "符合的标准类别"},
+			link{Href: b + "/collections", Rel: "data", Type: JSON, Title: "图层集合"}),
 	}
 	if html {
-		return writeHTML(w, "Sitrep OGC API – Features", doc["description"].(string), doc["links"].([]link), nil)
+		return writeHTML(w, landingTitle, doc["description"].(string), doc["links"].([]link), nil)
 	}
 	return api.WriteJSON(w, http.StatusOK, doc)
 }
@@ -157,7 +160,7 @@ func (s *Service) conformance(w http.ResponseWriter, r *http.Request) error {
 		for i, c := range Conformance {
 			rows[i] = []string{c}
 		}
-		return writeHTML(w, "Conformance", "", selfAndAlt(r, "/conformance", JSON, true), &table{Head: []string{"class"}, Rows: rows})
+		return writeHTML(w, "符合的标准类别", "", selfAndAlt(r, "/conformance", JSON, true), &table{Head: []string{"类别"}, Rows: rows})
 	}
 	return api.WriteJSON(w, http.StatusOK, map[string]any{"conformsTo": Conformance})
 }
@@ -183,10 +186,10 @@ func (s *Service) collectionDoc(r *http.Request, c *Collection) (map[string]any,
 		"crs": []string{CRS84}, "storageCrs": CRS84, "extent": ext,
 		"links": []link{
 			{Href: b + "?f=json", Rel: "self", Type: JSON, Title: c.Title},
-			{Href: b + "?f=html", Rel: "alternate", Type: HTML, Title: c.Title + " (HTML)"},
-			{Href: b + "/items?f=json", Rel: "items", Type: GeoJSON, Title: "the features"},
-			{Href: b + "/items?f=html", Rel: "items", Type: HTML, Title: "the features (HTML)"},
-			{Href: b + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: Schema, Title: "what filter may name"},
+			{Href: b + "?f=html", Rel: "alternate", Type: HTML, Title: c.Title + "（HTML）"},
+			{Href: b + "/items?f=json", Rel: "items", Type: GeoJSON, Title: "要素"},
+			{Href: b + "/items?f=html", Rel: "items", Type: HTML, Title: "要素（HTML）"},
+			{Href: b + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: Schema, Title: "可用于筛选的属性"},
 		},
 	}, nil
 }
@@ -214,13 +217,13 @@ func (s *Service) listCollections(w http.ResponseWriter, r *http.Request) error 
 	}
 	links := selfAndAlt(r, "/collections", JSON, html)
 	if html {
-		t := &table{Head: []string{"collection", "title", "extent (WGS 84)"}}
+		t := &table{Head: []string{"集合", "名称", "范围（WGS 84）"}}
 		for _, d := range docs {
 			id := d["id"].(string)
 			t.Rows = append(t.Rows, []string{id, d["title"].(string), bboxText(d)})
 			t.Links = append(t.Links, base(r)+"/collections/"+url.PathEscape(id)+"?f=html")
 		}
-		return writeHTML(w, "Collections", "", links, t)
+		return writeHTML(w, "图层集合", "", links, t)
 	}
 	return api.WriteJSON(w, http.StatusOK, map[string]any{"links": links, "collections": docs})
 }
@@ -245,15 +248,15 @@ func (s *Service) collection(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if html {
-		t := &table{Head: []string{"property", "filterable as"}}
+		t := &table{Head: []string{"属性", "名称", "可筛选类型"}}
 		for _, p := range c.Props {
 			kind := "—"
 			if p.Type != 0 {
-				kind = p.Type.String()
+				kind = p.Type.Label() + "（" + p.Type.String() + "）"
 			}
-			t.Rows = append(t.Rows, [][]string{{p.Name, kind}}...)
+			t.Rows = append(t.Rows, [][]string{{p.Name, p.Title, kind}}...)
 		}
-		return writeHTML(w, c.Title, c.Description+" Extent: "+bboxText(d)+".", d["links"].([]link), t)
+		return writeHTML(w, c.Title, c.Description+" 范围："+bboxText(d)+"。", d["links"].([]link), t)
 	}
 	return api.WriteJSON(w, http.StatusOK, d)
 }
@@ -271,7 +274,11 @@ func (s *Service) queryables(w http.ResponseWriter, r *http.Request) error {
 	}
 	props := map[string]any{}
 	for _, p := range c.Queryables() {
-		props[p.Name] = queryableType[p.Type.String()]
+		q := map[string]string{"title": p.Title}
+		for k, v := range queryableType[p.Type.String()] {
+			q[k] = v
+		}
+		props[p.Name] = q
 	}
 	w.Header().Set("Content-Type", Schema)
 	return json.NewEncoder(w).Encode(map[string]any{
@@ -308,8 +315,8 @@ func (s *Service) items(w http.ResponseWriter, r *http.Request) error {
 		return self + "?" + q.Encode()
 	}
 	links := []link{
-		{Href: withF("json", -1), Rel: "self", Type: GeoJSON, Title: "this page"},
-		{Href: withF("html", -1), Rel: "alternate", Type: HTML, Title: "this page as HTML"},
+		{Href: withF("json", -1), Rel: "self", Type: GeoJSON, Title: "本页"},
+		{Href: withF("html", -1), Rel: "alternate", Type: HTML, Title: "本页（HTML）"},
 		{Href: base(r) + "/collections/" + url.PathEscape(c.ID), Rel: "collection", Type: JSON, Title: c.Title},
 	}
 	if html {
@@ -321,7 +328,7 @@ func (s *Service) items(w http.ResponseWriter, r *http.Request) error {
 		if html {
 			f, typ = "html", HTML
 		}
-		links = append(links, link{Href: withF(f, p.lastID), Rel: "next", Type: typ, Title: "the next page"})
+		links = append(links, link{Href: withF(f, p.lastID), Rel: "next", Type: typ, Title: "下一页"})
 	}
 	if html {
 		return writeItemsHTML(w, c, self, p, links)
@@ -355,7 +362,7 @@ func (s *Service) item(w http.ResponseWriter, r *http.Request) error {
 	fid := chi.URLParam(r, "featureId")
 	id, err := strconv.ParseInt(fid, 10, 64)
 	if err != nil || id < 1 {
-		return api.NotFound("feature " + fid + " of collection " + c.ID)
+		return api.NotFound("集合 " + c.ID + " 中的要素 " + fid)
 	}
 	f, err := c.item(r.Context(), s.pool, id)
 	if err != nil {

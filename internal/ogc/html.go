@@ -14,7 +14,7 @@ var page_ = template.Must(template.New("p").Parse(`<!doctype html>
 td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}pre{margin:0;white-space:pre-wrap;max-width:40em}</style>
 </head><body>
 <h1>{{.Title}}</h1>{{if .Description}}<p>{{.Description}}</p>{{end}}
-<ul>{{range .Links}}<li><a href="{{.Href}}">{{.Rel}}</a> {{.Title}} <small>{{.Type}}</small></li>{{end}}</ul>
+<ul>{{range .Links}}<li><a href="{{.Href}}">{{.Title}}</a> <small>{{.Rel}} · {{.Type}}</small></li>{{end}}</ul>
 {{with .Table}}<table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
 {{$links := .Links}}{{range $i, $row := .Rows}}<tr>{{range $j, $cell := $row}}<td>{{if and (eq $j 0) (lt $i (len $links))}}<a href="{{index $links $i}}">{{$cell}}</a>{{else}}<pre>{{$cell}}</pre>{{end}}</td>{{end}}</tr>
 {{end}}</table>{{end}}
@@ -35,9 +35,9 @@ func writeHTML(w http.ResponseWriter, title, desc string, links []link, t *table
 // and one column per property. Decoding the features here is for display
 // only; the JSON answer is never re-encoded.
 func writeItemsHTML(w http.ResponseWriter, c *Collection, itemsURL string, p *page, links []link) error {
-	t := &table{Head: []string{"id", "geometry"}}
+	t := &table{Head: []string{"编号（id）", "几何（geometry）"}}
 	for _, pr := range c.Props {
-		t.Head = append(t.Head, pr.Name)
+		t.Head = append(t.Head, pr.Title+"（"+pr.Name+"）")
 	}
 	for _, f := range p.features {
 		var feat struct {

@@ -11,6 +11,7 @@ import (
 
 	"sitrep/internal/api"
 	"sitrep/internal/ogc/cql2"
+	"sitrep/internal/validation"
 )
 
 // Paging bounds (Part 1 recommends a default of 10 and allows any maximum;
@@ -55,17 +56,17 @@ func (c *Collection) parseItems(v url.Values) (*itemsQuery, error) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if !slices.Contains(itemsParams, k) {
-			return nil, api.BadRequest(k, "unknown query parameter "+k+"; items take "+strings.Join(itemsParams, ", "))
+			return nil, api.BadRequest(k, "未知查询参数 "+k+"；items 接受："+strings.Join(itemsParams, ", "))
 		}
 		if len(v[k]) != 1 {
-			return nil, api.BadRequest(k, "give "+k+" once")
+			return nil, api.BadRequest(k, k+" 只能给一次")
 		}
 	}
 	get := func(k string) string { return v.Get(k) }
 	if s := get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			return nil, api.BadRequest("limit", "limit must be a whole number from 1 to "+strconv.Itoa(MaxLimit))
+			return nil, api.BadRequest("limit", "limit 须为 1 到 "+strconv.Itoa(MaxLimit)+" 之间的整数")
 		}
 		// Part 1 (/req/core/fc-limit-response-1): a limit above the
 		// maximum is served as the maximum, not refused.
@@ -74,13 +75,13 @@ func (c *Collection) parseItems(v url.Values) (*itemsQuery, error) {
 	if s := get("after"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 0 {
-			return nil, api.BadRequest("after", "after is the id of the last feature of the previous page, from a next link")
+			return nil, api.BadRequest("after", "after 为上一页最后一个要素的编号，取自 next 链接")
 		}
 		q.after = n
 	}
 	for _, k := range []string{"bbox-crs", "crs", "filter-crs"} {
 		if s := get(k); s != "" && s != CRS84 {
-			return nil, api.BadRequest(k, k+" must be "+CRS84+" (the only CRS served)")
+			return nil, api.BadRequest(k, k+" 须为 "+CRS84+"（只提供这一坐标参照系）")
 		}
 	}
 	if s := get("bbox"); s != "" {
@@ -94,7 +95,7 @@ func (c *Collection) parseItems(v url.Values) (*itemsQuery, error) {
 	}
 	if s := get("datetime"); s != "" {
 		if c.Time == "" {
-			return nil, api.BadRequest("datetime", "the collection "+c.ID+" has no time; datetime does not apply")
+			return nil, api.BadRequest("datetime", "集合 "+c.ID+" 没有时间属性，不能用 datetime")
 		}
 		cond, err := q.datetime(c.Time, s)
 		if err != nil {
@@ -103,7 +104,7 @@ func (c *Collection) parseItems(v url.Values) (*itemsQuery, error) {
 		q.where = append(q.where, cond)
 	}
 	if lang := get("filter-lang"); lang != "" && lang != "cql2-text" {
-		return nil, api.BadRequest("filter-lang", "filter-lang must be cql2-text (the only filter language served)")
+		return nil, api.BadRequest("filter-lang", "filter-lang 须为 cql2-text（只支持这一种筛选语言）")
 	}
 	if s := get("filter"); s != "" {
 		cond, err := c.filterSQL(s, &q.args)
@@ -120,7 +121,7 @@ func (c *Collection) parseItems(v url.Values) (*itemsQuery, error) {
 func (c *Collection) filterSQL(s string, args *[]any) (string, error) {
 	n, err := cql2.Parse(s)
 	if err != nil {
-		return "", api.BadRequest("filter", "filter: "+err.Error())
+		return "", api.BadRequest("filter", "filter："+err.Error())
 	}
 	sql, err := cql2.ToSQL(n, c.resolve, args)
 	var unknown *cql2.UnknownPropertyError
@@ -129,11 +130,11 @@ func (c *Collection) filterSQL(s string, args *[]any) (string, error) {
 		for _, p := range c.Queryables() {
 			names = append(names, p.Name)
 		}
-		return "", api.BadRequest("filter", "filter: unknown property "+strconv.Quote(unknown.Name)+
-			"; "+c.ID+" can be filtered on "+strings.Join(names, ", "))
+		return "", api.BadRequest("filter", "filter：未知属性 "+strconv.Quote(unknown.Name)+
+			"；"+c.ID+" 可按以下属性筛选："+strings.Join(names, ", "))
 	}
 	if err != nil {
-		return "", api.BadRequest("filter", "filter: "+err.Error())
+		return "", api.BadRequest("filter", "filter："+err.Error())
 	}
 	return sql, nil
 }
@@ -141,7 +142,7 @@ func (c *Collection) filterSQL(s string, args *[]any) (string, error) {
 // datetime reads an instant or a closed or half-open interval (".." or
 // empty for an open end). A date stands for its whole day (UTC).
 func (q *itemsQuery) datetime(col, s string) (string, error) {
-	bad := api.BadRequest("datetime", "datetime is an RFC 3339 time or date, or an interval start/end with .. for an open end")
+	bad := api.BadRequest("datetime", "datetime 为 RFC 3339 时间或日期，或“起/止”区间（用 .. 表示不限）")
 	parse := func(x string) (time.Time, time.Time, bool, error) { // start, end of the instant, open
 		if x == "" || x == ".." {
 			return time.Time{}, time.Time{}, true, nil
@@ -189,7 +190,7 @@ func (q *itemsQuery) datetime(col, s string) (string, error) {
 			conds = append(conds, col+op+q.bind(b)+"::timestamptz")
 		}
 		if !openA && !openB && b.Before(a) {
-			return "", api.BadRequest("datetime", "datetime interval ends before it starts")
+			return "", api.BadRequest("datetime", "datetime 区间的结束早于开始")
 		}
 		return "(" + strings.Join(conds, " AND ") + ")", nil
 	}
@@ -199,7 +200,7 @@ func (q *itemsQuery) datetime(col, s string) (string, error) {
 // parseBBox reads minLon,minLat,maxLon,maxLat (four numbers; six, with
 // heights, are accepted and the heights ignored).
 func parseBBox(s string) ([]float64, error) {
-	bad := api.BadRequest("bbox", "bbox is minLon,minLat,maxLon,maxLat in WGS 84 (CRS84)")
+	bad := api.BadRequest("bbox", validation.BBoxForm)
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 && len(parts) != 6 {
 		return nil, bad
@@ -217,9 +218,9 @@ func parseBBox(s string) ([]float64, error) {
 	}
 	switch {
 	case xs[0] < -180 || xs[2] > 180 || xs[1] < -90 || xs[3] > 90:
-		return nil, api.BadRequest("bbox", "bbox is out of range (longitude ±180, latitude ±90)")
+		return nil, api.BadRequest("bbox", validation.BBoxRange)
 	case xs[0] > xs[2] || xs[1] > xs[3]:
-		return nil, api.BadRequest("bbox", "bbox minimum exceeds its maximum (order: minLon,minLat,maxLon,maxLat)")
+		return nil, api.BadRequest("bbox", validation.BBoxOrder)
 	}
 	return xs, nil
 }

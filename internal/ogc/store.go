@@ -87,7 +87,7 @@ func (c *Collection) item(ctx context.Context, q db.Querier, id int64) (string, 
 	var f string
 	err := q.QueryRow(ctx, "SELECT "+c.featureSQL()+" FROM "+c.From+where(conds), id).Scan(&f)
 	if db.IsNotFound(err) {
-		return "", api.NotFound("feature " + strconv.FormatInt(id, 10) + " of collection " + c.ID)
+		return "", api.NotFound("集合 " + c.ID + " 中的要素 " + strconv.FormatInt(id, 10))
 	}
 	return f, err
 }

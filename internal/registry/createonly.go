@@ -38,9 +38,9 @@ func (l *Layer) checkCreateOnly(stored json.RawMessage, in *Input) error {
 			}
 		}
 		if !sameValue(f.Kind, now, in.Values[f.Name]) {
-			d := "cannot be changed by editing the feature (it is set when the feature is created)"
+			d := "不能通过编辑修改（只在新建时设置）"
 			if f.Doc != "" {
-				d += ": " + f.Doc
+				d += "：" + f.Doc
 			}
 			errs = append(errs, api.FieldError{Field: p, Detail: d})
 		}

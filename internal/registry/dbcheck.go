@@ -56,15 +56,26 @@ func (l *Layer) checkInDB(ctx context.Context, tx pgx.Tx, in *Input, self int64)
 			return err
 		}
 		if exists {
-			return duplicate(u)
+			return l.duplicate(u)
 		}
 	}
 	return nil
 }
 
-func duplicate(u Unique) error {
+// duplicate names the clash by the fields' titles ("已有企业、名称与此相同的要素").
+func (l *Layer) duplicate(u Unique) error {
 	last := u.Fields[len(u.Fields)-1]
-	return api.Conflict("/properties/"+last, "a feature with this "+strings.Join(u.Fields, " and ")+" already exists")
+	return api.Conflict("/properties/"+last, "已有"+l.titles(u.Fields)+"与此相同的要素")
+}
+
+// titles joins the Chinese titles of the named fields.
+func (l *Layer) titles(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		f, _ := l.Field(n)
+		out[i] = f.Title
+	}
+	return strings.Join(out, "、")
 }
 
 // checkGeometryInDB asks PostGIS whether the shape is valid (no
@@ -90,10 +101,10 @@ func checkGeometryInDB(ctx context.Context, tx pgx.Tx, geojson, ptr string) (*ap
 	}
 	switch {
 	case !valid:
-		return &api.FieldError{Field: ptr, Detail: "invalid geometry: " + reason}, nil
+		return &api.FieldError{Field: ptr, Detail: "几何无效：" + db.ValidityReason(reason)}, nil
 	case swapped:
-		return &api.FieldError{Field: ptr + "/coordinates", Detail: "the coordinates look swapped: as sent they lie far outside the county, " +
-			"but as [longitude, latitude] they lie inside it; GeoJSON wants [longitude, latitude]"}, nil
+		return &api.FieldError{Field: ptr + "/coordinates", Detail: "经纬度疑似写反：按原样在县外很远处，" +
+			"交换后落在县内；GeoJSON 的顺序是 [经度, 纬度]"}, nil
 	}
 	return nil, nil
 }
@@ -104,13 +115,13 @@ func (l *Layer) writeError(err error) error {
 	if c := db.UniqueViolation(err); c != "" {
 		for _, u := range l.Unique {
 			if u.Constraint == c {
-				return duplicate(u)
+				return l.duplicate(u)
 			}
 		}
-		return api.Conflict("/properties", "a feature with the same key already exists ("+c+")")
+		return api.Conflict("/properties", "已有相同键值的要素（"+c+"）")
 	}
 	if c := db.CheckViolation(err); c != "" {
-		return api.InvalidField("/properties", "breaks the rule "+c)
+		return api.InvalidField("/properties", "违反规则 "+c)
 	}
 	return err
 }

@@ -12,7 +12,10 @@ import (
 	"unicode/utf8"
 
 	"sitrep/internal/api"
+	"sitrep/internal/validation"
 )
+
+const expectedString = "应为字符串"
 
 // Input is a Feature that passed every check that needs no database: the
 // geometry's shape and range, each property's type and rules, the layer's
@@ -51,7 +54,7 @@ func (l *Layer) Decode(raw []byte) (*Input, error) {
 		return nil, jsonProblem(err, "")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, api.BadRequest("", "the body holds more than one JSON value")
+		return nil, api.BadRequest("", api.MoreThanOneValue)
 	}
 	// Every way into a layer (a POST, an edit, a GeoJSON or CSV import row)
 	// comes through here, so this is where a NUL is stopped.
@@ -60,7 +63,7 @@ func (l *Layer) Decode(raw []byte) (*Input, error) {
 	}
 	var errs []api.FieldError
 	if env.Type != "Feature" {
-		errs = append(errs, api.FieldError{Field: "/type", Detail: `must be "Feature" (one GeoJSON Feature, RFC 7946 3.2)`})
+		errs = append(errs, api.FieldError{Field: "/type", Detail: `须为 "Feature"（一个 GeoJSON Feature，RFC 7946 3.2）`})
 	}
 	if fe := checkCRS(env.CRS, "/crs"); fe != nil {
 		return nil, api.Invalid(*fe)
@@ -124,7 +127,7 @@ func decodeFields(fields []Field, obj map[string]json.RawMessage, ptr string, ou
 	slices.Sort(names)
 	for _, k := range names {
 		if _, ok := known[k]; !ok && !(ptr == "/properties" && reserved[k]) {
-			return nil, api.BadRequest(ptr+"/"+escapePointer(k), "unknown field "+k)
+			return nil, api.BadRequest(ptr+"/"+escapePointer(k), api.UnknownField(k))
 		}
 	}
 	var errs []api.FieldError
@@ -136,7 +139,7 @@ func decodeFields(fields []Field, obj map[string]json.RawMessage, ptr string, ou
 		raw, present := obj[f.Name]
 		if !present || string(raw) == "null" {
 			if f.Required {
-				errs = append(errs, api.FieldError{Field: p, Detail: "required"})
+				errs = append(errs, api.RequiredError(p))
 				continue
 			}
 			out[f.Name] = zeroOf(f)
@@ -192,7 +195,7 @@ func decodeValue(f Field, raw json.RawMessage, p string) (any, []api.FieldError,
 	case Boolean:
 		var b bool
 		if json.Unmarshal(raw, &b) != nil {
-			problem = "expected true or false"
+			problem = validation.NotBool
 		}
 		v = b
 	case Tags:
@@ -230,13 +233,13 @@ func decodeText(f Field, raw json.RawMessage) (any, string) {
 	s, ok := trimmedString(raw)
 	switch {
 	case !ok:
-		return nil, "expected a string"
+		return nil, expectedString
 	case f.Required && s == "":
-		return nil, "required: must not be empty"
+		return nil, "必填，不能为空"
 	case utf8.RuneCountInString(s) > f.maxLen():
-		return nil, fmt.Sprintf("at most %d characters (got %d)", f.maxLen(), utf8.RuneCountInString(s))
+		return nil, fmt.Sprintf("最多 %d 个字符（收到 %d 个）", f.maxLen(), utf8.RuneCountInString(s))
 	case len(f.Enum) > 0 && !slices.Contains(f.Enum, s):
-		return nil, "must be one of " + strings.Join(f.Enum, ", ")
+		return nil, validation.OneOf(f.Enum, f.Label)
 	case s == "":
 		return nil, ""
 	}
@@ -255,11 +258,11 @@ func inYears(t time.Time) bool { return t.UTC().Year() >= minYear && t.UTC().Yea
 func decodeDate(raw json.RawMessage) (any, string) {
 	s, ok := trimmedString(raw)
 	if !ok {
-		return nil, "expected a string"
+		return nil, expectedString
 	}
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return nil, "expected a date YYYY-MM-DD"
+		return nil, "应为日期 YYYY-MM-DD"
 	}
 	if !inYears(d) {
 		return nil, yearsDetail
@@ -270,11 +273,11 @@ func decodeDate(raw json.RawMessage) (any, string) {
 func decodeTimestamp(raw json.RawMessage) (any, string) {
 	s, ok := trimmedString(raw)
 	if !ok {
-		return nil, "expected a string"
+		return nil, expectedString
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return nil, "expected an RFC 3339 time with a zone, e.g. 2024-05-01T08:00:00+08:00"
+		return nil, validation.NotRFC3339
 	}
 	if !inYears(t) {
 		return nil, yearsDetail
@@ -287,14 +290,14 @@ func decodeTimestamp(raw json.RawMessage) (any, string) {
 func decodeInteger(f Field, raw json.RawMessage) (any, string) {
 	var n json.Number
 	if json.Unmarshal(raw, &n) != nil {
-		return nil, "expected an integer"
+		return nil, "应为整数"
 	}
 	i, err := n.Int64()
 	if err != nil || i > 1<<31-1 || i < -(1<<31) {
-		return nil, "expected a whole number within ±2147483647"
+		return nil, "应为 ±2147483647 以内的整数"
 	}
 	if f.NonNegative && i < 0 {
-		return nil, "must not be negative"
+		return nil, validation.NotNegative
 	}
 	return i, ""
 }
@@ -302,14 +305,14 @@ func decodeInteger(f Field, raw json.RawMessage) (any, string) {
 func decodeNumber(f Field, raw json.RawMessage) (any, string) {
 	var n json.Number
 	if json.Unmarshal(raw, &n) != nil {
-		return nil, "expected a number"
+		return nil, "应为数字"
 	}
 	x, err := n.Float64()
 	if err != nil {
-		return nil, "expected a finite number"
+		return nil, "应为有限的数字"
 	}
 	if f.NonNegative && x < 0 {
-		return nil, "must not be negative"
+		return nil, validation.NotNegative
 	}
 	return x, ""
 }
@@ -318,7 +321,7 @@ func decodeNumber(f Field, raw json.RawMessage) (any, string) {
 func decodeTags(f Field, raw json.RawMessage, p string) (any, []api.FieldError, error) {
 	var tags []string
 	if json.Unmarshal(raw, &tags) != nil {
-		return nil, []api.FieldError{{Field: p, Detail: "expected an array of strings"}}, nil
+		return nil, []api.FieldError{{Field: p, Detail: "应为字符串数组"}}, nil
 	}
 	out := make([]string, 0, len(tags))
 	var errs []api.FieldError
@@ -327,13 +330,13 @@ func decodeTags(f Field, raw json.RawMessage, p string) (any, []api.FieldError, 
 		ip := fmt.Sprintf("%s/%d", p, i)
 		switch {
 		case t == "":
-			errs = append(errs, api.FieldError{Field: ip, Detail: "must not be empty"})
+			errs = append(errs, api.FieldError{Field: ip, Detail: "不能为空"})
 		case utf8.RuneCountInString(t) > 100:
-			errs = append(errs, api.FieldError{Field: ip, Detail: "at most 100 characters"})
+			errs = append(errs, api.FieldError{Field: ip, Detail: "最多 100 个字符"})
 		case len(f.Enum) > 0 && !slices.Contains(f.Enum, t):
-			errs = append(errs, api.FieldError{Field: ip, Detail: "must be one of " + strings.Join(f.Enum, ", ")})
+			errs = append(errs, api.FieldError{Field: ip, Detail: validation.OneOf(f.Enum, f.Label)})
 		case slices.Contains(out, t):
-			errs = append(errs, api.FieldError{Field: ip, Detail: "listed twice"})
+			errs = append(errs, api.FieldError{Field: ip, Detail: validation.ListedTwice})
 		default:
 			out = append(out, t)
 		}
@@ -348,7 +351,7 @@ func decodeTags(f Field, raw json.RawMessage, p string) (any, []api.FieldError, 
 func decodeLines(f Field, raw json.RawMessage, p string) (any, []api.FieldError, error) {
 	var items []json.RawMessage
 	if json.Unmarshal(raw, &items) != nil {
-		return nil, []api.FieldError{{Field: p, Detail: "expected an array of objects"}}, nil
+		return nil, []api.FieldError{{Field: p, Detail: "应为对象数组"}}, nil
 	}
 	lines := make([]Line, 0, len(items))
 	var errs []api.FieldError
@@ -358,7 +361,7 @@ func decodeLines(f Field, raw json.RawMessage, p string) (any, []api.FieldError,
 		d.UseNumber()
 		ip := fmt.Sprintf("%s/%d", p, i)
 		if err := d.Decode(&obj); err != nil || obj == nil {
-			errs = append(errs, api.FieldError{Field: ip, Detail: "expected an object"})
+			errs = append(errs, api.FieldError{Field: ip, Detail: "应为对象"})
 			continue
 		}
 		line := Line{}
@@ -383,20 +386,22 @@ func jsonProblem(err error, ptr string) error {
 	)
 	switch {
 	case errors.As(err, &syntaxErr):
-		return api.BadRequest(ptr, fmt.Sprintf("invalid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr))
+		return api.BadRequest(ptr, api.SyntaxDetail(syntaxErr))
 	case errors.As(err, &typeErr):
 		field := ptr
 		if typeErr.Field != "" {
 			field += "/" + strings.ReplaceAll(typeErr.Field, ".", "/")
 		}
-		return api.BadRequest(field, fmt.Sprintf("expected %s, got JSON %s", typeErr.Type, typeErr.Value))
+		return api.BadRequest(field, api.TypeDetail(typeErr))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return api.BadRequest(ptr, "the JSON is empty or ends too early")
+		return api.BadRequest(ptr, "JSON 为空或不完整")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return api.BadRequest(ptr+"/"+escapePointer(name), "unknown field "+name)
+		return api.BadRequest(ptr+"/"+escapePointer(name), api.UnknownField(name))
+	case errors.Is(err, errNotObject):
+		return api.BadRequest(ptr, err.Error())
 	}
-	return api.BadRequest(ptr, "invalid JSON: "+err.Error())
+	return api.BadRequest(ptr, "JSON 无效")
 }
 
 // escapePointer escapes a JSON Pointer reference token (RFC 6901).

@@ -119,23 +119,23 @@ func TestDecodeNamesEachBadValue(t *testing.T) {
 		field string
 		say   string
 	}{
-		{"text not a string", map[string]any{"name": 42}, "/properties/name", "expected a string"},
-		{"required text blank", map[string]any{"name": "   "}, "/properties/name", "required"},
-		{"text too long", map[string]any{"code": strings.Repeat("长", 9)}, "/properties/code", "at most 8 characters (got 9)"},
-		{"not in the enum", map[string]any{"kind": "castle"}, "/properties/kind", "must be one of school, hospital"},
-		{"fraction for an integer", map[string]any{"people": 1.5}, "/properties/people", "whole number"},
-		{"integer beyond int4", map[string]any{"people": 1 << 31}, "/properties/people", "whole number"},
-		{"negative integer", map[string]any{"people": -1}, "/properties/people", "must not be negative"},
-		{"words for a number", map[string]any{"area_m2": "twelve"}, "/properties/area_m2", "expected a number"},
-		{"negative number", map[string]any{"area_m2": -0.5}, "/properties/area_m2", "must not be negative"},
-		{"string for a boolean", map[string]any{"open": "yes"}, "/properties/open", "true or false"},
+		{"text not a string", map[string]any{"name": 42}, "/properties/name", "应为字符串"},
+		{"required text blank", map[string]any{"name": "   "}, "/properties/name", "必填"},
+		{"text too long", map[string]any{"code": strings.Repeat("长", 9)}, "/properties/code", "最多 8 个字符（收到 9 个）"},
+		{"not in the enum", map[string]any{"kind": "castle"}, "/properties/kind", "须为以下之一：school（学校）、hospital（医院）"},
+		{"fraction for an integer", map[string]any{"people": 1.5}, "/properties/people", "以内的整数"},
+		{"integer beyond int4", map[string]any{"people": 1 << 31}, "/properties/people", "以内的整数"},
+		{"negative integer", map[string]any{"people": -1}, "/properties/people", "不能为负数"},
+		{"words for a number", map[string]any{"area_m2": "twelve"}, "/properties/area_m2", "应为数字"},
+		{"negative number", map[string]any{"area_m2": -0.5}, "/properties/area_m2", "不能为负数"},
+		{"string for a boolean", map[string]any{"open": "yes"}, "/properties/open", "true 或 false"},
 		{"bad date", map[string]any{"opened_on": "1998-13-01"}, "/properties/opened_on", "YYYY-MM-DD"},
-		{"time without a zone", map[string]any{"checked_at": "2024-05-01T08:00:00"}, "/properties/checked_at", "with a zone"},
-		{"tags not an array", map[string]any{"facilities": "water"}, "/properties/facilities", "array of strings"},
-		{"empty tag", map[string]any{"facilities": []string{"water", " "}}, "/properties/facilities/1", "must not be empty"},
-		{"tag not in the enum", map[string]any{"facilities": []string{"lift"}}, "/properties/facilities/0", "must be one of"},
-		{"tag listed twice", map[string]any{"labels": []string{"a", "b", "a"}}, "/properties/labels/2", "listed twice"},
-		{"tag too long", map[string]any{"labels": []string{strings.Repeat("x", 101)}}, "/properties/labels/0", "at most 100"},
+		{"time without a zone", map[string]any{"checked_at": "2024-05-01T08:00:00"}, "/properties/checked_at", "带时区"},
+		{"tags not an array", map[string]any{"facilities": "water"}, "/properties/facilities", "字符串数组"},
+		{"empty tag", map[string]any{"facilities": []string{"water", " "}}, "/properties/facilities/1", "不能为空"},
+		{"tag not in the enum", map[string]any{"facilities": []string{"lift"}}, "/properties/facilities/0", "须为以下之一"},
+		{"tag listed twice", map[string]any{"labels": []string{"a", "b", "a"}}, "/properties/labels/2", "重复列出"},
+		{"tag too long", map[string]any{"labels": []string{strings.Repeat("x", 101)}}, "/properties/labels/0", "最多 100"},
 		{"cross-field rule", map[string]any{"people": 5, "present": 6}, "/properties/present", "exceeds people"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -193,7 +193,7 @@ func TestDecodeListsEveryFault(t *testing.T) {
 }
 
 // A member nobody defined is a 400 (a likely typo), never silently dropped;
-// a missing one is a 422 "required".
+// a missing one is a 422 "required" (必填).
 func TestDecodeUnknownAndMissingMembers(t *testing.T) {
 	t.Run("unknown property", func(t *testing.T) {
 		p := siteProps()
@@ -240,7 +240,7 @@ func TestDecodeUnknownAndMissingMembers(t *testing.T) {
 			t.Fatalf("fields %v", got)
 		}
 		for _, e := range prob.Errors {
-			if !strings.HasPrefix(e.Detail, "required") {
+			if !strings.HasPrefix(e.Detail, "必填") {
 				t.Errorf("%s: %q", e.Field, e.Detail)
 			}
 		}
@@ -284,20 +284,20 @@ func TestDecodeChecksGeometry(t *testing.T) {
 		field    string
 		say      string
 	}{
-		{"a type the layer does not take", map[string]any{"type": "LineString", "coordinates": [][]float64{{87, 43}, {88, 44}}}, 422, "/geometry/type", "use one of Point, Polygon"},
-		{"latitude out of range, looks swapped", pt(43.47, 91), 422, "/geometry/coordinates/1", "looks like [latitude, longitude]"},
-		{"latitude below the pole", pt(87.41, -90.5), 422, "/geometry/coordinates/1", "within ±90°"},
+		{"a type the layer does not take", map[string]any{"type": "LineString", "coordinates": [][]float64{{87, 43}, {88, 44}}}, 422, "/geometry/type", "请用 Point、Polygon 之一"},
+		{"latitude out of range, looks swapped", pt(43.47, 91), 422, "/geometry/coordinates/1", "写成了 [纬度, 经度]"},
+		{"latitude below the pole", pt(87.41, -90.5), 422, "/geometry/coordinates/1", "±90° 以内"},
 		{"longitude out of range", pt(181, 43), 422, "/geometry/coordinates/0", "±180"},
-		{"an altitude", map[string]any{"type": "Point", "coordinates": []float64{87, 43, 900}}, 422, "/geometry/coordinates", "altitude"},
-		{"a string for a coordinate", map[string]any{"type": "Point", "coordinates": []any{"87", 43}}, 422, "/geometry/coordinates", "two numbers"},
-		{"no coordinates", map[string]any{"type": "Point"}, 422, "/geometry/coordinates", "required"},
-		{"a ring too short", ring([]float64{87, 43}, []float64{88, 43}, []float64{87, 43}), 422, "/geometry/coordinates/0", "at least 4"},
-		{"a ring not closed", ring([]float64{87, 43}, []float64{88, 43}, []float64{88, 44}, []float64{87, 44}), 422, "/geometry/coordinates/0", "end where it starts"},
-		{"an empty polygon", map[string]any{"type": "Polygon", "coordinates": []any{}}, 422, "/geometry/coordinates", "must not be empty"},
-		{"a position where a ring goes", map[string]any{"type": "Polygon", "coordinates": []any{[]any{87}}}, 422, "/geometry/coordinates/0/0", "must be an array"},
+		{"an altitude", map[string]any{"type": "Point", "coordinates": []float64{87, 43, 900}}, 422, "/geometry/coordinates", "高程"},
+		{"a string for a coordinate", map[string]any{"type": "Point", "coordinates": []any{"87", 43}}, 422, "/geometry/coordinates", "两个数字"},
+		{"no coordinates", map[string]any{"type": "Point"}, 422, "/geometry/coordinates", "必填"},
+		{"a ring too short", ring([]float64{87, 43}, []float64{88, 43}, []float64{87, 43}), 422, "/geometry/coordinates/0", "至少需要 4"},
+		{"a ring not closed", ring([]float64{87, 43}, []float64{88, 43}, []float64{88, 44}, []float64{87, 44}), 422, "/geometry/coordinates/0", "终点须与起点相同"},
+		{"an empty polygon", map[string]any{"type": "Polygon", "coordinates": []any{}}, 422, "/geometry/coordinates", "不能为空"},
+		{"a position where a ring goes", map[string]any{"type": "Polygon", "coordinates": []any{[]any{87}}}, 422, "/geometry/coordinates/0/0", "应为数组"},
 		{"another crs", map[string]any{"type": "Point", "coordinates": []float64{87, 43},
 			"crs": map[string]any{"type": "name", "properties": map[string]any{"name": "EPSG:3857"}}}, 422, "/geometry/crs", "WGS 84"},
-		{"an unknown member", map[string]any{"type": "Point", "coordinates": []float64{87, 43}, "radius": 5}, 400, "/geometry/radius", "unknown field"},
+		{"an unknown member", map[string]any{"type": "Point", "coordinates": []float64{87, 43}, "radius": 5}, 400, "/geometry/radius", "未知字段"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := testSites.Decode(mustJSON(t, site(c.geometry, siteProps())))

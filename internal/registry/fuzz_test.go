@@ -302,11 +302,11 @@ var filtered = (&Layer{
 	Table:      "test_filtered",
 	Geometries: []string{"Point"},
 	Fields: []Field{
-		{Name: "name", Kind: Text, Filter: true},
-		{Name: "kind", Kind: Text, Enum: []string{"school", "hospital"}, Filter: true},
-		{Name: "open", Kind: Boolean, Filter: true},
-		{Name: "facilities", Kind: Tags, Filter: true},
-		{Name: "people", Kind: Integer},
+		{Name: "name", Title: "名称", Kind: Text, Filter: true},
+		{Name: "kind", Title: "类别", Kind: Text, Enum: []string{"school", "hospital"}, EnumLabel: testLabel, Filter: true},
+		{Name: "open", Title: "开放", Kind: Boolean, Filter: true},
+		{Name: "facilities", Title: "设施", Kind: Tags, Filter: true},
+		{Name: "people", Title: "人数", Kind: Integer},
 	},
 }).Init()
 

@@ -36,8 +36,8 @@ func checkCRS(raw json.RawMessage, ptr string) *api.FieldError {
 	if err := json.Unmarshal(raw, &c); err == nil && c.Type == "name" && slices.Contains(wgs84Names, c.Properties.Name) {
 		return nil
 	}
-	return &api.FieldError{Field: ptr, Detail: "only WGS 84 longitude/latitude (EPSG:4326, OGC CRS84) is accepted; " +
-		"transform the data, or leave crs out (RFC 7946)"}
+	return &api.FieldError{Field: ptr, Detail: "只接受 WGS 84 经纬度（EPSG:4326、OGC CRS84）；" +
+		"请先转换坐标，或不写 crs（RFC 7946）"}
 }
 
 // geometryInput is a decoded, checked geometry: its canonical GeoJSON for
@@ -59,7 +59,7 @@ var geometryDepth = map[string]int{"Point": 0, "MultiPoint": 1, "LineString": 1,
 // Whether the shape is valid (self-intersection) is PostGIS's call, later.
 func decodeGeometry(raw json.RawMessage, ptr string, allowed []string) (*geometryInput, []api.FieldError, error) {
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, []api.FieldError{{Field: ptr, Detail: "required: a GeoJSON geometry, one of " + strings.Join(allowed, ", ")}}, nil
+		return nil, []api.FieldError{{Field: ptr, Code: "required", Detail: "必填：GeoJSON 几何，类型为 " + strings.Join(allowed, "、") + " 之一"}}, nil
 	}
 	var g struct {
 		Type        string          `json:"type"`
@@ -76,11 +76,11 @@ func decodeGeometry(raw json.RawMessage, ptr string, allowed []string) (*geometr
 		return nil, []api.FieldError{*fe}, nil
 	}
 	if !slices.Contains(allowed, g.Type) {
-		return nil, []api.FieldError{{Field: ptr + "/type", Detail: fmt.Sprintf("%q is not allowed here; use one of %s", g.Type, strings.Join(allowed, ", "))}}, nil
+		return nil, []api.FieldError{{Field: ptr + "/type", Detail: fmt.Sprintf("此处不接受 %q；请用 %s 之一", g.Type, strings.Join(allowed, "、"))}}, nil
 	}
 	var coords any
 	if err := json.Unmarshal(g.Coordinates, &coords); err != nil || coords == nil {
-		return nil, []api.FieldError{{Field: ptr + "/coordinates", Detail: "required: an array of positions"}}, nil
+		return nil, []api.FieldError{{Field: ptr + "/coordinates", Code: "required", Detail: "必填：坐标数组"}}, nil
 	}
 	var errs []api.FieldError
 	vertices := walkPositions(coords, geometryDepth[g.Type], ptr+"/coordinates", g.Type, &errs)
@@ -140,7 +140,7 @@ func walkPositions(v any, depth int, ptr, typ string, errs *[]api.FieldError) in
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "must be an array"})
+		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "应为数组"})
 		return 0
 	}
 	if depth == 0 {
@@ -148,7 +148,7 @@ func walkPositions(v any, depth int, ptr, typ string, errs *[]api.FieldError) in
 		return 1
 	}
 	if len(arr) == 0 {
-		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "must not be empty"})
+		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "不能为空"})
 		return 0
 	}
 	n := 0
@@ -158,13 +158,13 @@ func walkPositions(v any, depth int, ptr, typ string, errs *[]api.FieldError) in
 	isRing := (typ == "Polygon" && depth == 1) || (typ == "MultiPolygon" && depth == 1)
 	if isRing && len(*errs) == 0 {
 		if len(arr) < 4 {
-			*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a linear ring needs at least 4 positions (RFC 7946 3.1.6)"})
+			*errs = append(*errs, api.FieldError{Field: ptr, Detail: "线性环至少需要 4 个坐标点（RFC 7946 3.1.6）"})
 			return n
 		}
 		first, _ := arr[0].([]any)
 		last, _ := arr[len(arr)-1].([]any)
 		if len(first) == 2 && len(last) == 2 && (first[0] != last[0] || first[1] != last[1]) {
-			*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a linear ring must end where it starts (RFC 7946 3.1.6)"})
+			*errs = append(*errs, api.FieldError{Field: ptr, Detail: "线性环的终点须与起点相同（RFC 7946 3.1.6）"})
 		}
 	}
 	return n
@@ -172,23 +172,23 @@ func walkPositions(v any, depth int, ptr, typ string, errs *[]api.FieldError) in
 
 func checkPosition(pos []any, ptr string, errs *[]api.FieldError) {
 	if len(pos) != 2 {
-		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a position is [longitude, latitude]; altitude is not stored, so it is refused rather than dropped"})
+		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "坐标点为 [经度, 纬度]；不保存高程，因此拒收而不是悄悄丢弃"})
 		return
 	}
 	lon, ok1 := pos[0].(float64)
 	lat, ok2 := pos[1].(float64)
 	if !ok1 || !ok2 || math.IsNaN(lon) || math.IsNaN(lat) {
-		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "a position is two numbers [longitude, latitude]"})
+		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "坐标点应为两个数字 [经度, 纬度]"})
 		return
 	}
 	if lat < -90 || lat > 90 {
-		d := "latitude must be within ±90°"
+		d := "纬度须在 ±90° 以内"
 		if lon >= -90 && lon <= 90 {
-			d += "; the position looks like [latitude, longitude] — GeoJSON wants [longitude, latitude]"
+			d += "；该点像是写成了 [纬度, 经度]，GeoJSON 的顺序是 [经度, 纬度]"
 		}
 		*errs = append(*errs, api.FieldError{Field: ptr + "/1", Detail: d})
 	}
 	if lon < -180 || lon > 180 {
-		*errs = append(*errs, api.FieldError{Field: ptr + "/0", Detail: "longitude must be within ±180°"})
+		*errs = append(*errs, api.FieldError{Field: ptr + "/0", Detail: "经度须在 ±180° 以内"})
 	}
 }

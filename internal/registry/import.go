@@ -165,7 +165,7 @@ func (l *Layer) parseFile(format string, body []byte) (*parsedFile, error) {
 	case FormatCSV:
 		return l.parseCSV(body)
 	}
-	return nil, api.BadRequest("format", "must be geojson or csv")
+	return nil, api.BadRequest("format", mustBeFormat)
 }
 
 // importRun is an import in progress inside its transaction: the report so
@@ -309,7 +309,7 @@ func (l *Layer) duplicateInFile(in *Input, line int, seen []map[string]int) *api
 		key := strings.Join(parts, "\x00")
 		if first, ok := seen[i][key]; ok {
 			return &api.FieldError{Field: "/properties/" + u.Fields[len(u.Fields)-1],
-				Detail: fmt.Sprintf("the same %s as line %d of this file", strings.Join(u.Fields, " and "), first)}
+				Detail: fmt.Sprintf("%s与本文件第 %d 行相同", l.titles(u.Fields), first)}
 		}
 		seen[i][key] = line
 	}

@@ -69,7 +69,7 @@ func checkUTF8(body []byte) error {
 		}
 		i += n
 	}
-	return api.BadRequest("", fmt.Sprintf("the file is not UTF-8 (first bad byte on line %d); save it as UTF-8 (in a spreadsheet: CSV UTF-8)", line))
+	return api.BadRequest("", fmt.Sprintf("文件不是 UTF-8 编码（第 %d 行起有无法识别的字节）；请另存为 UTF-8（电子表格中选“CSV UTF-8”）", line))
 }
 
 // csvColumn is what one column of a file holds.
@@ -89,7 +89,7 @@ func (l *Layer) parseCSV(body []byte) (*parsedFile, error) {
 	rd := csv.NewReader(bytes.NewReader(body))
 	header, err := rd.Read()
 	if err == io.EOF {
-		return nil, api.BadRequest("", "the file is empty; the first row must name the columns")
+		return nil, api.BadRequest("", "文件为空；第一行须为列名")
 	}
 	if err != nil {
 		return nil, csvProblem(err)
@@ -109,7 +109,7 @@ func (l *Layer) parseCSV(body []byte) (*parsedFile, error) {
 		case errors.As(err, &pe) && errors.Is(err, csv.ErrFieldCount):
 			// A row of the wrong width is that row's fault; the file reads on.
 			pf.rows = append(pf.rows, importRow{line: pe.StartLine, row: n, errs: []RowError{{Line: pe.StartLine, Row: n,
-				Detail: fmt.Sprintf("has %d cells; the header has %d", len(rec), len(header))}}})
+				Detail: fmt.Sprintf("有 %d 个单元格，表头有 %d 列", len(rec), len(header))}}})
 			continue
 		case err != nil:
 			// A quoting error leaves the reader no sure row boundary: the
@@ -128,7 +128,7 @@ func (l *Layer) parseCSV(body []byte) (*parsedFile, error) {
 func csvProblem(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		why := pe.Err.Error()
+		why := "无法解析"
 		switch {
 		case errors.Is(pe.Err, csv.ErrBareQuote):
 			why = "没有用引号括起的单元格里出现了引号（\"），整格须用引号括起，格内的引号写两遍"
@@ -137,7 +137,7 @@ func csvProblem(err error) error {
 		}
 		return api.BadRequest("", fmt.Sprintf("CSV 第 %d 行第 %d 列格式错误：%s", pe.Line, pe.Column, why))
 	}
-	return api.BadRequest("", "无法读取的 CSV 文件："+err.Error())
+	return api.BadRequest("", "无法读取的 CSV 文件")
 }
 
 // csvColumns maps the header to fields and picks the geometry columns.
@@ -147,7 +147,7 @@ func (l *Layer) csvColumns(header []string) ([]csvColumn, string, error) {
 	for i, h := range header {
 		name := strings.TrimSpace(h)
 		if seen[name] {
-			return nil, "", api.BadRequest(name, "column "+name+" appears twice in the header")
+			return nil, "", api.BadRequest(name, "表头中列 "+name+" 出现了两次")
 		}
 		seen[name] = true
 		cols[i].name = name
@@ -158,8 +158,8 @@ func (l *Layer) csvColumns(header []string) ([]csvColumn, string, error) {
 		default:
 			f, ok := l.Field(name)
 			if !ok {
-				return nil, "", api.BadRequest(name, "unknown column "+strconv.Quote(name)+"; the columns are "+
-					strings.Join(l.csvHeader(), ", ")+" (or lon and lat instead of wkt, for points)")
+				return nil, "", api.BadRequest(name, "未知列 "+strconv.Quote(name)+"；可用的列为 "+
+					strings.Join(l.csvHeader(), ", ")+"（点要素也可用 lon 和 lat 代替 wkt）")
 			}
 			if !f.ReadOnly {
 				cols[i].field = &f
@@ -168,16 +168,16 @@ func (l *Layer) csvColumns(header []string) ([]csvColumn, string, error) {
 	}
 	switch {
 	case seen[colWKT] && (seen[colLon] || seen[colLat]):
-		return nil, "", api.BadRequest(colWKT, "give the geometry either as wkt or as lon and lat, not both")
+		return nil, "", api.BadRequest(colWKT, "几何只能用 wkt 或 lon、lat 其中一种方式给出，不能同时给出")
 	case seen[colWKT]:
 		return cols, colWKT, nil
 	case seen[colLon] && seen[colLat]:
 		if !slices.Contains(l.Geometries, "Point") {
-			return nil, "", api.BadRequest(colLon, "this layer takes "+strings.Join(l.Geometries, ", ")+": give the geometry in a wkt column")
+			return nil, "", api.BadRequest(colLon, "本图层的几何类型为 "+strings.Join(l.Geometries, "、")+"：请在 wkt 列中给出几何")
 		}
 		return cols, colLon, nil
 	}
-	return nil, "", api.BadRequest(colWKT, "no geometry: the header needs a wkt column, or lon and lat columns")
+	return nil, "", api.BadRequest(colWKT, "缺少几何：表头须有 wkt 列，或 lon 和 lat 两列")
 }
 
 // csvFeature builds the Feature for one record. A cell whose syntax is
@@ -223,7 +223,7 @@ func (l *Layer) csvFeature(cols []csvColumn, mode string, rec []string, line, n 
 		ok := true
 		for _, c := range []struct{ col, v string }{{colLon, lon}, {colLat, lat}} {
 			if !isJSONNumber(c.v) {
-				bad(c.col, "expected a number of decimal degrees (WGS 84), got "+strconv.Quote(c.v))
+				bad(c.col, "应为十进制度数（WGS 84），收到 "+strconv.Quote(c.v))
 				ok = false
 			}
 		}
@@ -276,13 +276,13 @@ func csvValue(f Field, cell string) (json.RawMessage, error) {
 		if json.Valid([]byte(cell)) {
 			return json.RawMessage(cell), nil
 		}
-		return nil, errors.New("expected JSON (an array of objects), e.g. [{\"item\":\"…\"}]")
+		return nil, errors.New("应为 JSON（对象数组），例如 [{\"item\":\"…\"}]")
 	case Point:
 		if strings.HasPrefix(cell, "{") {
 			if json.Valid([]byte(cell)) {
 				return json.RawMessage(cell), nil
 			}
-			return nil, errors.New("expected WKT POINT(lon lat) or a GeoJSON Point")
+			return nil, errors.New("应为 WKT POINT(经度 纬度) 或 GeoJSON Point")
 		}
 		return wktToGeoJSON(cell)
 	}
@@ -294,13 +294,13 @@ func csvValue(f Field, cell string) (json.RawMessage, error) {
 func wktToGeoJSON(s string) (json.RawMessage, error) {
 	if i := strings.IndexByte(s, ';'); i >= 0 && strings.HasPrefix(strings.ToUpper(s), "SRID=") {
 		if srid := strings.TrimSpace(s[5:i]); srid != "4326" {
-			return nil, errors.New("SRID " + srid + " is not accepted: only WGS 84 longitude/latitude (4326); transform the data first")
+			return nil, errors.New("不接受 SRID " + srid + "：只接受 WGS 84 经纬度（4326），请先转换坐标")
 		}
 		s = s[i+1:]
 	}
 	g, err := wkt.Unmarshal(s)
 	if err != nil {
-		return nil, fmt.Errorf("not valid 2-D WKT (e.g. POINT(87.41 43.47) or POLYGON((…))): %v", err)
+		return nil, errors.New("不是有效的二维 WKT（例如 POINT(87.41 43.47) 或 POLYGON((…))）")
 	}
 	return geojson.NewGeometry(g).MarshalJSON()
 }

@@ -70,13 +70,13 @@ func TestCSVHeader(t *testing.T) {
 		}
 	})
 	for _, c := range []struct{ name, header, field, say string }{
-		{"an unknown column", "lon,lat,name,kind,colour", "colour", `unknown column "colour"`},
-		{"a column twice", "lon,lat,name,name,kind", "name", "appears twice"},
-		{"no geometry", "name,kind", "wkt", "no geometry"},
-		{"lon without lat", "lon,name,kind", "wkt", "no geometry"},
-		{"both wkt and lon/lat", "wkt,lon,lat,name,kind", "wkt", "not both"},
-		{"lon/lat on a layer without points", "lon,lat,name", "lon", "wkt column"},
-		{"an empty file", "", "", "the file is empty"},
+		{"an unknown column", "lon,lat,name,kind,colour", "colour", `未知列 "colour"`},
+		{"a column twice", "lon,lat,name,name,kind", "name", "出现了两次"},
+		{"缺少几何", "name,kind", "wkt", "缺少几何"},
+		{"lon without lat", "lon,name,kind", "wkt", "缺少几何"},
+		{"both wkt and lon/lat", "wkt,lon,lat,name,kind", "wkt", "不能同时给出"},
+		{"lon/lat on a layer without points", "lon,lat,name", "lon", "wkt 列"},
+		{"an empty file", "", "", "文件为空"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			l := testSites
@@ -100,7 +100,7 @@ func TestCSVHeader(t *testing.T) {
 	}
 	t.Run("not UTF-8", func(t *testing.T) {
 		_, err := testSites.parseCSV([]byte("lon,lat,name,kind\n87.41,43.47,\xd2\xbb\xd6\xd0,school\n"))
-		if p := problemOf(t, err, 400); !strings.Contains(p.Detail, "line 2") {
+		if p := problemOf(t, err, 400); !strings.Contains(p.Detail, "第 2 行") {
 			t.Fatalf("detail %q does not name the line", p.Detail)
 		}
 	})
@@ -227,7 +227,7 @@ func TestCSVLineNumbers(t *testing.T) {
 	if got := rowErrors(t, testSites, pf); !reflect.DeepEqual(got, want) {
 		t.Fatalf("errors %v, want %v", got, want)
 	}
-	if d := pf.rows[3].errs[0].Detail; d != "has 4 cells; the header has 5" {
+	if d := pf.rows[3].errs[0].Detail; d != "有 4 个单元格，表头有 5 列" {
 		t.Errorf("detail %q", d)
 	}
 	if got := decoded(t, testSites, pf, 1).Values["name"]; got != "二\n中" {

@@ -28,7 +28,7 @@ func (l *Layer) parseGeoJSON(body []byte) (*parsedFile, error) {
 	if err := checkUTF8(body); err != nil {
 		return nil, err // encoding/json would turn bad bytes into U+FFFD
 	}
-	notFC := api.BadRequest("", "the file must be one GeoJSON FeatureCollection (RFC 7946 3.3)")
+	notFC := api.BadRequest("", "文件须为一个 GeoJSON FeatureCollection（RFC 7946 3.3）")
 	dec := json.NewDecoder(bytes.NewReader(body))
 	lines := newLineCounter(body)
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
@@ -46,12 +46,12 @@ func (l *Layer) parseGeoJSON(body []byte) (*parsedFile, error) {
 		case "type":
 			var typ string
 			if err := dec.Decode(&typ); err != nil || typ != "FeatureCollection" {
-				return nil, api.BadRequest("/type", `must be "FeatureCollection"`)
+				return nil, api.BadRequest("/type", `须为 "FeatureCollection"`)
 			}
 			sawType = true
 		case "features":
 			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-				return nil, api.BadRequest("/features", "must be an array of Features")
+				return nil, api.BadRequest("/features", "须为 Feature 数组")
 			}
 			for dec.More() {
 				start := skipSpaceAndComma(body, int(dec.InputOffset()))
@@ -76,7 +76,7 @@ func (l *Layer) parseGeoJSON(body []byte) (*parsedFile, error) {
 			}
 		default:
 			if !slices.Contains(collectionMembers, key) {
-				return nil, api.BadRequest("/"+escapePointer(key), "unknown member "+key+" of the FeatureCollection")
+				return nil, api.BadRequest("/"+escapePointer(key), "FeatureCollection 中有未知成员 "+key)
 			}
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
@@ -88,7 +88,7 @@ func (l *Layer) parseGeoJSON(body []byte) (*parsedFile, error) {
 		return nil, syntaxProblem(err, lines)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, api.BadRequest("", "the file holds more than one JSON value")
+		return nil, api.BadRequest("", "文件只能包含一个 JSON 值")
 	}
 	if !sawType || !sawFeatures {
 		return nil, notFC
@@ -101,12 +101,12 @@ func (l *Layer) parseGeoJSON(body []byte) (*parsedFile, error) {
 func syntaxProblem(err error, lines *lineCounter) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return api.BadRequest("", fmt.Sprintf("invalid JSON on line %d: %v", lines.at(int(se.Offset)), se))
+		return api.BadRequest("", fmt.Sprintf("JSON 语法错误：第 %d 行", lines.at(int(se.Offset))))
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return api.BadRequest("", "the JSON ends too early (a truncated file?)")
+		return api.BadRequest("", "JSON 提前结束（文件不完整？）")
 	}
-	return api.BadRequest("", "invalid JSON: "+err.Error())
+	return api.BadRequest("", "JSON 无效")
 }
 
 func skipSpaceAndComma(b []byte, i int) int {

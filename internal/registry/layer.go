@@ -30,11 +30,18 @@ const (
 
 // Field is one allowlisted property: its JSON name is its column name.
 type Field struct {
-	Name     string
+	Name string
+	// Title is the field's Chinese name: the label a form shows beside it
+	// and the OpenAPI "title". Every field has one.
+	Title    string
 	Kind     Kind
 	Required bool
 	// Enum, when set, lists the values a Text field (or each Tags element) may take.
 	Enum []string
+	// EnumLabel gives each Enum value's Chinese label (学校 for school),
+	// from wherever the enum itself is defined; every value has one. The
+	// vocabulary endpoint and the error listing the allowed values use it.
+	EnumLabel func(code string) string
 	// NonNegative refuses numbers below zero.
 	NonNegative bool
 	// MaxLen bounds text (runes); 0 means 500. Longer text is refused, never cut.
@@ -52,8 +59,36 @@ type Field struct {
 	// machine, its last position to position ingest). Server code writing
 	// through Layer.Update or Layer.SetProperties is not bound by it.
 	CreateOnly bool
-	// Doc is the OpenAPI description.
+	// Doc is the OpenAPI description, in Chinese: a form may show it as
+	// the field's hint.
 	Doc string
+}
+
+// Label returns the Chinese label of one of the field's Enum values, or
+// the code itself when it has none.
+func (f Field) Label(code string) string {
+	if f.EnumLabel != nil {
+		if l := f.EnumLabel(code); l != "" {
+			return l
+		}
+	}
+	return code
+}
+
+// checkTexts panics unless the field (and each of its line fields) has a
+// title and every Enum value a label: a person must never meet a bare code.
+func (f Field) checkTexts(layer string) {
+	if f.Title == "" {
+		panic(fmt.Sprintf("registry: layer %s: field %s has no title", layer, f.Name))
+	}
+	for _, code := range f.Enum {
+		if f.EnumLabel == nil || f.EnumLabel(code) == "" {
+			panic(fmt.Sprintf("registry: layer %s: field %s: value %s has no label", layer, f.Name, code))
+		}
+	}
+	for _, lf := range f.Lines {
+		lf.checkTexts(layer)
+	}
 }
 
 func (f Field) maxLen() int {
@@ -94,10 +129,11 @@ type Layer struct {
 	// Name is the URL segment, the journal entity and the live-stream topic.
 	Name  string
 	Table string
+	// Title is the layer's Chinese name (救援队伍).
 	Title string
 	// Geometries lists the GeoJSON geometry types the layer takes.
 	Geometries []string
-	// GeometryDoc says what the geometry means (a team's home base…).
+	// GeometryDoc says, in Chinese, what the geometry means (队伍驻地…).
 	GeometryDoc string
 	Fields      []Field
 	Unique      []Unique
@@ -128,6 +164,7 @@ func (l *Layer) Init() *Layer {
 		if f.Kind == Lines && len(f.Lines) == 0 {
 			panic(fmt.Sprintf("registry: layer %s: lines field %s without line fields", l.Name, f.Name))
 		}
+		f.checkTexts(l.Name)
 		l.byName[f.Name] = i
 	}
 	for _, u := range l.Unique {

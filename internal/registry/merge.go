@@ -42,6 +42,6 @@ func patchFeature(stored, patch []byte) ([]byte, error) {
 
 type notObject struct{}
 
-func (notObject) Error() string { return "a merge patch must be a JSON object" }
+func (notObject) Error() string { return "合并补丁（RFC 7396）须为 JSON 对象" }
 
 var errNotObject error = notObject{}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"sitrep/internal/api"
+	"sitrep/internal/validation"
 )
 
 // Paging bounds of the list endpoint.
@@ -42,7 +43,7 @@ func (l *Layer) ParseList(q url.Values) (*ListQuery, error) {
 	for _, k := range keys {
 		vs := q[k]
 		if len(vs) != 1 {
-			return nil, api.BadRequest(k, "give "+k+" once (several values: separate them with commas)")
+			return nil, api.BadRequest(k, k+" 只能给一次（多个值请用逗号分隔）")
 		}
 		v := vs[0]
 		switch k {
@@ -55,19 +56,19 @@ func (l *Layer) ParseList(q url.Values) (*ListQuery, error) {
 		case "limit":
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > MaxLimit {
-				return nil, api.BadRequest("limit", "limit must be a whole number from 1 to "+strconv.Itoa(MaxLimit))
+				return nil, api.BadRequest("limit", "limit 须为 1 到 "+strconv.Itoa(MaxLimit)+" 之间的整数")
 			}
 			lq.limit = n
 		case "after":
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 0 {
-				return nil, api.BadRequest("after", "after must be a feature id (a whole number ≥ 0) from a next link")
+				return nil, api.BadRequest("after", "after 须为 next 链接中的要素编号（≥ 0 的整数）")
 			}
 			lq.after = n
 		default:
 			f, ok := l.Field(k)
 			if !ok || !f.Filter {
-				return nil, api.BadRequest(k, "unknown query parameter "+k+"; this layer filters on "+strings.Join(l.filterNames(), ", "))
+				return nil, api.BadRequest(k, "未知查询参数 "+k+"；本图层可按以下参数筛选："+strings.Join(l.filterNames(), ", "))
 			}
 			values := strings.Split(v, ",")
 			for _, x := range values {
@@ -94,11 +95,11 @@ func (l *Layer) filterNames() []string {
 func checkFilterValue(f Field, v string) error {
 	switch {
 	case v == "":
-		return api.BadRequest(f.Name, "empty value")
+		return api.BadRequest(f.Name, "值为空")
 	case len(f.Enum) > 0 && !slices.Contains(f.Enum, v):
-		return api.BadRequest(f.Name, f.Name+" must be one of "+strings.Join(f.Enum, ", "))
+		return api.BadRequest(f.Name, f.Name+" "+validation.OneOf(f.Enum, f.Label))
 	case f.Kind == Boolean && v != "true" && v != "false":
-		return api.BadRequest(f.Name, f.Name+" must be true or false")
+		return api.BadRequest(f.Name, f.Name+" "+validation.NotBool)
 	}
 	return nil
 }
@@ -107,21 +108,21 @@ func checkFilterValue(f Field, v string) error {
 func parseBBox(s string) ([]float64, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 {
-		return nil, api.BadRequest("bbox", "bbox is minLon,minLat,maxLon,maxLat (four numbers, WGS 84)")
+		return nil, api.BadRequest("bbox", validation.BBoxForm)
 	}
 	b := make([]float64, 4)
 	for i, p := range parts {
 		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(x) { // "NaN" parses, and no range check would stop it
-			return nil, api.BadRequest("bbox", "bbox is minLon,minLat,maxLon,maxLat (four numbers, WGS 84)")
+			return nil, api.BadRequest("bbox", validation.BBoxForm)
 		}
 		b[i] = x
 	}
 	switch {
 	case b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90:
-		return nil, api.BadRequest("bbox", "bbox is out of range (longitude ±180, latitude ±90, in the order minLon,minLat,maxLon,maxLat)")
+		return nil, api.BadRequest("bbox", validation.BBoxRange)
 	case b[0] > b[2] || b[1] > b[3]:
-		return nil, api.BadRequest("bbox", "bbox minimum exceeds its maximum (order: minLon,minLat,maxLon,maxLat)")
+		return nil, api.BadRequest("bbox", validation.BBoxOrder)
 	}
 	return b, nil
 }

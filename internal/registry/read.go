@@ -22,7 +22,7 @@ func (l *Layer) get(ctx context.Context, q db.Querier, id int64, lock string) (j
 	err := q.QueryRow(ctx, "SELECT "+l.featureExpr("t")+", t.version FROM "+ident(l.Table)+" t WHERE t.id = $1"+lock, id).
 		Scan(&feature, &version)
 	if db.IsNotFound(err) {
-		return nil, 0, api.NotFound(l.Name + " feature " + strconv.FormatInt(id, 10))
+		return nil, 0, api.NotFound(l.Title + "要素 " + strconv.FormatInt(id, 10))
 	}
 	if err != nil {
 		return nil, 0, err

@@ -45,7 +45,7 @@ func (s *Store) History(ctx context.Context, id int64) ([]HistoryEntry, error) {
 		return nil, err
 	}
 	if len(entries) == 0 {
-		return nil, api.NotFound(s.layer.Name + " feature " + strconv.FormatInt(id, 10) + " (never existed)")
+		return nil, api.NotFound(s.layer.Title + "要素 " + strconv.FormatInt(id, 10) + "（从未存在过）")
 	}
 	return entries, nil
 }
@@ -57,7 +57,7 @@ func (s *Store) Create(ctx context.Context, actor journal.Actor, feature []byte)
 		return nil, err
 	}
 	if in.ID != nil {
-		return nil, api.InvalidField("/id", "ids are assigned by the server; leave id out when creating")
+		return nil, api.InvalidField("/id", "编号由服务器分配；新建时不要填写 id")
 	}
 	return s.write(ctx, actor, func(tx pgx.Tx) (*Written, error) {
 		return s.layer.Create(ctx, tx, actor, in)
@@ -94,7 +94,7 @@ func (s *Store) edit(ctx context.Context, actor journal.Actor, id int64, ifMatch
 				return nil, err
 			}
 			if in.ID != nil && strings.Trim(string(in.ID), `"`) != strconv.FormatInt(id, 10) {
-				return nil, api.InvalidField("/id", "does not match the id in the URL")
+				return nil, api.InvalidField("/id", "与网址中的编号不一致")
 			}
 			if err := l.checkCreateOnly(stored, in); err != nil {
 				return nil, err

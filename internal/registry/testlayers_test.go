@@ -16,18 +16,18 @@ var testSites = (&Layer{
 	Table:      "test_sites",
 	Geometries: []string{"Point", "Polygon"},
 	Fields: []Field{
-		{Name: "code", Kind: Text, MaxLen: 8},
-		{Name: "name", Kind: Text, Required: true, MaxLen: 40},
-		{Name: "kind", Kind: Text, Required: true, Enum: []string{"school", "hospital"}},
-		{Name: "people", Kind: Integer, NonNegative: true},
-		{Name: "present", Kind: Integer, NonNegative: true},
-		{Name: "area_m2", Kind: Number, NonNegative: true},
-		{Name: "open", Kind: Boolean},
-		{Name: "opened_on", Kind: Date},
-		{Name: "checked_at", Kind: Timestamp},
-		{Name: "facilities", Kind: Tags, Enum: []string{"water", "power", "toilets"}},
-		{Name: "labels", Kind: Tags},
-		{Name: "grade", Kind: Text, ReadOnly: true},
+		{Name: "code", Title: "编码", Kind: Text, MaxLen: 8},
+		{Name: "name", Title: "名称", Kind: Text, Required: true, MaxLen: 40},
+		{Name: "kind", Title: "类别", Kind: Text, Required: true, Enum: []string{"school", "hospital"}, EnumLabel: testLabel},
+		{Name: "people", Title: "人数", Kind: Integer, NonNegative: true},
+		{Name: "present", Title: "在场人数", Kind: Integer, NonNegative: true},
+		{Name: "area_m2", Title: "面积", Kind: Number, NonNegative: true},
+		{Name: "open", Title: "开放", Kind: Boolean},
+		{Name: "opened_on", Title: "开放日期", Kind: Date},
+		{Name: "checked_at", Title: "检查时间", Kind: Timestamp},
+		{Name: "facilities", Title: "设施", Kind: Tags, Enum: []string{"water", "power", "toilets"}, EnumLabel: testLabel},
+		{Name: "labels", Title: "标签", Kind: Tags},
+		{Name: "grade", Title: "级别", Kind: Text, ReadOnly: true},
 	},
 	Unique: []Unique{{Constraint: "test_sites_code_key", Fields: []string{"code"}}},
 	Hooks: Hooks{Check: func(in *Input) []api.FieldError {
@@ -40,19 +40,24 @@ var testSites = (&Layer{
 	}},
 }).Init()
 
+// testLabel labels the test layers' enum values.
+func testLabel(code string) string {
+	return map[string]string{"school": "学校", "hospital": "医院", "water": "供水", "power": "供电", "toilets": "厕所"}[code]
+}
+
 // testDepots is a point-only layer with line lists and a point property.
 var testDepots = (&Layer{
 	Name:       "test_depots",
 	Table:      "test_depots",
 	Geometries: []string{"Point"},
 	Fields: []Field{
-		{Name: "name", Kind: Text, Required: true},
-		{Name: "stock", Kind: Lines, Lines: []Field{
-			{Name: "item", Kind: Text, Required: true},
-			{Name: "quantity", Kind: Number, Required: true, NonNegative: true},
-			{Name: "unit", Kind: Text, MaxLen: 10},
+		{Name: "name", Title: "名称", Kind: Text, Required: true},
+		{Name: "stock", Title: "库存", Kind: Lines, Lines: []Field{
+			{Name: "item", Title: "物资", Kind: Text, Required: true},
+			{Name: "quantity", Title: "数量", Kind: Number, Required: true, NonNegative: true},
+			{Name: "unit", Title: "单位", Kind: Text, MaxLen: 10},
 		}},
-		{Name: "last_position", Kind: Point},
+		{Name: "last_position", Title: "位置", Kind: Point},
 	},
 }).Init()
 
@@ -62,7 +67,7 @@ var testAreas = (&Layer{
 	Table:      "test_areas",
 	Geometries: []string{"Polygon", "MultiPolygon"},
 	Fields: []Field{
-		{Name: "name", Kind: Text, Required: true},
+		{Name: "name", Title: "名称", Kind: Text, Required: true},
 	},
 }).Init()
 

@@ -13,7 +13,11 @@ import (
 
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
+	"sitrep/internal/validation"
 )
+
+// mustBeFormat is the detail of a format that is neither of the two.
+const mustBeFormat = "须为 geojson 或 csv"
 
 // importProblem is the 422 of a real import with bad rows: the RFC 9457
 // problem with the per-row list as an extension member.
@@ -36,9 +40,9 @@ func (h *handlers) importFile(w http.ResponseWriter, r *http.Request) error {
 		case k == "dry_run" && len(v) == 1 && (v[0] == "true" || v[0] == "false"):
 			dryRun = v[0] == "true"
 		case k == "dry_run":
-			return api.BadRequest("dry_run", "must be true or false")
+			return api.BadRequest("dry_run", validation.NotBool)
 		default:
-			return api.BadRequest(k, "unknown parameter; import takes dry_run")
+			return api.BadRequest(k, "未知参数；导入只接受 dry_run")
 		}
 	}
 	format, err := importFormat(r.Header.Get("Content-Type"))
@@ -49,8 +53,8 @@ func (h *handlers) importFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return api.NewProblem(http.StatusRequestEntityTooLarge, "too-large", "Request body too large",
-				"an import file may hold at most "+strconv.FormatInt(tooBig.Limit>>20, 10)+" MiB; split it, or use sitrep import")
+			return api.NewProblem(http.StatusRequestEntityTooLarge, "too-large", "请求体过大",
+				"导入文件最多 "+strconv.FormatInt(tooBig.Limit>>20, 10)+" MiB；请拆分文件，或在服务器上用 sitrep import 导入")
 		}
 		return err
 	}
@@ -62,11 +66,12 @@ func (h *handlers) importFile(w http.ResponseWriter, r *http.Request) error {
 	slog.InfoContext(r.Context(), "import", "layer", h.store.layer.Name, "format", format, "dry_run", dryRun,
 		"rows", rep.Rows, "bad", len(rep.Errors), "created", rep.Created, "ms", time.Since(start).Milliseconds())
 	if !rep.OK() && !dryRun {
-		p := api.NewProblem(http.StatusUnprocessableEntity, "invalid-import", "Invalid import",
-			strconv.Itoa(len(rep.Errors))+" faults in "+strconv.Itoa(rep.Rows-rep.Valid)+" of "+strconv.Itoa(rep.Rows)+
-				" rows; nothing was stored. Each is listed in rows with its line.")
+		p := api.NewProblem(http.StatusUnprocessableEntity, "invalid-import", "导入文件有误",
+			"共 "+strconv.Itoa(rep.Rows)+" 行，其中 "+strconv.Itoa(rep.Rows-rep.Valid)+" 行有 "+strconv.Itoa(len(rep.Errors))+
+				" 处问题；未保存任何数据。每处问题及其行号列在 rows 中。")
 		p.Instance = r.URL.Path
 		w.Header().Set("Content-Type", api.ProblemContentType)
+		w.Header().Set("Content-Language", api.ContentLanguage)
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(p.Status)
 		return json.NewEncoder(w).Encode(importProblem{Problem: p, Rows: rep.Errors})
@@ -78,9 +83,9 @@ func (h *handlers) importFile(w http.ResponseWriter, r *http.Request) error {
 func importFormat(contentType string) (string, error) {
 	mt, params, err := mime.ParseMediaType(contentType)
 	unsupported := func() error {
-		p := api.NewProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
-			"send a GeoJSON FeatureCollection as application/geo+json (or application/json), or CSV as text/csv, in UTF-8")
-		p.Errors = []api.FieldError{{Field: "Content-Type", Detail: "must be application/geo+json, application/json or text/csv"}}
+		p := api.NewProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "不支持的内容类型",
+			"GeoJSON FeatureCollection 请以 application/geo+json（或 application/json）发送，CSV 以 text/csv 发送，均为 UTF-8 编码")
+		p.Errors = []api.FieldError{{Field: "Content-Type", Detail: "须为 application/geo+json、application/json 或 text/csv"}}
 		return p
 	}
 	if err != nil {
@@ -109,9 +114,9 @@ func (h *handlers) exportFile(w http.ResponseWriter, r *http.Request) error {
 		case k == "format" && len(v) == 1 && (v[0] == FormatGeoJSON || v[0] == FormatCSV):
 			format = v[0]
 		case k == "format":
-			return api.BadRequest("format", "must be geojson or csv")
+			return api.BadRequest("format", mustBeFormat)
 		default:
-			return api.BadRequest(k, "unknown parameter; export takes format")
+			return api.BadRequest(k, "未知参数；导出只接受 format")
 		}
 	}
 	name := h.store.layer.Name + "-" + time.Now().UTC().Format("20060102T150405Z")

@@ -243,6 +243,6 @@ func (l *Layer) recordHistory(ctx context.Context, tx pgx.Tx, actor journal.Acto
 }
 
 func stale(current, sent int) error {
-	return api.PreconditionFailed("the feature is at version " + strconv.Itoa(current) + ", not " + strconv.Itoa(sent) +
-		"; someone changed it since you read it: GET it again and reapply your change")
+	return api.PreconditionFailed("该要素现为第 " + strconv.Itoa(current) + " 版，而非第 " + strconv.Itoa(sent) +
+		" 版：读取后已被他人修改，请重新读取后再修改")
 }

@@ -110,8 +110,7 @@ func limitBodies(normal, imports int64) func(http.Handler) http.Handler {
 				limit = imports
 			}
 			if r.ContentLength > limit {
-				api.WriteProblem(w, r, api.NewProblem(http.StatusRequestEntityTooLarge, "too-large",
-					"Request body too large", "the body may hold at most "+itoa(limit)+" bytes"))
+				api.WriteProblem(w, r, api.TooLarge(limit))
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)

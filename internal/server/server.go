@@ -7,8 +7,10 @@ package server
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,12 +26,14 @@ import (
 	"sitrep/internal/api"
 	"sitrep/internal/areas"
 	"sitrep/internal/auth"
+	"sitrep/internal/basemap"
 	"sitrep/internal/db"
 	"sitrep/internal/dispatch"
 	"sitrep/internal/journal"
 	"sitrep/internal/layers"
 	"sitrep/internal/ogc"
 	"sitrep/internal/tiles"
+	"sitrep/internal/vocabulary"
 	"sitrep/internal/warnings"
 	"sitrep/internal/zones"
 	"sitrep/realtime"
@@ -65,6 +69,9 @@ type Config struct {
 	// missed reporting deadlines as they pass. sitrep serve sets it; test
 	// servers leave it off so that nothing writes behind a test's back.
 	ReportingClock bool
+	// Basemap are the basemap settings: a PMTiles archive to serve, an
+	// online basemap (package basemap).
+	Basemap basemap.Settings
 }
 
 // Defaults for Config.
@@ -87,6 +94,8 @@ type Server struct {
 	onShutdown []func()
 	live       *realtime.Hub
 	stopClock  func()
+	// closeBasemap closes the basemap's PMTiles archive.
+	closeBasemap func() error
 }
 
 // New builds the server. Call Close when done.
@@ -144,6 +153,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	ground, err := basemap.New(cfg.Pool, cfg.Basemap)
+	if err != nil {
+		return nil, err
+	}
+	s.closeBasemap = ground.Close
+	tileService := tiles.NewWith(cfg.Pool, live, append(slices.Clone(tiles.Layers), ground.TileLayer()), tiles.DefaultCacheBytes)
 	s.OnShutdown(live.Shutdown)
 	s.live = live
 	s.stopClock = func() {}
@@ -155,11 +170,11 @@ func New(cfg Config) (*Server, error) {
 	r.Use(requestID, logRequests(cfg.Logger), metrics.middleware, recoverPanics(cfg.Logger),
 		limitBodies(cfg.MaxBodyBytes, DefaultImportBodyBytes), timeBodies(cfg.BodyTimeout, cfg.ImportBodyTimeout), refuseUnstorableText)
 	r.NotFound(api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		return api.NotFound("the route " + r.URL.Path)
+		return api.NotFound("路径 " + r.URL.Path)
 	}).ServeHTTP)
 	r.MethodNotAllowed(api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		return api.NewProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
-			r.Method+" is not allowed on "+r.URL.Path)
+		return api.NewProblem(http.StatusMethodNotAllowed, "method-not-allowed", "不允许的请求方法",
+			r.URL.Path+" 不接受 "+r.Method+" 请求")
 	}).ServeHTTP)
 
 	r.Get("/healthz", s.healthz)
@@ -168,7 +183,10 @@ func New(cfg Config) (*Server, error) {
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Method(http.MethodGet, "/ws", live)
 	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/ogc", ogc.New(cfg.Pool).Routes)
-	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/tiles", tiles.New(cfg.Pool, live).Routes)
+	r.With(authStore.Authenticate, auth.Require(auth.ReadMap)).Route("/tiles", func(r chi.Router) {
+		tileService.Routes(r)
+		ground.OnlineRoutes(r)
+	})
 
 	r.Route("/api/v1", func(r chi.Router) {
 		authHandlers.PublicRoutes(r)
@@ -184,6 +202,8 @@ func New(cfg Config) (*Server, error) {
 			warnings.NewHandlers(warningStore).Routes(r)
 			zones.NewHandlers(zoneStore).Routes(r)
 			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
+			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/vocabulary", vocabulary.Handler(zoneStore.Table()))
+			ground.Routes(r)
 		})
 	})
 
@@ -248,7 +268,7 @@ func (s *Server) Shutdown() {
 func (s *Server) Close() error {
 	s.stopClock()
 	s.live.Close()
-	return s.migrator.Close()
+	return errors.Join(s.closeBasemap(), s.migrator.Close())
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -273,10 +293,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	}
 	current, target, err := s.migrator.Versions(ctx)
 	if err != nil {
-		return api.Unavailable("cannot read the schema version")
+		return api.Unavailable("无法读取数据库结构版本")
 	}
 	if current != target {
-		return api.Unavailable("the database schema is at version " + itoa(current) + ", this server needs " + itoa(target))
+		return api.Unavailable("数据库结构版本为 " + itoa(current) + "，本服务需要 " + itoa(target))
 	}
 	return api.WriteJSON(w, http.StatusOK, map[string]any{"status": "ready", "schema_version": current})
 }

@@ -19,7 +19,7 @@ func staticFiles() http.Handler {
 			name = "index.html"
 		}
 		if _, err := fs.Stat(static.FS, name); err != nil {
-			return api.NotFound("the route " + r.URL.Path)
+			return api.NotFound("路径 " + r.URL.Path)
 		}
 		files.ServeHTTP(w, r)
 		return nil

@@ -108,7 +108,9 @@ type zoneRun struct {
 	Features []geojson.Feature `json:"features"`
 }
 
-// computeZone runs the plan's first-ten-minutes model: how far to clear.
+// computeZone runs the plan's first-ten-minutes model (how far to clear)
+// and publishes its zones: a computation is a draft until someone switches
+// it on, and the drill's zones belong on the wall.
 func (s *Simulator) computeZone(ctx context.Context, incPath string) (zoneRun, error) {
 	var run zoneRun
 	substance := []string{"chlorine", "ammonia"}[s.rnd.IntN(2)]
@@ -120,6 +122,13 @@ func (s *Simulator) computeZone(ctx context.Context, incPath string) (zoneRun, e
 	}
 	if len(run.Features) == 0 {
 		return run, fmt.Errorf("zone computation returned no zones")
+	}
+	for _, f := range run.Features {
+		version := fmt.Sprint(f.Properties["version"])
+		if _, err := s.api.call(ctx, http.MethodPatch, fmt.Sprint("/api/v1/zones/", f.ID), map[string]any{"active": true}, nil,
+			"If-Match", `"`+version+`"`); err != nil {
+			return run, err
+		}
 	}
 	return run, nil
 }

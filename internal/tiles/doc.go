@@ -20,4 +20,9 @@
 // layer). A tile rendered while an event of its layer was being applied is
 // not cached, and nothing is cached until the listener runs, so the cache
 // can never serve a tile older than a committed change it has been told of.
+//
+// A layer that is not one SQL query brings a Source (the basemap: several
+// MVT layers per tile from PostGIS, or a PMTiles archive); its tiles go
+// through the same cache, ETag and 204 handling, and are dropped by any
+// event of its topic (the basemap import's).
 package tiles

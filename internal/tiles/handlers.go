@@ -60,23 +60,27 @@ func (s *Service) layer(r *http.Request) (*Layer, error) {
 			return l, nil
 		}
 	}
-	return nil, api.NotFound("tile layer " + name)
+	return nil, api.NotFound("瓦片图层 " + name)
 }
+
+// Coords reads a request's z/x/y path parameters, each in range for its
+// zoom (a 400 problem naming the bad one otherwise).
+func Coords(r *http.Request) (z, x, y int, err error) { return tileCoords(r) }
 
 // tileCoords reads z/x/y, each in range for its zoom.
 func tileCoords(r *http.Request) (z, x, y int, err error) {
 	z, err = strconv.Atoi(chi.URLParam(r, "z"))
 	if err != nil || z < 0 || z > MaxZoom {
-		return 0, 0, 0, api.BadRequest("z", "z must be a zoom from 0 to "+strconv.Itoa(MaxZoom))
+		return 0, 0, 0, api.BadRequest("z", "z 须为 0 到 "+strconv.Itoa(MaxZoom)+" 之间的缩放级别")
 	}
 	n := 1 << z
 	x, err = strconv.Atoi(chi.URLParam(r, "x"))
 	if err != nil || x < 0 || x >= n {
-		return 0, 0, 0, api.BadRequest("x", "x must be from 0 to "+strconv.Itoa(n-1)+" at zoom "+strconv.Itoa(z))
+		return 0, 0, 0, api.BadRequest("x", "缩放级别 "+strconv.Itoa(z)+" 时 x 须在 0 到 "+strconv.Itoa(n-1)+" 之间")
 	}
 	y, err = strconv.Atoi(chi.URLParam(r, "y"))
 	if err != nil || y < 0 || y >= n {
-		return 0, 0, 0, api.BadRequest("y", "y must be from 0 to "+strconv.Itoa(n-1)+" at zoom "+strconv.Itoa(z))
+		return 0, 0, 0, api.BadRequest("y", "缩放级别 "+strconv.Itoa(z)+" 时 y 须在 0 到 "+strconv.Itoa(n-1)+" 之间")
 	}
 	return z, x, y, nil
 }
@@ -158,6 +162,17 @@ func (s *Service) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	if l.Source != nil {
+		d, err := l.Source.TileJSON(r.Context(), s.pool)
+		if err != nil {
+			return err
+		}
+		return api.WriteJSON(w, http.StatusOK, tileJSONDoc(l, scheme+"://"+r.Host, d))
+	}
 	var x0, y0, x1, y1 *float64
 	q := "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(" + l.Geom + ") e FROM " + l.From
 	if l.Where != "" {
@@ -166,25 +181,34 @@ func (s *Service) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	if err := s.pool.QueryRow(r.Context(), q+") x").Scan(&x0, &y0, &x1, &y1); err != nil {
 		return err
 	}
-	bounds := []float64{-180, -85.051129, 180, 85.051129}
+	d := &Description{MinZoom: l.MinZoom, MaxZoom: l.MaxZoom}
 	if x0 != nil {
-		bounds = []float64{*x0, *y0, *x1, *y1}
-	}
-	scheme := "http"
-	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-		scheme = "https"
+		d.Bounds = []float64{*x0, *y0, *x1, *y1}
 	}
 	fields := map[string]string{}
 	for _, p := range l.Props {
 		fields[p.Name] = p.Type
 	}
-	centreZoom := max(l.MinZoom, 9)
-	return api.WriteJSON(w, http.StatusOK, map[string]any{
+	d.VectorLayers = []map[string]any{{"id": l.Name, "description": l.Title, "fields": fields,
+		"minzoom": l.MinZoom, "maxzoom": l.MaxZoom}}
+	return api.WriteJSON(w, http.StatusOK, tileJSONDoc(l, scheme+"://"+r.Host, d))
+}
+
+// tileJSONDoc is the TileJSON 3.0.0 document of layer l served at origin.
+func tileJSONDoc(l *Layer, origin string, d *Description) map[string]any {
+	bounds := d.Bounds
+	if bounds == nil {
+		bounds = []float64{-180, -85.051129, 180, 85.051129}
+	}
+	doc := map[string]any{
 		"tilejson": "3.0.0", "name": l.Name, "description": l.Title, "scheme": "xyz",
-		"tiles":   []string{scheme + "://" + r.Host + "/tiles/" + l.Name + "/{z}/{x}/{y}.mvt"},
-		"minzoom": l.MinZoom, "maxzoom": l.MaxZoom, "bounds": bounds,
-		"center": []float64{(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, float64(centreZoom)},
-		"vector_layers": []map[string]any{{"id": l.Name, "description": l.Title, "fields": fields,
-			"minzoom": l.MinZoom, "maxzoom": l.MaxZoom}},
-	})
+		"tiles":   []string{origin + "/tiles/" + l.Name + "/{z}/{x}/{y}.mvt"},
+		"minzoom": d.MinZoom, "maxzoom": d.MaxZoom, "bounds": bounds,
+		"center":        []float64{(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, float64(max(d.MinZoom, 9))},
+		"vector_layers": d.VectorLayers,
+	}
+	if d.Attribution != "" {
+		doc["attribution"] = d.Attribution
+	}
+	return doc
 }

@@ -55,6 +55,9 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'
 
 // Render builds tile z/x/y of the layer.
 func (l *Layer) Render(ctx context.Context, q db.Querier, z, x, y int) (*Tile, error) {
+	if l.Source != nil {
+		return l.Source.Render(ctx, q, z, x, y)
+	}
 	t := &Tile{}
 	var ids []int64
 	args := []any{z, x, y}

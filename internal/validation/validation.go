@@ -19,7 +19,7 @@ type FieldError struct {
 	Detail string `json:"detail"`
 }
 
-func (e FieldError) Error() string { return e.Field + ": " + e.Detail }
+func (e FieldError) Error() string { return e.Field + "：" + e.Detail }
 
 // Errors lists every broken rule at once, so a form can mark them all.
 type Errors []FieldError
@@ -29,7 +29,7 @@ func (v Errors) Error() string {
 	for i, e := range v {
 		parts[i] = e.Error()
 	}
-	return "invalid input: " + strings.Join(parts, "; ")
+	return "输入无效：" + strings.Join(parts, "；")
 }
 
 // Add appends one broken rule.

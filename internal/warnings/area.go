@@ -30,21 +30,21 @@ const (
 // position ("/area/0/3").
 func (a Area) validate(errs *validation.Errors) {
 	if len(a) == 0 {
-		*errs = append(*errs, validation.FieldError{Field: "/area", Detail: "at least one polygon ring is required"})
+		*errs = append(*errs, validation.FieldError{Field: "/area", Detail: "至少须有一个多边形环"})
 		return
 	}
 	if len(a) > maxRings {
-		*errs = append(*errs, validation.FieldError{Field: "/area", Detail: fmt.Sprintf("at most %d rings, got %d", maxRings, len(a))})
+		*errs = append(*errs, validation.FieldError{Field: "/area", Detail: fmt.Sprintf("最多 %d 个环，收到 %d 个", maxRings, len(a))})
 		return
 	}
 	for r, ring := range a {
 		at := "/area/" + strconv.Itoa(r)
 		if len(ring) < 4 {
-			*errs = append(*errs, validation.FieldError{Field: at, Detail: fmt.Sprintf("a closed ring needs at least 4 positions, got %d", len(ring))})
+			*errs = append(*errs, validation.FieldError{Field: at, Detail: fmt.Sprintf(validation.RingTooShortForm, len(ring))})
 			continue
 		}
 		if len(ring) > maxRingPositions {
-			*errs = append(*errs, validation.FieldError{Field: at, Detail: fmt.Sprintf("at most %d positions, got %d", maxRingPositions, len(ring))})
+			*errs = append(*errs, validation.FieldError{Field: at, Detail: fmt.Sprintf("最多 %d 个坐标点，收到 %d 个", maxRingPositions, len(ring))})
 			continue
 		}
 		bad := false
@@ -58,11 +58,11 @@ func (a Area) validate(errs *validation.Errors) {
 			continue
 		}
 		if ring[0] != ring[len(ring)-1] {
-			*errs = append(*errs, validation.FieldError{Field: at, Detail: "ring is not closed: the last position must equal the first"})
+			*errs = append(*errs, validation.FieldError{Field: at, Detail: validation.RingNotClosed})
 			continue
 		}
 		if distinct(ring[:len(ring)-1]) < 3 {
-			*errs = append(*errs, validation.FieldError{Field: at, Detail: "ring encloses no area: it needs at least 3 distinct positions"})
+			*errs = append(*errs, validation.FieldError{Field: at, Detail: "环没有面积：至少需要 3 个不同的坐标点"})
 		}
 	}
 }
@@ -71,11 +71,11 @@ func checkPosition(pos [2]float64) string {
 	lon, lat := pos[0], pos[1]
 	switch {
 	case math.IsNaN(lon) || math.IsInf(lon, 0) || math.IsNaN(lat) || math.IsInf(lat, 0):
-		return "coordinates must be finite numbers"
+		return validation.NotFiniteCoords
 	case lon < -180 || lon > 180:
-		return fmt.Sprintf("longitude %g outside [-180, 180] (positions are [lon, lat])", lon)
+		return validation.LonOutOfRange(lon)
 	case lat < -90 || lat > 90:
-		return fmt.Sprintf("latitude %g outside [-90, 90] (positions are [lon, lat])", lat)
+		return validation.LatOutOfRange(lat)
 	}
 	return ""
 }

@@ -158,13 +158,13 @@ func (b body) warning() (Warning, []string, error) {
 	parseTime := func(field, s string, required bool) time.Time {
 		if strings.TrimSpace(s) == "" {
 			if required {
-				add(field, "required (plan 3.2.2)")
+				add(field, "必填（预案 3.2.2）")
 			}
 			return time.Time{}
 		}
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			add(field, "want an RFC 3339 time such as 2025-06-01T10:00:00+08:00, got %q", s)
+			add(field, "%s，收到 %q", validation.NotRFC3339, s)
 		}
 		return t
 	}
@@ -182,12 +182,12 @@ func (b body) warning() (Warning, []string, error) {
 // rings. A hole is refused: CAP cannot express one (see Area).
 func decodeArea(raw json.RawMessage, add func(field, format string, args ...any)) (Area, []string) {
 	if len(raw) == 0 || string(raw) == "null" {
-		add("/area", "required: a GeoJSON Polygon or MultiPolygon (WGS 84 lon/lat)")
+		add("/area", "必填：GeoJSON Polygon 或 MultiPolygon（WGS 84 经纬度）")
 		return nil, nil
 	}
 	g, err := geojson.UnmarshalGeometry(raw)
 	if err != nil {
-		add("/area", "not a GeoJSON geometry: %v", err)
+		add("/area", "%s", validation.NotGeoJSON)
 		return nil, nil
 	}
 	var polys []orb.Polygon
@@ -201,7 +201,7 @@ func decodeArea(raw json.RawMessage, add func(field, format string, args ...any)
 			prefix = append(prefix, "/area/coordinates/"+strconv.Itoa(i))
 		}
 	default:
-		add("/area/type", "want a GeoJSON Polygon or MultiPolygon, got %s", g.Type)
+		add("/area/type", "%s，收到 %s", validation.WantPolygonal, g.Type)
 		return nil, nil
 	}
 	if at, short := geo.ShortPosition(raw); short {
@@ -214,11 +214,11 @@ func decodeArea(raw json.RawMessage, add func(field, format string, args ...any)
 	)
 	for i, p := range polys {
 		if len(p) == 0 {
-			add(prefix[i], "a polygon needs an outer ring")
+			add(prefix[i], "%s", validation.NeedsOuterRing)
 			continue
 		}
 		if len(p) > 1 {
-			add(prefix[i]+"/1", "holes cannot be published: CAP polygons only add area; split the area instead")
+			add(prefix[i]+"/1", "预警范围不能有洞：CAP 多边形只能叠加面积，请把范围拆成几块")
 		}
 		ring := make([][2]float64, len(p[0]))
 		for k, pt := range p[0] {
@@ -244,7 +244,7 @@ func problemOf(err error, ringPtrs []string) error {
 	case errors.As(err, &verr):
 		fields := make([]api.FieldError, len(verr))
 		for i, f := range verr {
-			fields[i] = api.FieldError{Field: areaPointer(f.Field, ringPtrs), Detail: f.Detail}
+			fields[i] = api.FieldError{Field: areaPointer(f.Field, ringPtrs), Code: f.Code, Detail: f.Detail}
 		}
 		return api.Invalid(fields...)
 	}
@@ -271,7 +271,7 @@ func areaPointer(field string, ringPtrs []string) string {
 func role(r *http.Request) (string, error) {
 	u, ok := auth.FromContext(r.Context())
 	if !ok {
-		return "", api.Unauthorized("log in or send an API token")
+		return "", api.Unauthorized(auth.LoginRequired)
 	}
 	return string(u.Role), nil
 }

@@ -3,6 +3,8 @@ package warnings
 import (
 	"fmt"
 	"strings"
+
+	"sitrep/internal/validation"
 )
 
 // Level is a warning level (预警级别, plan 3.2.1). The numeric order follows
@@ -114,7 +116,25 @@ func ParseLevel(s string) (Level, error) {
 			return l, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown warning level %q: want one of blue, yellow, orange, red", s)
+	return 0, fmt.Errorf("未知预警级别 %q；%s", s, levelChoices)
+}
+
+// levelChoices lists the levels with their labels, for error messages.
+var levelChoices = levelChoiceText()
+
+func levelChoiceText() string {
+	codes := make([]string, 0, 4)
+	for _, l := range Levels() {
+		codes = append(codes, l.Code())
+	}
+	return validation.OneOf(codes, func(c string) string {
+		for _, l := range Levels() {
+			if l.Code() == c {
+				return l.Label()
+			}
+		}
+		return ""
+	})
 }
 
 // MarshalText writes the code, so JSON carries "yellow", not 2.

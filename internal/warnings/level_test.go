@@ -48,8 +48,10 @@ func TestParseLevel(t *testing.T) {
 			t.Errorf("ParseLevel(%q) accepted", in)
 			continue
 		}
-		if !strings.Contains(err.Error(), "blue, yellow, orange, red") {
-			t.Errorf("error does not list valid values: %v", err)
+		for _, code := range []string{"blue（", "yellow（", "orange（", "red（"} {
+			if !strings.Contains(err.Error(), code) {
+				t.Errorf("error does not list valid value %s: %v", code, err)
+			}
 		}
 	}
 }

@@ -54,7 +54,7 @@ func (w Warning) Adjust(role string, next Warning) (updated, replaced Warning, e
 		}
 	}
 	if next.Drill != w.Drill {
-		return Warning{}, Warning{}, validation.Errors{{Field: "/drill", Detail: "an adjustment cannot turn a drill into a real warning or back (plan 7.3)"}}
+		return Warning{}, Warning{}, validation.Errors{{Field: "/drill", Detail: "调整不能把演练预警变为真实预警，反之亦然（预案 7.3）"}}
 	}
 	if next.Sender == "" {
 		next.Sender = w.Sender

@@ -116,7 +116,7 @@ func readVersions(ctx context.Context, q db.Querier, where string, args ...any) 
 	return out, rows.Err()
 }
 
-func notFound(id int64) error { return api.NotFound("warning " + strconv.FormatInt(id, 10)) }
+func notFound(id int64) error { return api.NotFound("预警 " + strconv.FormatInt(id, 10)) }
 
 // current returns the latest version of a warning.
 func current(ctx context.Context, q db.Querier, id int64) (stored, error) {
@@ -183,7 +183,7 @@ func (s *Store) CAPOf(ctx context.Context, id int64, identifier string) ([]byte,
 			return nil, err
 		}
 		if len(vs) == 0 {
-			return nil, api.NotFound("version " + identifier + " of warning " + strconv.FormatInt(id, 10))
+			return nil, api.NotFound("预警 " + strconv.FormatInt(id, 10) + " 的版本 " + identifier)
 		}
 		v = vs[0]
 	}
@@ -204,7 +204,7 @@ func (s *Store) stamp(ctx context.Context, tx pgx.Tx) (Stamp, error) {
 	}
 	id, err := NewIdentifier(s.Issuer, at, seq)
 	if errors.Is(err, ErrSequenceExhausted) {
-		return Stamp{}, api.TooManyRequests("ten warnings were already issued in this second (GB/T 35965.1 numbers 0–9 per second); try again", 1)
+		return Stamp{}, api.TooManyRequests("这一秒内已发布十条预警（GB/T 35965.1 每秒编号 0–9），请稍后重试", 1)
 	}
 	if err != nil {
 		return Stamp{}, err
@@ -224,7 +224,7 @@ func checkArea(ctx context.Context, tx pgx.Tx, geojson []byte) error {
 		return err
 	}
 	if !valid {
-		return api.InvalidField("/area", "not a valid area: "+reason)
+		return api.InvalidField("/area", "范围无效："+db.ValidityReason(reason))
 	}
 	return nil
 }
@@ -268,13 +268,13 @@ func (s *Store) Issue(ctx context.Context, actor journal.Actor, role string, w W
 			var drill bool
 			err := tx.QueryRow(ctx, `SELECT drill FROM incidents WHERE id = $1`, *incidentID).Scan(&drill)
 			if db.IsNotFound(err) {
-				return nil, api.InvalidField("/incident_id", "no such incident")
+				return nil, api.InvalidField("/incident_id", "没有这个事件")
 			}
 			if err != nil {
 				return nil, err
 			}
 			if drill != w.Drill {
-				return nil, api.InvalidField("/drill", "a warning about a drill incident is a drill, and one about a real incident is real (plan 7.3)")
+				return nil, api.InvalidField("/drill", "针对演练事件的预警只能是演练，针对真实事件的预警只能是真实的（预案 7.3）")
 			}
 		}
 		st, err := s.stamp(ctx, tx)
@@ -338,8 +338,8 @@ func (s *Store) change(ctx context.Context, actor journal.Actor, id int64, versi
 		}
 		before := cur.feature()
 		if cur.W.Identifier != version {
-			return nil, api.PreconditionFailed("warning " + strconv.FormatInt(id, 10) + " is now at version " +
-				cur.W.Identifier + ", not " + version + "; reload it and make the change again")
+			return nil, api.PreconditionFailed("预警 " + strconv.FormatInt(id, 10) + " 现为版本 " +
+				cur.W.Identifier + "，而非 " + version + "：已被他人修改，请重新读取后再改")
 		}
 		if !cur.W.active() {
 			return nil, ErrNotActive

@@ -120,34 +120,34 @@ func (w Warning) Validate() error {
 	}
 
 	if !ValidIdentifier(w.Identifier) {
-		add("/identifier", "want the GB/T 35965.1 form ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N, got %q", w.Identifier)
+		add("/identifier", "应为 GB/T 35965.1 格式 ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N，收到 %q", w.Identifier)
 	}
 	if msg := capToken(w.Sender); msg != "" {
 		add("/sender", "%s", msg)
 	}
 	if w.IssuedAt.IsZero() {
-		add("/issued_at", "issue time is required (plan 3.2.2)")
+		add("/issued_at", "须有发布时间（预案 3.2.2）")
 	}
 	switch w.MsgType {
 	case MsgAlert:
 		if len(w.References) > 0 {
-			add("/references", "a first publication (Alert) references nothing")
+			add("/references", "首次发布（Alert）不引用任何版本")
 		}
 	case MsgUpdate, MsgCancel:
 		if len(w.References) == 0 {
-			add("/references", "an %s must reference the versions it follows", w.MsgType)
+			add("/references", "%s 须引用其之前的版本", w.MsgType)
 		}
 	default:
-		add("/msg_type", "want Alert, Update or Cancel, got %q", w.MsgType)
+		add("/msg_type", "应为 Alert、Update 或 Cancel，收到 %q", w.MsgType)
 	}
 	switch w.Status {
 	case StatusActive, StatusAdjusted:
 		if w.MsgType == MsgCancel {
-			add("/status", "a Cancel is always lifted")
+			add("/status", "Cancel 的状态只能是已解除")
 		}
 	case StatusLifted:
 	default:
-		add("/status", "want active, adjusted or lifted, got %q", w.Status)
+		add("/status", "应为 active、adjusted 或 lifted，收到 %q", w.Status)
 	}
 	for i, r := range w.References {
 		at := "/references/" + strconv.Itoa(i)
@@ -155,22 +155,22 @@ func (w Warning) Validate() error {
 			add(at+"/sender", "%s", msg)
 		}
 		if !ValidIdentifier(r.Identifier) {
-			add(at+"/identifier", "not a GB/T 35965.1 identifier: %q", r.Identifier)
+			add(at+"/identifier", "不是 GB/T 35965.1 标识：%q", r.Identifier)
 		} else if r.Identifier == w.Identifier {
-			add(at+"/identifier", "a version cannot reference itself")
+			add(at+"/identifier", "版本不能引用自身")
 		}
 		switch {
 		case r.Sent.IsZero():
-			add(at+"/sent", "required")
+			add(at+"/sent", validation.Required)
 		case !w.IssuedAt.IsZero() && r.Sent.After(w.IssuedAt):
-			add(at+"/sent", "an earlier version cannot be sent after this one")
+			add(at+"/sent", "之前的版本不能晚于本版本发出")
 		case i > 0 && r.Sent.Before(w.References[i-1].Sent):
-			add(at+"/sent", "references must run oldest first")
+			add(at+"/sent", "引用须按时间从早到晚排列")
 		}
 	}
 
 	if !w.Level.Valid() {
-		add("/level", "want one of blue, yellow, orange, red")
+		add("/level", "%s", levelChoices)
 	}
 	checkText(&errs, "/category", w.Category, true, maxShortText)
 	checkText(&errs, "/event", w.Event, false, maxShortText)
@@ -181,7 +181,7 @@ func (w Warning) Validate() error {
 
 	switch {
 	case w.Onset.IsZero():
-		add("/onset", "start time is required (plan 3.2.2)")
+		add("/onset", "须填写起始时间（预案 3.2.2）")
 	case !capRepresentable(w.Onset):
 		add("/onset", "%s", capRangeDetail)
 	}
@@ -190,17 +190,17 @@ func (w Warning) Validate() error {
 		case !capRepresentable(w.Expires):
 			add("/expires", "%s", capRangeDetail)
 		case !w.Onset.IsZero() && !w.Expires.After(w.Onset):
-			add("/expires", "must be after the start time")
+			add("/expires", "须晚于起始时间")
 		case !w.IssuedAt.IsZero() && !w.Expires.After(w.IssuedAt):
-			add("/expires", "must be after the issue time: the warning would be over before it is published")
+			add("/expires", "须晚于发布时间，否则预警尚未发布就已结束")
 		}
 	}
 
 	switch {
 	case len(w.Items) == 0:
-		add("/items", "at least one warning item (警示事项) is required (plan 3.2.2)")
+		add("/items", "至少须有一条警示事项（预案 3.2.2）")
 	case len(w.Items) > maxItems:
-		add("/items", "at most %d items, got %d", maxItems, len(w.Items))
+		add("/items", "最多 %d 条，收到 %d 条", maxItems, len(w.Items))
 	default:
 		for i, it := range w.Items {
 			checkText(&errs, "/items/"+strconv.Itoa(i), it, true, maxItemText)
@@ -220,16 +220,16 @@ func checkText(errs *validation.Errors, field, s string, required bool, max int)
 	switch {
 	case strings.TrimSpace(s) == "":
 		if required {
-			*errs = append(*errs, validation.FieldError{Field: field, Detail: "required"})
+			*errs = append(*errs, validation.RequiredError(field))
 		}
 	case !utf8.ValidString(s):
-		*errs = append(*errs, validation.FieldError{Field: field, Detail: "not valid UTF-8"})
+		*errs = append(*errs, validation.FieldError{Field: field, Detail: "不是有效的 UTF-8 文本"})
 	case utf8.RuneCountInString(s) > max:
-		*errs = append(*errs, validation.FieldError{Field: field, Detail: fmt.Sprintf("at most %d characters", max)})
+		*errs = append(*errs, validation.FieldError{Field: field, Detail: fmt.Sprintf("最多 %d 个字符", max)})
 	case strings.ContainsFunc(s, func(r rune) bool {
 		return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
 	}):
-		*errs = append(*errs, validation.FieldError{Field: field, Detail: "control characters are not allowed"})
+		*errs = append(*errs, validation.FieldError{Field: field, Detail: "不能包含控制字符"})
 	}
 }
 
@@ -239,11 +239,11 @@ func checkText(errs *validation.Errors, field, s string, required bool, max int)
 func capToken(s string) string {
 	switch {
 	case s == "":
-		return "required"
+		return validation.Required
 	case strings.ContainsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || r == ',' || r == '<' || r == '&'
 	}):
-		return "must not contain spaces, commas, < or &"
+		return "不能包含空格、逗号、< 或 &"
 	}
 	return ""
 }

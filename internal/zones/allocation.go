@@ -64,11 +64,9 @@ type UnplacedCell struct {
 }
 
 // AllocationMethod is reported with every proposal.
-const AllocationMethod = "demand per population cell: its people inside the zone less those of the cell already placed by " +
-	"confirmed allocations of the same incident (never below 0); greedy nearest pair first: every (cell, shelter) pair sorted " +
-	"by geodesic distance (WGS 84 ellipsoid) from the cell's centroid to the shelter; each pair in turn moves as many of the " +
-	"cell's remaining people as the shelter still has room for. Shelters: open, with free capacity, outside every active zone " +
-	"and outside this zone."
+const AllocationMethod = "每个人口网格的需求：网格在区域内的人数，减去同一事件已确认安置中该网格已安置的人数（不低于 0）；" +
+	"按最近配对优先的贪心法：所有（网格，避难场所）配对按网格中心到避难场所的大地线距离（WGS 84 椭球面）排序，" +
+	"依次把网格剩余人员尽量安置到该避难场所的剩余容量中。避难场所须开放、有剩余容量，且不在任何生效区域和本区域内。"
 
 // pair is one candidate (cell index, shelter index, distance).
 type pair struct {
@@ -115,7 +113,7 @@ func (s *Store) Propose(ctx context.Context, id int64) (*Allocation, error) {
 	var incident *int64
 	err = tx.QueryRow(ctx, `SELECT incident_id FROM zones WHERE id = $1`, id).Scan(&incident)
 	if db.IsNotFound(err) {
-		return nil, api.NotFound("zone " + strconv.FormatInt(id, 10))
+		return nil, api.NotFound("区域 " + strconv.FormatInt(id, 10))
 	}
 	if err != nil {
 		return nil, err
@@ -298,7 +296,7 @@ func (s *Store) Confirm(ctx context.Context, actor journal.Actor, zoneID int64, 
 			return nil, err
 		}
 		if d := differs(a.Shelters, c.Shelters); d != "" {
-			return nil, api.PreconditionFailed("the proposal is no longer what was shown (" + d + "); nothing was applied: ask for a new proposal")
+			return nil, api.PreconditionFailed("安置方案已与所显示的不同（" + d + "）；未做任何更改，请重新生成方案")
 		}
 		if len(a.Shelters) == 0 {
 			return nil, errNobodyToPlace // nothing to write: roll back, answer 200
@@ -328,7 +326,7 @@ func (s *Store) Confirm(ctx context.Context, actor journal.Actor, zoneID int64, 
 // locked, naming every fault.
 func (c Confirmation) check() error {
 	if c.Shelters == nil {
-		return api.InvalidField("/shelters", "required: the proposal's shelters as shown (an empty list when it places nobody)")
+		return api.Invalid(api.FieldError{Field: "/shelters", Code: "required", Detail: "必填：所显示方案中的避难场所（方案不安置任何人时为空列表）"})
 	}
 	seen := map[int64]bool{}
 	var errs []api.FieldError
@@ -336,11 +334,11 @@ func (c Confirmation) check() error {
 		p := "/shelters/" + strconv.Itoa(i)
 		switch {
 		case seen[u.ShelterID]:
-			errs = append(errs, api.FieldError{Field: p + "/id", Detail: "shelter listed twice"})
+			errs = append(errs, api.FieldError{Field: p + "/id", Detail: "避难场所重复列出"})
 		case u.People <= 0:
-			errs = append(errs, api.FieldError{Field: p + "/people", Detail: "must be at least 1"})
+			errs = append(errs, api.FieldError{Field: p + "/people", Detail: "至少为 1"})
 		case u.Version <= 0:
-			errs = append(errs, api.FieldError{Field: p + "/version", Detail: "required: the version from the proposal"})
+			errs = append(errs, api.FieldError{Field: p + "/version", Code: "required", Detail: "必填：方案中的版本号"})
 		}
 		seen[u.ShelterID] = true
 	}
@@ -362,17 +360,17 @@ func lockPlaceable(ctx context.Context, tx pgx.Tx, zoneID int64) (int64, error) 
 	)
 	err := tx.QueryRow(ctx, `SELECT incident_id, active FROM zones WHERE id = $1 FOR SHARE`, zoneID).Scan(&incident, &active)
 	if db.IsNotFound(err) {
-		return 0, api.NotFound("zone " + strconv.FormatInt(zoneID, 10))
+		return 0, api.NotFound("区域 " + strconv.FormatInt(zoneID, 10))
 	}
 	if err != nil {
 		return 0, err
 	}
-	name := "zone " + strconv.FormatInt(zoneID, 10)
+	name := "区域 " + strconv.FormatInt(zoneID, 10)
 	switch {
 	case incident == nil:
-		return 0, api.Conflict("id", name+" is a what-if: it belongs to no incident, so its people cannot be placed in shelters; compute the zones for the incident")
+		return 0, api.Conflict("id", name+"是推演（what-if），不属于任何事件，不能为其安置人员；请为事件计算区域")
 	case !active:
-		return 0, api.Conflict("id", name+" is not active: switch it on (or use the incident's active zone) before placing its people in shelters")
+		return 0, api.Conflict("id", name+"未生效（尚未发布或已关闭）：请先发布该区域（或改用事件已发布的区域），再安置人员")
 	}
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM incidents WHERE id = $1 FOR UPDATE`, *incident); err != nil {
 		return 0, err
@@ -434,17 +432,17 @@ func differs(now, shown []ShelterUse) string {
 		w, ok := byID[u.ShelterID]
 		switch {
 		case !ok:
-			return fmt.Sprintf("shelter %d now takes %d people", u.ShelterID, u.People)
+			return fmt.Sprintf("避难场所 %d 现在安置 %d 人", u.ShelterID, u.People)
 		case w.Version != u.Version:
-			return fmt.Sprintf("shelter %d is at version %d, not %d", u.ShelterID, u.Version, w.Version)
+			return fmt.Sprintf("避难场所 %d 现为第 %d 版，而非第 %d 版", u.ShelterID, u.Version, w.Version)
 		case w.People != u.People:
-			return fmt.Sprintf("shelter %d now takes %d people, not %d", u.ShelterID, u.People, w.People)
+			return fmt.Sprintf("避难场所 %d 现在安置 %d 人，而非 %d 人", u.ShelterID, u.People, w.People)
 		}
 		delete(byID, u.ShelterID)
 	}
 	for _, w := range shown { // in the client's order, for a stable message
 		if _, ok := byID[w.ShelterID]; ok {
-			return fmt.Sprintf("shelter %d takes nobody now", w.ShelterID)
+			return fmt.Sprintf("避难场所 %d 现在不安置任何人", w.ShelterID)
 		}
 	}
 	return ""
@@ -461,21 +459,21 @@ func (s *Store) occupy(ctx context.Context, tx pgx.Tx, actor journal.Actor, zone
 			EXISTS (SELECT 1 FROM zones z WHERE (z.active OR z.id = $2) AND ST_Intersects(z.geom, s.geom))
 		FROM shelters s WHERE s.id = $1 FOR UPDATE OF s`, u.ShelterID, zoneID).Scan(&version, &capacity, &occupancy, &status, &inZone)
 	if db.IsNotFound(err) {
-		return nil, api.InvalidField(ptr+"/id", "no shelter "+strconv.FormatInt(u.ShelterID, 10))
+		return nil, api.InvalidField(ptr+"/id", "没有编号为 "+strconv.FormatInt(u.ShelterID, 10)+" 的避难场所")
 	}
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case version != u.Version:
-		return nil, api.PreconditionFailed(fmt.Sprintf("shelter %d is at version %d, not %d: it changed since the proposal; ask for a new proposal",
+		return nil, api.PreconditionFailed(fmt.Sprintf("避难场所 %d 现为第 %d 版，而非第 %d 版：生成方案后已有变化，请重新生成方案",
 			u.ShelterID, version, u.Version))
 	case status != "open":
-		return nil, api.Conflict(ptr+"/id", "the shelter is "+status)
+		return nil, api.Conflict(ptr+"/id", "避难场所当前状态为“"+layers.ShelterStatusLabel(status)+"”，不能安置")
 	case inZone:
-		return nil, api.Conflict(ptr+"/id", "the shelter lies inside an active zone")
+		return nil, api.Conflict(ptr+"/id", "避难场所位于生效的危险区域内")
 	case occupancy+u.People > capacity:
-		return nil, api.Conflict(ptr+"/people", fmt.Sprintf("the shelter has room for %d", capacity-occupancy))
+		return nil, api.Conflict(ptr+"/people", fmt.Sprintf("避难场所只剩 %d 个空位", capacity-occupancy))
 	}
 	values := map[string]any{"occupancy": occupancy + u.People}
 	if occupancy+u.People == capacity {
@@ -500,5 +498,5 @@ func (s *Store) countEvacuated(ctx context.Context, tx pgx.Tx, actor journal.Act
 		return journal.Change{}, false, nil
 	}
 	return s.incidents.RaiseEvacuated(ctx, tx, incidentID, int(placed), actor.Name,
-		fmt.Sprintf("shelter allocation %d confirmed: %d people placed in shelters in all", allocID, placed))
+		fmt.Sprintf("确认安置方案 %d：累计安置 %d 人", allocID, placed))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"sitrep/geo"
+	"sitrep/internal/api"
 	"sitrep/internal/apitest"
 	"sitrep/internal/auth"
 )
@@ -28,7 +29,7 @@ func newAllocationSite(t *testing.T) allocationSite {
 	t.Helper()
 	e := apitest.Start(t)
 	s := allocationSite{e: e, incident: createIncident(t, e, source)}
-	s.run = compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", s.incident), map[string]any{"model": "explosion",
+	s.run = published(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", s.incident), map[string]any{"model": "explosion",
 		"inputs": map[string]any{"substance": "propane", "tntMassKg": 20000, "time": midnight.Format("2006-01-02T15:04:05Z")}})
 	if len(s.run.Features) < 2 {
 		t.Fatalf("want nested rings, got %d", len(s.run.Features))
@@ -129,7 +130,7 @@ func TestAllocationPlacesEachPersonOnce(t *testing.T) {
 func TestConfirmAppliesOnlyTheServersProposal(t *testing.T) {
 	s := newAllocationSite(t)
 	empty := createIncident(t, s.e, orb.Point{87.60, 43.30})
-	run := compute(t, s.e, fmt.Sprintf("/api/v1/incidents/%d/zones", empty), map[string]any{"model": "explosion",
+	run := published(t, s.e, fmt.Sprintf("/api/v1/incidents/%d/zones", empty), map[string]any{"model": "explosion",
 		"inputs": map[string]any{"substance": "propane", "tntMassKg": 20000}})
 	unchanged := func(step string) {
 		t.Helper()
@@ -176,25 +177,28 @@ func TestConfirmAppliesOnlyTheServersProposal(t *testing.T) {
 	}
 }
 
-// Only an active zone of an incident fills real shelters: a what-if zone
-// and a switched-off zone are refused with 409 naming the zone, nothing
-// changed; proposing for them still works (it writes nothing).
+// Only a published zone of an incident fills real shelters: a what-if
+// zone, a draft and a switched-off zone are refused with 409 naming the
+// zone, nothing changed; proposing for them still works (it writes
+// nothing).
 func TestConfirmRefusesWhatIfAndInactiveZones(t *testing.T) {
 	s := newAllocationSite(t)
 	whatIf := compute(t, s.e, "/api/v1/zones/what-if", map[string]any{"model": "explosion",
 		"inputs": map[string]any{"substance": "propane", "tntMassKg": 20000, "source": []float64{source[0], source[1]},
 			"time": midnight.Format("2006-01-02T15:04:05Z")}})
-	z := s.run.Features[0].ID
-	if r := s.e.Do("PATCH", "/api/v1/zones/"+z, auth.DutyOfficer, map[string]any{"active": false}, "If-Match", `"1"`); r.StatusCode != 200 {
+	draft := compute(t, s.e, fmt.Sprintf("/api/v1/incidents/%d/zones", s.incident), map[string]any{"model": "explosion",
+		"inputs": map[string]any{"substance": "propane", "tntMassKg": 20000, "time": midnight.Format("2006-01-02T15:04:05Z")}})
+	z := s.run.Features[0]
+	if r := s.e.Do("PATCH", "/api/v1/zones/"+z.ID, auth.DutyOfficer, map[string]any{"active": false}, "If-Match", api.ETag(z.Properties.Version)); r.StatusCode != 200 {
 		t.Fatalf("deactivate: %d %s", r.StatusCode, r.Body)
 	}
-	for _, id := range []string{whatIf.Features[0].ID, z} {
+	for _, id := range []string{whatIf.Features[0].ID, draft.Features[0].ID, z.ID} {
 		p := s.propose(t, id)
 		if p.Placed != 600 {
 			t.Fatalf("zone %s: proposal placed %d, want 600", id, p.Placed)
 		}
 		pr := apitest.ExpectProblem(t, s.confirm(id, p.Shelters), 409)
-		if d, _ := pr["detail"].(string); !strings.Contains(d, "zone "+id) {
+		if d, _ := pr["detail"].(string); !strings.Contains(d, "区域 "+id) {
 			t.Fatalf("the refusal should name zone %s: %q", id, d)
 		}
 	}

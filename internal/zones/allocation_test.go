@@ -41,13 +41,13 @@ func TestAllocationAgainstBruteForce(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(11, 13))
 	inc := createIncident(t, e, source)
-	run := compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "explosion",
+	run := published(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "explosion",
 		"inputs": map[string]any{"substance": "propane", "tntMassKg": 20000, "time": midnight.Format("2006-01-02T15:04:05Z")}})
 	zone := run.Features[0]
 	radius := zone.Properties.ExtentM
 	// A second, unrelated active zone: a shelter inside it is unusable too.
 	other := orb.Point{87.50, 43.50}
-	compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "explosion",
+	published(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "explosion",
 		"inputs": map[string]any{"substance": "propane", "tntMassKg": 20000, "source": []float64{other[0], other[1]}}})
 	// Every ring of both runs is active: a shelter within the outermost is out.
 	outer := 0.0

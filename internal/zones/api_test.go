@@ -18,8 +18,10 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"sitrep/geo"
+	"sitrep/internal/api"
 	"sitrep/internal/apitest"
 	"sitrep/internal/auth"
+	"sitrep/internal/zones"
 )
 
 var source = orb.Point{87.40, 43.50}
@@ -78,6 +80,22 @@ func compute(t *testing.T, e *apitest.Env, path string, body map[string]any) com
 	return c
 }
 
+// published computes an incident's zones and publishes every one of them
+// (a computation stores drafts), returning the run with the published
+// features.
+func published(t *testing.T, e *apitest.Env, path string, body map[string]any) computed {
+	t.Helper()
+	c := compute(t, e, path, body)
+	for i, f := range c.Features {
+		r := e.Do("PATCH", "/api/v1/zones/"+f.ID, auth.DutyOfficer, map[string]any{"active": true}, "If-Match", api.ETag(f.Properties.Version))
+		if r.StatusCode != 200 {
+			t.Fatalf("publish zone %s: %d %s", f.ID, r.StatusCode, r.Body)
+		}
+		r.JSON(t, &c.Features[i])
+	}
+	return c
+}
+
 func polygonOf(t *testing.T, raw json.RawMessage) orb.Polygon {
 	t.Helper()
 	g, err := geojson.UnmarshalGeometry(raw)
@@ -114,8 +132,8 @@ func TestWindConventionAndValidity(t *testing.T) {
 			if math.Abs(centroid[1]-source[1]) > 0.01 {
 				t.Fatalf("wind from %v°: centroid %v drifts north/south", c.from, centroid)
 			}
-			if !f.Properties.Active {
-				t.Fatal("incident zone not active")
+			if f.Properties.Active {
+				t.Fatal("a computed incident zone is active before anyone published it")
 			}
 		}
 		if !run.Features[0].Properties.Evacuate || run.Features[1].Properties.Evacuate {
@@ -170,7 +188,7 @@ func TestComputeRefusesBadInput(t *testing.T) {
 	}
 	in = plumeInputs(400, noon)
 	p = apitest.ExpectProblem(t, e.Do("POST", path, auth.DutyOfficer, map[string]any{"model": "plume", "inputs": in}), 422)
-	if !slices.Equal(apitest.FieldsOf(p), []string{"/inputs"}) {
+	if !slices.Equal(apitest.FieldsOf(p), []string{"/inputs/windFromDeg"}) {
 		t.Fatalf("wind 400°: %v", p)
 	}
 	in = plumeInputs(270, noon)
@@ -184,6 +202,31 @@ func TestComputeRefusesBadInput(t *testing.T) {
 	if !slices.Equal(apitest.FieldsOf(p), []string{"/evacuate_levels/0"}) {
 		t.Fatalf("evacuate level: %v", p)
 	}
+	// A model's refusal names the input it is about, so the form marks it.
+	for _, c := range []struct {
+		model  string
+		inputs map[string]any
+		field  string
+	}{
+		{"plume", func() map[string]any { in := plumeInputs(270, noon); in["releaseRateGS"] = 0; return in }(), "/inputs/releaseRateGS"},
+		{"plume", func() map[string]any { in := plumeInputs(270, noon); in["cloudOktas"] = 9; return in }(), "/inputs/cloudOktas"},
+		{"plume", func() map[string]any {
+			in := plumeInputs(270, noon)
+			in["levels"] = []map[string]any{{"name": "x", "value": 1, "unit": "ppb"}}
+			return in
+		}(), "/inputs/levels/0/unit"},
+		{"plume", func() map[string]any { in := plumeInputs(270, noon); delete(in, "molecularWeight"); return in }(), "/inputs/molecularWeight"},
+		{"explosion", map[string]any{"flammableMassKg": 1000, "heatOfCombustionJPerKg": -1}, "/inputs/heatOfCombustionJPerKg"},
+		{"explosion", map[string]any{"tntMassKg": 1000, "levels": []map[string]any{{"name": "x", "kPa": 1e6}}}, "/inputs/levels/0/kPa"},
+		{"fireball", map[string]any{"fuelMassKg": 1e9}, "/inputs/fuelMassKg"},
+		{"protective", map[string]any{"key": "mercury", "case": "small"}, "/inputs/key"},
+		{"protective", map[string]any{"key": "chlorine", "case": "huge"}, "/inputs/case"},
+	} {
+		p = apitest.ExpectProblem(t, e.Do("POST", path, auth.DutyOfficer, map[string]any{"model": c.model, "inputs": c.inputs}), 422)
+		if !slices.Equal(apitest.FieldsOf(p), []string{c.field}) {
+			t.Errorf("%s %v: %v, want %s", c.model, c.inputs, apitest.FieldsOf(p), c.field)
+		}
+	}
 	apitest.ExpectProblem(t, e.Do("POST", path, auth.DutyOfficer, map[string]any{"model": "gas", "inputs": map[string]any{}}), 422)
 	apitest.ExpectProblem(t, e.Do("POST", "/api/v1/incidents/99999/zones", auth.DutyOfficer, map[string]any{"model": "plume", "inputs": plumeInputs(270, noon)}), 404)
 	if n := e.Count(`SELECT count(*) FROM zone_runs`) + e.Count(`SELECT count(*) FROM zones`); n != 0 {
@@ -192,7 +235,8 @@ func TestComputeRefusesBadInput(t *testing.T) {
 }
 
 // What-if zones on a hazard source are stored inactive and cannot be
-// activated; an incident zone can be switched off with If-Match.
+// activated; an incident zone is a draft until published, and can be
+// switched off again, each with If-Match.
 func TestWhatIfAndActivation(t *testing.T) {
 	e := apitest.Start(t)
 	if _, err := e.Pool.Exec(context.Background(), `INSERT INTO hazard_sources (geom, name, enterprise, filing_status, inventory, s, r, alpha, people_within_500m, major, grading)
@@ -215,14 +259,25 @@ func TestWhatIfAndActivation(t *testing.T) {
 
 	inc := createIncident(t, e, source)
 	run = compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "fireball", "inputs": map[string]any{"substance": "LPG", "fuelMassKg": 5000}})
+	if n := e.Count(`SELECT count(*) FROM zones WHERE active`); n != 0 {
+		t.Fatalf("%d active zones before any was published", n)
+	}
 	zid = run.Features[0].ID
-	apitest.ExpectProblem(t, e.Do("PATCH", "/api/v1/zones/"+zid, auth.DutyOfficer, map[string]any{"active": false}, "If-Match", `"7"`), 412)
-	r := e.Do("PATCH", "/api/v1/zones/"+zid, auth.DutyOfficer, map[string]any{"active": false}, "If-Match", `"1"`)
+	apitest.ExpectProblem(t, e.Do("PATCH", "/api/v1/zones/"+zid, auth.DutyOfficer, map[string]any{"active": true}, "If-Match", `"7"`), 412)
+	r := e.Do("PATCH", "/api/v1/zones/"+zid, auth.DutyOfficer, map[string]any{"active": true}, "If-Match", `"1"`)
 	if r.StatusCode != 200 || r.Header.Get("ETag") != `"2"` {
+		t.Fatalf("publish: %d %s", r.StatusCode, r.Body)
+	}
+	if n := e.Count(`SELECT count(*) FROM zones WHERE active`); n != 1 {
+		t.Fatalf("%d active zones after publishing one", n)
+	}
+	apitest.ExpectProblem(t, e.Do("PATCH", "/api/v1/zones/"+zid, auth.DutyOfficer, map[string]any{"active": false}, "If-Match", `"1"`), 412)
+	r = e.Do("PATCH", "/api/v1/zones/"+zid, auth.DutyOfficer, map[string]any{"active": false}, "If-Match", `"2"`)
+	if r.StatusCode != 200 || r.Header.Get("ETag") != `"3"` {
 		t.Fatalf("deactivate: %d %s", r.StatusCode, r.Body)
 	}
-	if n := e.Count(`SELECT count(*) FROM zones WHERE active`); n != len(run.Features)-1 {
-		t.Fatalf("%d active zones", n)
+	if n := e.Count(`SELECT count(*) FROM zones WHERE active`); n != 0 {
+		t.Fatalf("%d active zones after switching it off", n)
 	}
 }
 
@@ -276,7 +331,7 @@ func TestImpactAgainstBruteForce(t *testing.T) {
 				t.Fatalf("zone %s: %d sites inside, brute force %d", f.ID, n, brute.sites)
 			}
 			if im.Roads != nil {
-				t.Fatal("roads should be null: there is no road layer")
+				t.Fatal("roads should be null: no road data is loaded")
 			}
 		}
 	}
@@ -363,10 +418,10 @@ func bruteForceImpact(zone orb.Polygon, cells []popCell, sites []orb.Point, day 
 	return out
 }
 
-// Computing zones updates the incident's 较大涉险 flags through
+// Publishing zones updates the incident's 较大涉险 flags through
 // SetExposure: important sites endangered, drinking water polluted; the
 // incident's own hazard source is not a secondary one; switching the zone
-// off clears them.
+// off clears them. Drafts (computed, not published) count for nothing.
 func TestExposureFlags(t *testing.T) {
 	e := apitest.Start(t)
 	ctx := context.Background()
@@ -385,13 +440,18 @@ func TestExposureFlags(t *testing.T) {
 		}
 	}
 	inc := createIncident(t, e, source)
-	run := compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "plume", "inputs": plumeInputs(270, noon)})
 	var f struct {
 		Properties struct {
 			Exposure  map[string]map[string]int    `json:"exposure"`
 			RiskFlags []struct{ Criterion string } `json:"risk_flags"`
 		} `json:"properties"`
 	}
+	compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "plume", "inputs": plumeInputs(270, noon)})
+	e.Do("GET", fmt.Sprintf("/api/v1/incidents/%d", inc), auth.Viewer, nil).JSON(t, &f)
+	if len(f.Properties.RiskFlags) != 0 || len(f.Properties.Exposure["endangered"]) != 0 || len(f.Properties.Exposure["polluted"]) != 0 {
+		t.Fatalf("drafts counted: %v %v", f.Properties.Exposure, f.Properties.RiskFlags)
+	}
+	run := published(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "plume", "inputs": plumeInputs(270, noon)})
 	e.Do("GET", fmt.Sprintf("/api/v1/incidents/%d", inc), auth.Viewer, nil).JSON(t, &f)
 	ex := f.Properties.Exposure
 	if ex["endangered"]["power_station"] != 1 || ex["endangered"]["water_works"] != 1 || ex["polluted"]["drinking_water"] != 1 ||
@@ -405,11 +465,12 @@ func TestExposureFlags(t *testing.T) {
 	if !slices.Contains(crit, "important_site") || !slices.Contains(crit, "serious_pollution") {
 		t.Fatalf("flags %v", crit)
 	}
-	if n := e.Count(`SELECT count(*) FROM incident_timeline WHERE incident_id = $1 AND type = 'exposure'`, inc); n != 1 {
-		t.Fatalf("%d exposure timeline entries", n)
+	// One entry per published zone; computing the drafts wrote none.
+	if n := e.Count(`SELECT count(*) FROM incident_timeline WHERE incident_id = $1 AND type = 'exposure'`, inc); n != len(run.Features) {
+		t.Fatalf("%d exposure timeline entries, want %d", n, len(run.Features))
 	}
 	for _, z := range run.Features {
-		if r := e.Do("PATCH", "/api/v1/zones/"+z.ID, auth.DutyOfficer, map[string]any{"active": false}, "If-Match", `"1"`); r.StatusCode != 200 {
+		if r := e.Do("PATCH", "/api/v1/zones/"+z.ID, auth.DutyOfficer, map[string]any{"active": false}, "If-Match", api.ETag(z.Properties.Version)); r.StatusCode != 200 {
 			t.Fatalf("deactivate: %d %s", r.StatusCode, r.Body)
 		}
 	}
@@ -417,5 +478,49 @@ func TestExposureFlags(t *testing.T) {
 	e.Do("GET", fmt.Sprintf("/api/v1/incidents/%d", inc), auth.Viewer, nil).JSON(t, &f)
 	if len(f.Properties.RiskFlags) != 0 || len(f.Properties.Exposure["endangered"]) != 0 {
 		t.Fatalf("after deactivation: %v %v", f.Properties.Exposure, f.Properties.RiskFlags)
+	}
+}
+
+// A computed incident zone is a draft: the live stream sends it (the console
+// shows drafts) but the wall's snapshot and tiles do not hold it, and
+// nothing fences teams with it, until someone publishes it; switching it
+// off takes it off the wall again.
+func TestZonesAreDraftsUntilPublished(t *testing.T) {
+	e := apitest.Start(t)
+	inc := createIncident(t, e, source)
+	run := compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "plume", "inputs": plumeInputs(270, noon)})
+	onWall := func() int {
+		t.Helper()
+		rows, err := e.Pool.Query(t.Context(), zones.SnapshotSQL, nil, nil, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		return n
+	}
+	if n := onWall(); n != 0 {
+		t.Fatalf("%d drafts in the wall's snapshot", n)
+	}
+	if n := e.Count(`SELECT count(*) FROM events WHERE topic = 'zones' AND action = 'create' AND data->'properties'->>'active' = 'false'`); n != len(run.Features) {
+		t.Fatalf("%d draft events on the stream, want %d", n, len(run.Features))
+	}
+	z := run.Features[0]
+	r := e.Do("PATCH", "/api/v1/zones/"+z.ID, auth.DutyOfficer, map[string]any{"active": true}, "If-Match", api.ETag(z.Properties.Version))
+	if r.StatusCode != 200 {
+		t.Fatalf("publish: %d %s", r.StatusCode, r.Body)
+	}
+	if n := onWall(); n != 1 {
+		t.Fatalf("%d zones on the wall after publishing one", n)
+	}
+	if n := e.Count(`SELECT count(*) FROM events WHERE topic = 'zones' AND action = 'update' AND data->'properties'->>'active' = 'true'`); n != 1 {
+		t.Fatalf("%d publish events", n)
+	}
+	r = e.Do("PATCH", "/api/v1/zones/"+z.ID, auth.DutyOfficer, map[string]any{"active": false}, "If-Match", r.Header.Get("ETag"))
+	if r.StatusCode != 200 || onWall() != 0 {
+		t.Fatalf("switch off: %d %s; %d on the wall", r.StatusCode, r.Body, onWall())
 	}
 }

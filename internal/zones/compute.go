@@ -45,10 +45,13 @@ type Computed struct {
 	Features []json.RawMessage `json:"features"`
 }
 
-// Compute runs the model for an incident (incidentID > 0: the zones are
-// active and update the incident's exposure) or as a what-if (incidentID 0,
-// on req.HazardSourceID or on the inputs' own source; never active).
-// Everything that can be refused is checked before the transaction opens.
+// Compute runs the model for an incident (incidentID > 0) or as a what-if
+// (incidentID 0, on req.HazardSourceID or on the inputs' own source). Either
+// way the zones are stored inactive: an incident's zones are drafts until
+// someone publishes them (SetActive), so trying four models does not put
+// four sets of zones on the wall or into the incident's exposure; a
+// what-if's can never be published. Everything that can be refused is
+// checked before the transaction opens.
 func (s *Store) Compute(ctx context.Context, actor journal.Actor, incidentID int64, req ComputeRequest) (*Computed, error) {
 	source, err := s.releasePoint(ctx, incidentID, req.HazardSourceID)
 	if err != nil {
@@ -59,7 +62,7 @@ func (s *Store) Compute(ctx context.Context, actor journal.Actor, incidentID int
 		return nil, err
 	}
 	if r.Source == (orb.Point{}) {
-		return nil, api.InvalidField("/inputs/source", "required: the release point [lon, lat] (no incident location or hazard source to take it from)")
+		return nil, api.Invalid(api.FieldError{Field: "/inputs/source", Code: "required", Detail: "必填：泄漏点 [经度, 纬度]（没有可用的事件位置或危险源位置）"})
 	}
 	evac, err := evacuateLevels(req.EvacuateLevels, len(r.Zones))
 	if err != nil {
@@ -88,13 +91,6 @@ func (s *Store) Compute(ctx context.Context, actor journal.Actor, incidentID int
 		for _, f := range features {
 			changes = append(changes, zoneChange(f, "create", nil))
 		}
-		if incident != nil {
-			ch, err := s.updateExposure(ctx, tx, incidentID)
-			if err != nil {
-				return nil, err
-			}
-			changes = append(changes, ch)
-		}
 		out.RunID, out.Features = runID, features
 		return changes, nil
 	})
@@ -111,7 +107,7 @@ func (s *Store) releasePoint(ctx context.Context, incidentID int64, hazardSource
 	switch {
 	case incidentID > 0:
 		if hazardSourceID != nil {
-			return nil, api.InvalidField("/hazard_source_id", "only for a what-if; an incident's zones start at the incident's location")
+			return nil, api.InvalidField("/hazard_source_id", "只用于推演（what-if）；事件的区域从事件位置起算")
 		}
 		return s.incidentLocation(ctx, incidentID)
 	case hazardSourceID != nil:
@@ -124,7 +120,7 @@ func (s *Store) incidentLocation(ctx context.Context, id int64) (*orb.Point, err
 	var lon, lat *float64
 	err := s.pool.QueryRow(ctx, `SELECT ST_X(location), ST_Y(location) FROM incidents WHERE id = $1`, id).Scan(&lon, &lat)
 	if db.IsNotFound(err) {
-		return nil, api.NotFound("incident " + strconv.FormatInt(id, 10))
+		return nil, api.NotFound("事件 " + strconv.FormatInt(id, 10))
 	}
 	if err != nil || lon == nil {
 		return nil, err
@@ -138,7 +134,7 @@ func (s *Store) hazardSourceLocation(ctx context.Context, id int64) (*orb.Point,
 	var lon, lat float64
 	err := s.pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM hazard_sources WHERE id = $1) s`, id).Scan(&lon, &lat)
 	if db.IsNotFound(err) {
-		return nil, api.InvalidField("/hazard_source_id", "no hazard source "+strconv.FormatInt(id, 10))
+		return nil, api.InvalidField("/hazard_source_id", "没有编号为 "+strconv.FormatInt(id, 10)+" 的重大危险源")
 	}
 	if err != nil {
 		return nil, err
@@ -154,7 +150,7 @@ func evacuateLevels(levels []int, zones int) ([]int, error) {
 	}
 	for i, l := range levels {
 		if l < 1 || l > zones {
-			return nil, api.InvalidField("/evacuate_levels/"+strconv.Itoa(i), fmt.Sprintf("no zone level %d in this run (it has %d)", l, zones))
+			return nil, api.InvalidField("/evacuate_levels/"+strconv.Itoa(i), fmt.Sprintf("本次计算没有第 %d 级区域（共 %d 级）", l, zones))
 		}
 	}
 	return levels, nil
@@ -198,9 +194,8 @@ func insertRun(ctx context.Context, tx pgx.Tx, actor journal.Actor, r *run, inci
 	return id, change, nil
 }
 
-// insertZones stores the run's drawn zones (polys from zonePolygons) and
-// returns their Features. An incident's zones are active at once; a
-// what-if's never are.
+// insertZones stores the run's drawn zones (polys from zonePolygons),
+// inactive (see Compute), and returns their Features.
 func insertZones(ctx context.Context, tx pgx.Tx, runID int64, incident *int64, r *run, evac []int, polys []string) ([]json.RawMessage, error) {
 	var features []json.RawMessage
 	for i, z := range r.Zones {
@@ -214,7 +209,7 @@ func insertZones(ctx context.Context, tx pgx.Tx, runID int64, incident *int64, r
 				RETURNING *)
 			SELECT `+featureSQL+`::text FROM z JOIN zone_runs r ON r.id = z.run_id`,
 			runID, incident, z.Level, z.Name, z.Threshold, z.ThresholdUnit, z.ExtentM, z.Note,
-			slices.Contains(evac, z.Level), incident != nil, polys[i]).Scan(&feature)
+			slices.Contains(evac, z.Level), false, polys[i]).Scan(&feature)
 		if c := db.CheckViolation(err); c != "" {
 			return nil, fmt.Errorf("zones: PostGIS refused the level %d polygon of %s (%s)", z.Level, r.Name, c)
 		}

@@ -50,7 +50,7 @@ func getIncident(t *testing.T, e *apitest.Env, id int64) incidentCounts {
 func TestConfirmedAllocationCountsAsEvacuated(t *testing.T) {
 	e := apitest.Start(t)
 	inc := createIncident(t, e, source)
-	run := compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "explosion",
+	run := published(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", inc), map[string]any{"model": "explosion",
 		"inputs": map[string]any{"substance": "propane", "tntMassKg": 20000, "time": midnight.Format("2006-01-02T15:04:05Z")}})
 	zone := run.Features[0]
 	outer := 0.0

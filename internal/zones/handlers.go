@@ -9,6 +9,7 @@ import (
 
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
+	"sitrep/internal/validation"
 )
 
 // Handlers serves zones over HTTP.
@@ -74,7 +75,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	case "true":
 		active = true
 	default:
-		return api.InvalidField("active", "must be true or false")
+		return api.InvalidField("active", validation.NotBool)
 	}
 	if _, err := h.store.incidentLocation(r.Context(), id); err != nil {
 		return err
@@ -115,7 +116,7 @@ func (h *Handlers) setActive(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if body.Active == nil {
-		return api.InvalidField("/active", "required: true or false")
+		return api.Invalid(api.FieldError{Field: "/active", Code: "required", Detail: "必填：true（发布）或 false（关闭）"})
 	}
 	f, version, err := h.store.SetActive(r.Context(), auth.Actor(r.Context()), id, v, *body.Active)
 	if err != nil {

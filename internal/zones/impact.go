@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"sort"
 	"time"
+
+	"sitrep/internal/areas"
 
 	"sitrep/internal/db"
 )
@@ -18,6 +21,8 @@ type cellShare struct {
 	Fraction float64
 	// Lon, Lat: the cell's centroid, where its people are taken to start.
 	Lon, Lat float64
+	// Township is the cell's township code ("" when it has none).
+	Township string
 }
 
 // Inside is the cell's people inside the zone, rounded up: for evacuation,
@@ -31,8 +36,8 @@ func (c cellShare) Inside() int64 {
 }
 
 // AreaMethod says how cut cells are weighted; the API reports it.
-const AreaMethod = "intersection of the cell and the zone in WGS 84 lon/lat (the cells' and zones' edges as stored); " +
-	"areas on the WGS 84 ellipsoid (PostGIS ST_Area on geography); a cell wholly inside counts in full without clipping"
+const AreaMethod = "网格与区域在 WGS 84 经纬度下求交（按存储的边界）；面积在 WGS 84 椭球面上计算（PostGIS 对 geography 的 ST_Area）；" +
+	"完全在区域内的网格不裁剪，全数计入"
 
 // cellsSQL finds the cells meeting zone $1 and the share of each inside it;
 // ST_Intersects uses the GiST index, ST_CoveredBy skips clipping cells that
@@ -42,7 +47,7 @@ SELECT c.id,
 	CASE WHEN z.day THEN COALESCE(c.day_people, c.night_people) ELSE c.night_people END,
 	CASE WHEN ST_CoveredBy(c.geom, z.geom) THEN 1.0
 	     ELSE LEAST(1.0, ST_Area(ST_Intersection(c.geom, z.geom)::geography) / NULLIF(ST_Area(c.geom::geography), 0)) END,
-	ST_X(ST_Centroid(c.geom)), ST_Y(ST_Centroid(c.geom))
+	ST_X(ST_Centroid(c.geom)), ST_Y(ST_Centroid(c.geom)), COALESCE(c.township_code, '')
 FROM population_cells c, z
 WHERE ST_Intersects(c.geom, z.geom)
 ORDER BY c.id`
@@ -59,7 +64,7 @@ func cellsIn(ctx context.Context, q db.Querier, zoneID int64) ([]cellShare, erro
 			c    cellShare
 			frac *float64
 		)
-		if err := rows.Scan(&c.ID, &c.People, &frac, &c.Lon, &c.Lat); err != nil {
+		if err := rows.Scan(&c.ID, &c.People, &frac, &c.Lon, &c.Lat, &c.Township); err != nil {
 			return nil, err
 		}
 		if frac != nil {
@@ -82,9 +87,13 @@ type Impact struct {
 	// per cell; PeopleEstimate is the unrounded area-weighted sum.
 	People         int64   `json:"people"`
 	PeopleEstimate float64 `json:"people_estimate"`
-	Cells          int     `json:"cells"`
-	CellsCut       int     `json:"cells_cut"`
-	AreaMethod     string  `json:"area_method"`
+	// ByTownship splits People by the cells' townships (set from where each
+	// cell lies once township boundaries are loaded), largest first; cells
+	// without a township count under code "".
+	ByTownship []TownshipPeople `json:"by_township"`
+	Cells      int              `json:"cells"`
+	CellsCut   int              `json:"cells_cut"`
+	AreaMethod string           `json:"area_method"`
 	// SitesByKind: sensitive sites inside, by hazards.SiteKind.
 	SitesByKind map[string][]Item `json:"sites_by_kind"`
 	// HazardSources inside: a secondary accident is possible.
@@ -93,9 +102,82 @@ type Impact struct {
 	Shelters []Item `json:"shelters"`
 	// RescueTeams inside, by their last position (home base when none).
 	RescueTeams []Item `json:"rescue_teams"`
-	// Roads is null: Sitrep has no road layer yet.
-	Roads any      `json:"roads"`
-	Notes []string `json:"notes"`
+	// Roads inside, by name and route number (unnamed ones by class), with
+	// their length inside on the ellipsoid, longest first; null when no
+	// road data is loaded (sitrep basemap import).
+	Roads []RoadInside `json:"roads"`
+	Notes []string     `json:"notes"`
+}
+
+// TownshipPeople is the people inside a zone from one township's cells.
+type TownshipPeople struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	People int64  `json:"people"`
+}
+
+// byTownship sums each township's cells' people inside, largest first.
+func byTownship(cells []cellShare) []TownshipPeople {
+	sums := map[string]int64{}
+	for _, c := range cells {
+		sums[c.Township] += c.Inside()
+	}
+	out := make([]TownshipPeople, 0, len(sums))
+	for code, n := range sums {
+		name := areas.TownshipName(code)
+		if code == "" {
+			name = "未归属乡镇"
+		}
+		out = append(out, TownshipPeople{Code: code, Name: name, People: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].People != out[j].People {
+			return out[i].People > out[j].People
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
+// RoadInside is one road (all its segments of one name and route number)
+// inside a zone.
+type RoadInside struct {
+	Name    string  `json:"name"`
+	Ref     string  `json:"ref"`
+	Class   string  `json:"class"`
+	LengthM float64 `json:"length_m"`
+}
+
+// roadsSQL groups the roads meeting zone $1 by name and route number
+// (unnamed ones by class) with their length inside; a road wholly inside is
+// measured without clipping.
+const roadsSQL = `SELECT COALESCE(r.name, ''), COALESCE(r.ref, ''), min(r.class),
+	round(sum(ST_Length((CASE WHEN ST_Covers(z.geom, r.geom) THEN r.geom ELSE ST_Intersection(r.geom, z.geom) END)::geography)))
+FROM zones z JOIN basemap_roads r ON ST_Intersects(z.geom, r.geom)
+WHERE z.id = $1
+GROUP BY COALESCE(r.name, ''), COALESCE(r.ref, ''), CASE WHEN r.name IS NULL AND r.ref IS NULL THEN r.class END
+ORDER BY 4 DESC, 1, 2`
+
+// roadsIn lists the roads inside zone id, nil when no road data is loaded.
+func roadsIn(ctx context.Context, q db.Querier, id int64) ([]RoadInside, error) {
+	var loaded bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM basemap_roads)`).Scan(&loaded); err != nil || !loaded {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, roadsSQL, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []RoadInside{}
+	for rows.Next() {
+		var r RoadInside
+		if err := rows.Scan(&r.Name, &r.Ref, &r.Class, &r.LengthM); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // Item names one feature inside a zone.
@@ -119,8 +201,7 @@ func (s *Store) Impact(ctx context.Context, id int64) (*Impact, error) {
 	if _, _, err := s.Get(ctx, tx, id, false); err != nil {
 		return nil, err
 	}
-	im := &Impact{ZoneID: id, AreaMethod: AreaMethod, SitesByKind: map[string][]Item{},
-		Notes: []string{"roads: no road layer exists in Sitrep yet, so roads inside are not reported"}}
+	im := &Impact{ZoneID: id, AreaMethod: AreaMethod, SitesByKind: map[string][]Item{}, Notes: []string{}}
 	var day bool
 	if err := tx.QueryRow(ctx, `SELECT r.at, r.day, z.evacuate FROM zones z JOIN zone_runs r ON r.id = z.run_id WHERE z.id = $1`, id).
 		Scan(&im.At, &day, &im.Evacuate); err != nil {
@@ -144,6 +225,13 @@ func (s *Store) Impact(ctx context.Context, id int64) (*Impact, error) {
 		im.PeopleEstimate += float64(c.People) * c.Fraction
 	}
 	im.PeopleEstimate = math.Round(im.PeopleEstimate*10) / 10
+	im.ByTownship = byTownship(cells)
+	if im.Roads, err = roadsIn(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if im.Roads == nil {
+		im.Notes = append(im.Notes, "道路：未加载道路数据（sitrep basemap import），区域内的道路未统计")
+	}
 
 	type list struct {
 		sql string

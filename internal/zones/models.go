@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -15,10 +16,26 @@ import (
 	"sitrep/geo/protective"
 	"sitrep/geo/sun"
 	"sitrep/internal/api"
+	"sitrep/internal/validation"
 )
 
 // Models are the model keys a request may name.
 var Models = []string{"protective", "plume", "explosion", "fireball"}
+
+// ModelLabel is a model's Chinese name.
+func ModelLabel(model string) string {
+	switch model {
+	case "protective":
+		return "初始隔离与防护行动距离"
+	case "plume":
+		return "高斯烟羽（有毒气体扩散）"
+	case "explosion":
+		return "蒸气云爆炸（TNT 当量）"
+	case "fireball":
+		return "沸腾液体扩展蒸气爆炸火球（BLEVE）"
+	}
+	return ""
+}
 
 // run is one model run reduced to what the store needs: provenance, the
 // inputs exactly as run (defaults filled in), the whole result and the zones.
@@ -43,7 +60,7 @@ func (r *run) Day() bool { return sun.IsDay(r.Source[0], r.Source[1], r.At) }
 // wind. source and at fill the source and time when the request left them out.
 func runModel(model string, raw json.RawMessage, table *protective.Table, source *orb.Point, at time.Time) (*run, error) {
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, api.InvalidField("/inputs", "required: the model's inputs")
+		return nil, api.Invalid(api.FieldError{Field: "/inputs", Code: "required", Detail: "必填：模型的输入参数"})
 	}
 	switch model {
 	case "protective":
@@ -65,7 +82,7 @@ func runModel(model string, raw json.RawMessage, table *protective.Table, source
 		fill(&in.Source, &in.Time, source, at)
 		res, err := plume.Run(in)
 		if errors.Is(err, plume.ErrCalm) {
-			return nil, api.InvalidField("/inputs/windSpeedMS", err.Error()+"; use the protective model with variableWind for calm air")
+			return nil, api.InvalidField("/inputs/windSpeedMS", err.Error()+"；静风时请改用“"+ModelLabel("protective")+"”模型，并选择风向不定（variableWind）")
 		}
 		if err != nil {
 			return nil, modelProblem(err)
@@ -94,7 +111,7 @@ func runModel(model string, raw json.RawMessage, table *protective.Table, source
 		}
 		return pack(model, res.Model, res.Version, res.Inputs, res, res.Zones, in.Source, in.Time)
 	}
-	return nil, api.InvalidField("/model", "must be one of protective, plume, explosion, fireball")
+	return nil, api.InvalidField("/model", validation.OneOf(Models, ModelLabel))
 }
 
 // fill puts the incident's (or hazard source's) location and the request
@@ -128,23 +145,38 @@ func strict(raw json.RawMessage, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) && ute.Field != "" {
-			return api.BadRequest("/inputs/"+jsonPath(ute.Field), "wrong type: want "+ute.Type.String())
+			return api.BadRequest("/inputs/"+jsonPath(ute.Field), api.TypeDetail(ute))
 		}
 		if msg := err.Error(); len(msg) > 0 {
 			if f, ok := unknownField(msg); ok {
-				return api.BadRequest("/inputs/"+f, "unknown field "+f)
+				return api.BadRequest("/inputs/"+f, api.UnknownField(f))
 			}
 		}
-		return api.BadRequest("/inputs", "not valid model inputs: "+err.Error())
+		var te *time.ParseError
+		if errors.As(err, &te) {
+			return api.BadRequest("/inputs/time", validation.NotRFC3339)
+		}
+		return api.BadRequest("/inputs", "模型输入参数无效")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return api.BadRequest("/inputs", "holds more than one JSON value")
+		return api.BadRequest("/inputs", "只能包含一个 JSON 值")
 	}
 	return nil
 }
 
-// modelProblem turns a model's refusal (its message names the quantity)
-// into a 422 on the inputs; models validate before computing.
+// modelProblem turns a model's refusal into a 422 on the input it names
+// (geo.InputError); models validate before computing. Any other failure
+// still came from these inputs, so it is a 422 too, in words a person can
+// read; the model's own message goes to the log.
 func modelProblem(err error) error {
-	return api.InvalidField("/inputs", err.Error())
+	var ie *geo.InputError
+	if errors.As(err, &ie) {
+		field := "/inputs"
+		if ie.Input != "" {
+			field += "/" + ie.Input
+		}
+		return api.InvalidField(field, ie.Msg)
+	}
+	slog.Warn("zones: a model failed on its inputs", "err", err)
+	return api.InvalidField("/inputs", "模型无法用这些输入参数计算，请检查输入")
 }

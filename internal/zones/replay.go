@@ -56,7 +56,7 @@ func (s *Store) Replay(ctx context.Context, id int64) (*Replay, error) {
 	rp.Identical = rp.StoredVersion == r.Version
 	rp.Differences = []string{}
 	if !rp.Identical {
-		rp.Differences = append(rp.Differences, "the model version changed from "+rp.StoredVersion+" to "+r.Version)
+		rp.Differences = append(rp.Differences, "模型版本已由 "+rp.StoredVersion+" 变为 "+r.Version)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT level, extent_m FROM zones WHERE run_id = $1 ORDER BY level`, rp.RunID)
 	if err != nil {
@@ -87,7 +87,7 @@ func (s *Store) Replay(ctx context.Context, id int64) (*Replay, error) {
 		ext, ok := stored[z.Level]
 		if !ok {
 			rp.Identical = false
-			rp.Differences = append(rp.Differences, "the recomputation has a zone at level "+itoa(z.Level)+" that was not stored")
+			rp.Differences = append(rp.Differences, "重新计算得到第 "+itoa(z.Level)+" 级区域，但当时未存储")
 			continue
 		}
 		b, err := geojson.NewGeometry(z.Polygon).MarshalJSON()
@@ -106,13 +106,13 @@ func (s *Store) Replay(ctx context.Context, id int64) (*Replay, error) {
 		}
 		if !rz.SameVertices || rz.ExtentM != rz.StoredExtentM {
 			rp.Identical = false
-			rp.Differences = append(rp.Differences, "level "+itoa(z.Level)+" differs")
+			rp.Differences = append(rp.Differences, "第 "+itoa(z.Level)+" 级区域不同")
 		}
 		rp.Zones = append(rp.Zones, rz)
 	}
 	if fresh != len(stored) {
 		rp.Identical = false
-		rp.Differences = append(rp.Differences, "the number of zones differs")
+		rp.Differences = append(rp.Differences, "区域数量不同")
 	}
 	return &rp, nil
 }

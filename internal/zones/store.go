@@ -42,6 +42,9 @@ func New(pool *pgxpool.Pool, incidents *incidentstore.Store, table *protective.T
 	return &Store{pool: pool, incidents: incidents, table: table, Now: time.Now}, nil
 }
 
+// Table is the protective-action table the store computes with.
+func (s *Store) Table() *protective.Table { return s.table }
+
 // zoneChange is the journal entry for a written zone: its Feature is both
 // what the audit trail records and what the live stream sends.
 func zoneChange(f json.RawMessage, action string, before json.RawMessage) journal.Change {
@@ -68,7 +71,7 @@ func (s *Store) Get(ctx context.Context, q db.Querier, id int64, lock bool) (jso
 	}
 	err := q.QueryRow(ctx, sql, id).Scan(&f, &v)
 	if db.IsNotFound(err) {
-		return nil, 0, api.NotFound("zone " + strconv.FormatInt(id, 10))
+		return nil, 0, api.NotFound("区域 " + strconv.FormatInt(id, 10))
 	}
 	return json.RawMessage(f), v, err
 }
@@ -91,7 +94,8 @@ func (s *Store) List(ctx context.Context, incidentID int64, activeOnly bool) ([]
 	return out, err
 }
 
-// SetActive switches an incident zone on or off (If-Match: version), and
+// SetActive publishes an incident zone (active true: on the wall, in the
+// incident's exposure) or switches it off (If-Match: version), and
 // recomputes the incident's exposure. What-if zones cannot be activated.
 func (s *Store) SetActive(ctx context.Context, actor journal.Actor, id int64, ifMatch int, active bool) (json.RawMessage, int, error) {
 	var (
@@ -104,14 +108,14 @@ func (s *Store) SetActive(ctx context.Context, actor journal.Actor, id int64, if
 			return nil, err
 		}
 		if v != ifMatch {
-			return nil, api.PreconditionFailed(fmt.Sprintf("the zone is at version %d, not %d; GET it again", v, ifMatch))
+			return nil, api.PreconditionFailed(fmt.Sprintf("该区域现为第 %d 版，而非第 %d 版：已被他人修改，请重新读取", v, ifMatch))
 		}
 		var incident *int64
 		if err := tx.QueryRow(ctx, `SELECT incident_id FROM zones WHERE id = $1`, id).Scan(&incident); err != nil {
 			return nil, err
 		}
 		if incident == nil && active {
-			return nil, api.Conflict("/active", "a what-if zone belongs to no incident and cannot be activated; compute it for the incident")
+			return nil, api.Conflict("/active", "推演（what-if）区域不属于任何事件，不能发布；请为事件计算区域")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE zones SET active = $2, version = version + 1, updated_at = now() WHERE id = $1`, id, active); err != nil {
 			return nil, err

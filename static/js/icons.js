@@ -46,10 +46,15 @@ function luminance(hex) {
   return (0.299 * (n >> 16) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255;
 }
 
-export function installIcons(map) {
-  map.on('styleimagemissing', (e) => {
-    if (!e.id.startsWith('ic:') || map.hasImage(e.id)) return;
-    const { image, ratio } = drawIcon(e.id);
-    map.addImage(e.id, image, { pixelRatio: ratio });
-  });
+// Every icon the style uses is added before the layers that use it, so the
+// map never asks for a missing one (and never warns that it "could not be
+// loaded"); styleimagemissing stays for any name a later style adds.
+export function installIcons(map, names = []) {
+  const add = (id) => {
+    if (!id.startsWith('ic:') || map.hasImage(id)) return;
+    const { image, ratio } = drawIcon(id);
+    map.addImage(id, image, { pixelRatio: ratio });
+  };
+  for (const id of names) add(id);
+  map.on('styleimagemissing', (e) => add(e.id));
 }

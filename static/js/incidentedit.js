@@ -6,10 +6,11 @@
 import { api, Problem } from './api.js';
 import { esc } from './labels.js';
 import { GRADE_NUMERAL } from './style.js';
+import { options, term } from './vocab.js';
+import { placeFieldErrors, summary } from './fielderrors.js';
 
 export const COUNTS = [['deaths', '死亡', '人'], ['serious_injuries', '重伤', '人'], ['trapped', '被困', '人'], ['missing', '失踪（下落不明）', '人'],
   ['endangered', '涉险', '人'], ['evacuated', '紧急疏散', '人'], ['direct_loss_yuan', '直接经济损失', '元']];
-const TIERS = { county: '县（县应急管理局）', city: '市', region: '自治区', state_council: '国务院' };
 // Plan 4.1.2: what a report holds.
 const CONTENT = [['unit', '事故发生单位概况'], ['time_place_scene', '事故发生的时间、地点以及事故现场情况'], ['course', '事故的简要经过（包括应急救援情况）'],
   ['casualties', '已经或者可能造成的伤亡人数（包括下落不明、涉险的人数）和初步估计的直接经济损失'], ['measures', '已经采取的措施'], ['other', '其他应当报告的情况']];
@@ -31,8 +32,8 @@ export class IncidentEditor {
           <div class="counts-msg"></div></form></details>
       <details class="new-report"><summary>记录报告（首报/续报）</summary>
         <form class="report-form" novalidate>
-          <div class="row"><label>类型 <select name="kind"><option value="first">首报</option><option value="follow_up">续报</option></select></label>
-            <label>接收层级 <select name="tier">${Object.entries(TIERS).map(([k, v]) => `<option value="${k}">${v}</option>`).join('')}</select></label></div>
+          <div class="row"><label>类型 <select name="kind">${options('report.kind', 'first', esc)}</select></label>
+            <label>接收层级 <select name="tier">${options('report.tier', 'county', esc)}</select></label></div>
           <span class="field-err" data-for="/kind"></span><span class="field-err" data-for="/tier"></span>
           <label class="field"><span>报告人</span><input name="reporter"><span class="field-err" data-for="/reporter"></span></label>
           ${CONTENT.map(([k, l]) => `<label class="field"><span>${l}</span><textarea name="${k}" rows="2"></textarea><span class="field-err" data-for="/content/${k}"></span></label>`).join('')}
@@ -83,7 +84,7 @@ export class IncidentEditor {
     box.innerHTML = `<div class="grade-box grade-${esc(p.grade || 'none')}">
         <span class="big grade-now">${p.grade ? GRADE_NUMERAL[p.grade] + '级' : '未定级'}</span> <span class="grade-label">${esc(p.grade_label || '')}</span>
         ${p.at_risk ? '<span class="pill red at-risk">较大涉险</span>' : ''}
-        <div class="grade-why"><small>${(p.grade_reasons || []).map((r) => esc(r.rule)).join('；') || '定级依据：伤亡与损失数字（预案 1.5.1）'}</small></div>
+        <div class="grade-why"><small>定级依据（预案 1.5.1）：${(p.grade_reasons || []).map((r) => esc(r.rule)).join('；') || '伤亡与损失数字'}</small></div>
       </div>
       <ul class="risk-flags">${flags.map((r) => `<li data-criterion="${esc(r.criterion)}"><b>${esc(r.label)}</b> <small>${esc(r.reason)}</small></li>`).join('')
         || '<li class="none note">未触发较大涉险情形（预案 1.5.2）</li>'}</ul>
@@ -96,12 +97,7 @@ export class IncidentEditor {
   }
 
   placeErrors(form, e) {
-    const rest = [];
-    for (const [field, detail] of e.fields || []) {
-      const slot = form.querySelector(`.field-err[data-for="${CSS.escape(field)}"]`);
-      if (slot) { slot.textContent = detail; slot.closest('.field')?.classList.add('invalid'); } else rest.push(`${field}: ${detail}`);
-    }
-    return rest;
+    return placeFieldErrors(form, e, { '/casualties': '伤亡与损失', '/counts': '伤亡数字', '/content': '报告内容', '/kind': '类型', '/tier': '接收层级', '/received_at': '收到时间' });
   }
 
   readCounts() {
@@ -137,7 +133,7 @@ export class IncidentEditor {
         return;
       }
       const rest = this.placeErrors(this.form, e);
-      msg.innerHTML = `<div class="msg bad">${esc(e.message)}${rest.length ? '<br>' + rest.map(esc).join('<br>') : ''}</div>`;
+      msg.innerHTML = `<div class="msg bad">${esc(summary(e, rest))}</div>`;
     }
   }
 
@@ -161,14 +157,14 @@ export class IncidentEditor {
       const r = await api('POST', `/api/v1/incidents/${this.id}/reports`, { body });
       this.store.upsert('incidents', r.data.incident);
       const rep = r.data.report;
-      msg.innerHTML = `<div class="msg ok">已记录${rep.kind === 'first' ? '首报' : '续报'}（${esc(rep.tier_label)}，${esc(rep.received_at_beijing)}）
+      msg.innerHTML = `<div class="msg ok">已记录${esc(term('report.kind', rep.kind))}（${esc(term('report.tier', rep.tier))}，${esc(rep.received_at_beijing)}）
         ${rep.partial ? `<br>尚缺：${rep.missing.map((m) => esc(CONTENT_LABEL[m] || m)).join('；')}（请在续报中补充）` : ''}</div>`;
       for (const [k] of CONTENT) rf.elements[k].value = '';
       rf.elements.kind.value = 'follow_up';
       this.loadReports();
     } catch (e) {
       const rest = this.placeErrors(rf, e);
-      msg.innerHTML = `<div class="msg bad">${esc(e.message)}${rest.length ? '<br>' + rest.map(esc).join('<br>') : ''}</div>`;
+      msg.innerHTML = `<div class="msg bad">${esc(summary(e, rest))}</div>`;
     }
   }
 
@@ -177,7 +173,7 @@ export class IncidentEditor {
     try {
       const reps = (await api('GET', `/api/v1/incidents/${id}/reports`)).data;
       if (id !== this.id) return;
-      box.innerHTML = reps.length ? `<h4>已收报告</h4><ol class="report-list">${reps.map((r) => `<li><b>${r.kind === 'first' ? '首报' : '续报'}</b> · ${esc(r.tier_label)} · ${esc(r.received_at_beijing)}
+      box.innerHTML = reps.length ? `<h4>已收报告</h4><ol class="report-list">${reps.map((r) => `<li><b>${esc(term('report.kind', r.kind))}</b> · ${esc(term('report.tier', r.tier))} · ${esc(r.received_at_beijing)}
         ${r.reporter ? ` · ${esc(r.reporter)}` : ''}${r.partial ? ` <small class="note">缺 ${r.missing.length} 项</small>` : ''}</li>`).join('')}</ol>` : '<p class="note">尚无报告记录</p>';
     } catch (e) { box.textContent = e.message; }
   }

@@ -7,7 +7,8 @@ import { now } from './api.js';
 import { onTick } from './time.js';
 
 export class Labels {
-  constructor(maplibregl, map, store, layer, render, { minZoom = 0 } = {}) {
+  constructor(maplibregl, map, store, layer, render, { minZoom = 0, priority = () => 0 } = {}) {
+    this.priority = priority;
     this.markers = new Map(); // id → {marker, el}
     this.maplibregl = maplibregl;
     this.map = map;
@@ -39,13 +40,15 @@ export class Labels {
       }
       const html = this.render(d.properties, f);
       if (m.html !== html) { m.el.innerHTML = html; m.html = html; }
+      m.el.dataset.priority = this.priority(d.properties);
     }
     this.zoom();
+    this.map.fire('sitrep:labels'); // declutter.js lays them out again
   }
 
   zoom() {
-    const hide = this.map.getZoom() < this.minZoom;
-    for (const m of this.markers.values()) m.el.hidden = hide;
+    const hide = this.map.getZoom() < this.minZoom - 1e-6;
+    for (const m of this.markers.values()) m.el.classList.toggle('below-zoom', hide);
   }
 
   // Re-render every label (for text that changes with time, like ages).

@@ -1,15 +1,21 @@
 // The map page: log in, open the live stream, draw the wall, and offer the
 // registry editor and the dispatch console to the roles that may use them.
-import { api, now } from './api.js';
+import { api } from './api.js';
 import { LiveStream } from './stream.js';
 import { FeatureStore } from './store.js';
-import { createMap, bindStore, fitCounty, display } from './map.js';
+import { createMap, bindStore, fitCounty } from './map.js';
 import { Labels, esc } from './labels.js';
 import { mountWall } from './wall.js';
 import { mountLegend } from './legend.js';
 import { startClock, age } from './time.js';
-import { can, ROLE_LABEL } from './roles.js';
-import { GRADE_NUMERAL, STREAM_LAYERS, TEAM_STATUS } from './style.js';
+import { can } from './roles.js';
+import { GRADE_NUMERAL, STREAM_LAYERS } from './style.js';
+import { loadVocabulary, term } from './vocab.js';
+import { mountSearch } from './search.js';
+import { FeaturePopups } from './popup.js';
+import { MeasureTool } from './measure.js';
+import { Alerts } from './alerts.js';
+import { declutter } from './declutter.js';
 
 const $ = (s) => document.querySelector(s);
 
@@ -38,6 +44,7 @@ const MODES = [
   { id: 'wall', label: '态势', allowed: () => true, load: async () => ({ mount: (side, ctx) => mountWall(side, ctx.store) }) },
   { id: 'registry', label: '登记维护', allowed: (r) => can(r, 'registry:write'), load: () => import('./registry.js') },
   { id: 'dispatch', label: '调度指挥', allowed: (r) => can(r, 'incidents:write') || can(r, 'teams:dispatch'), load: () => import('./dispatch.js') },
+  { id: 'admin', label: '系统管理', allowed: (r) => can(r, 'users:manage') || can(r, 'audit:read'), load: () => import('./admin.js') },
 ];
 
 function connectionIndicator(el) {
@@ -65,27 +72,37 @@ async function start() {
   let me = await whoAmI();
   if (!me) me = await login();
   window.addEventListener('sitrep:unauthorized', async () => { if (!$('#login').open) await login(); });
-  $('#user span').textContent = `${me.display_name || me.name} · ${ROLE_LABEL[me.role] || me.role}`;
+  await loadVocabulary();
+  $('#user .who > span').textContent = me.display_name || me.name;
+  $('#user .who > small').textContent = term('role', me.role);
+  $('#user').title = `${me.display_name || me.name} · ${term('role', me.role)}`;
   $('#logout').onclick = async () => { try { await api('POST', '/api/v1/auth/logout'); } finally { location.reload(); } };
   startClock($('#clock'));
 
   const store = new FeatureStore();
   const { map, ready, maplibregl } = createMap($('#map'));
   await ready;
-  bindStore(map, store);
+  const drawn = bindStore(map, store);
   fitCounty(map, store);
   demoBanner(store);
   mountLegend($('#legend'), map, store);
 
+  // Labels: incidents always; teams and shelters from the zoom the wall
+  // opens at. Overlapping labels give way to the more important (declutter.js).
   new Labels(maplibregl, map, store, 'incidents', (p) =>
     `${p.drill ? '<b class="drill-badge">演练</b>' : ''}<b>${p.grade ? GRADE_NUMERAL[p.grade] + '级' : '未定级'}</b>${p.level ? ` · ${GRADE_NUMERAL[p.level]}级响应` : ''}
-     <span>${esc(String(p.place || p.kind_label || '').slice(0, 16))}</span>`);
+     <span>${esc(String(p.place || p.kind_label || '').slice(0, 14))}</span>`, { priority: (p) => 1000 + (p.overdue_count ? 500 : 0) + ({ I: 40, II: 30, III: 20, IV: 10 }[p.grade] || 0) });
   const teamLabels = new Labels(maplibregl, map, store, 'rescue_teams', (p) =>
-    `<b>${esc(String(p.name || '').replace(/〔演示〕$/, '').slice(0, 12))}</b> <span class="st st-${esc(p.status)}">${TEAM_STATUS[p.status]?.[0] || esc(p.status)}</span>
-     <small class="age age-${p._stale}">${age(p._age_s)}</small>`, { minZoom: 9.5 });
+    `<b>${esc(String(p.name || '').replace(/〔[^〕]*〕$/, '').slice(0, 10))}</b> <span class="st st-${esc(p.status)}">${esc(term('rescue_teams.status', p.status))}</span>
+     <small class="age age-${p._stale}">${p._stale === 3 ? '驻地' : age(p._age_s)}</small>`, { minZoom: 9, priority: (p) => (p.status === 'available' ? 100 : 300) });
   teamLabels.every(15, store);
   new Labels(maplibregl, map, store, 'shelters', (p) =>
-    `<span class="occ${p.status === 'full' ? ' full' : ''}">${p.occupancy ?? 0}/${p.capacity ?? '?'}</span>`, { minZoom: 10 });
+    `<span class="occ${p.status === 'full' ? ' full' : ''}">${p.occupancy ?? 0}/${p.capacity ?? '?'}</span>`, { minZoom: 9, priority: () => 50 });
+  declutter(map);
+
+  mountSearch($('#search'), map, store);
+  new FeaturePopups(maplibregl, map, store);
+  new MeasureTool(maplibregl, map, $('#measure'));
 
   // The expert roster is personal data: only roles that call experts in read it.
   const layers = STREAM_LAYERS.filter((l) => l !== 'experts' || can(me.role, 'experts:read'));
@@ -105,7 +122,9 @@ async function start() {
   stream.start();
 
   const ctx = { store, map, maplibregl, stream, me, layers };
-  exposeTestHooks(ctx);
+  exposeTestHooks(ctx, drawn);
+  const alerts = new Alerts($('#alerts'), store, me);
+  window.__sitrep.alerts = alerts;
 
   // Modes: tabs for what this role may do; the choice lives in the URL hash.
   const allowed = MODES.filter((m) => m.allowed(me.role));
@@ -129,7 +148,7 @@ async function start() {
 }
 
 // Minimal hooks for the browser tests (e2e/): state, not pixels.
-function exposeTestHooks({ store, map, stream, layers }) {
+function exposeTestHooks({ store, map, stream, layers }, drawn) {
   window.__sitrep = {
     ready: false,
     map,
@@ -139,13 +158,13 @@ function exposeTestHooks({ store, map, stream, layers }) {
     state: () => stream.state,
     stats: () => ({ ...stream.stats }),
     feature: (layer, id) => store.get(layer, id) || null,
-    // Where a feature is drawn now: the map source's geometry and, if it has
-    // a label marker, the marker's position.
+    // Where a feature is drawn now: the map source's geometry — what the
+    // map source was last given (not the store, which may be a
+    // frame ahead), and the label marker's text.
     drawnAt: (layer, id) => {
-      const f = store.get(layer, id);
-      const d = f && display(layer, f, now());
+      const d = drawn(layer, id);
       const el = document.querySelector(`.maplabel-${layer}[data-id="${CSS.escape(String(id))}"]`);
-      return d ? { coordinates: d.geometry.coordinates, stale: d.properties._stale, label: el?.textContent.trim() || null } : null;
+      return d ? { coordinates: d.geometry.coordinates, stale: d.properties._stale, label: el?.textContent.replace(/\s+/g, ' ').trim() || null } : null;
     },
     project: (lngLat) => { const p = map.project(lngLat); const r = map.getContainer().getBoundingClientRect(); return { x: p.x + r.left, y: p.y + r.top }; },
     drop: () => stream.drop(),

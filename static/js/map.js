@@ -2,43 +2,46 @@
 // store. Teams are drawn where they were last seen (last_position), else at
 // their base, with their staleness as a property the style greys out by.
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
-import { basemapSetting, baseStyle } from './basemap.js';
+import { baseStyle, installBasemap } from './basemap.js';
 import { installIcons } from './icons.js';
-import { mapLayers, STREAM_LAYERS, FRESH_S, STALE_S } from './style.js';
-import { now, } from './api.js';
+import { mapLayers, iconNames, STREAM_LAYERS, FRESH_S, STALE_S } from './style.js';
+import { now } from './api.js';
 import { onTick } from './time.js';
 
-const BOUNDARY_ATTRIBUTION = '© OpenStreetMap contributors (ODbL 1.0)';
+const BOUNDARY_ATTRIBUTION = '县界 © OpenStreetMap 贡献者（ODbL 1.0）';
+const EMPTY = { type: 'FeatureCollection', features: [] };
+const TRAIL_POINTS = 12; // per moving team: bounded, whatever the wall's uptime
 
 export function createMap(container) {
-  const setting = basemapSetting();
   const map = new maplibregl.Map({
     container,
-    style: baseStyle(setting),
+    style: baseStyle(),
     center: [87.42, 43.35],
     zoom: 8.3,
     attributionControl: false,
     doubleClickZoom: false, // double-click closes a polygon in the editor
     localIdeographFontFamily: '"Noto Sans CJK SC", sans-serif',
+    locale: { 'NavigationControl.ZoomIn': '放大', 'NavigationControl.ZoomOut': '缩小', 'NavigationControl.ResetBearing': '正北朝上',
+      'AttributionControl.ToggleAttribution': '数据来源', 'Map.Title': '地图', 'ScaleControl.Meters': '米', 'ScaleControl.Kilometers': '千米' },
   });
   map.addControl(new maplibregl.AttributionControl({ compact: false }), 'bottom-right');
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
-  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
-  installIcons(map);
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 160 }), 'bottom-left');
   const ready = new Promise((resolve) => map.once('load', resolve)).then(() => {
-    for (const name of STREAM_LAYERS) {
-      map.addSource(name, {
-        type: 'geojson', data: { type: 'FeatureCollection', features: [] },
-        attribution: name === 'boundaries' ? BOUNDARY_ATTRIBUTION : undefined,
-      });
+    installIcons(map, iconNames());
+    for (const name of [...STREAM_LAYERS, 'team_trails', 'draft_zones', 'draft_pin']) {
+      map.addSource(name, { type: 'geojson', data: EMPTY, attribution: name === 'boundaries' ? BOUNDARY_ATTRIBUTION : undefined });
     }
     map.addSource('population_tiles', { type: 'vector', url: `${location.origin}/tiles/population_cells.json` });
     for (const l of mapLayers()) map.addLayer(l);
+    // The ground goes under the operational layers, above the county fill.
+    map.basemap = installBasemap(map, { before: 'population' });
   });
   return { map, ready, maplibregl };
 }
 
-// Seconds since a team's last fix (null: no fix, shown at its base).
+// Seconds since a team's last fix (null: no fix, shown at its base); never
+// negative (a fix stamped a moment ahead of our clock is "now").
 export function positionAge(f, at = now()) {
   const t = f.properties?.observed_at;
   return t ? Math.max(0, (at - Date.parse(t)) / 1000) : null;
@@ -62,13 +65,16 @@ export function display(layer, f, at) {
 }
 
 // Keeps every map source equal to the store; staleness is re-derived every
-// 15 s so a team that stops reporting greys out without any event.
+// 15 s so a team that stops reporting greys out without any event. Returns
+// what a source was last given, by layer and id (the tests' "drawn at").
 export function bindStore(map, store) {
+  const last = new Map(); // layer → Map(id → drawn feature)
   const draw = (name, layer) => {
     const at = now();
-    const features = [];
-    for (const f of layer.values()) { const d = display(name, f, at); if (d) features.push(d); }
-    map.getSource(name)?.setData({ type: 'FeatureCollection', features });
+    const byId = new Map();
+    for (const f of layer.values()) { const d = display(name, f, at); if (d) byId.set(String(f.id), d); }
+    last.set(name, byId);
+    map.getSource(name)?.setData({ type: 'FeatureCollection', features: [...byId.values()] });
   };
   for (const name of STREAM_LAYERS) store.on(name, (layer) => draw(name, layer));
   // The server drops its cached tiles on every change; ask for fresh ones
@@ -83,6 +89,29 @@ export function bindStore(map, store) {
   });
   let n = 0;
   onTick(() => { if (++n % 15 === 0) draw('rescue_teams', store.layer('rescue_teams')); });
+  trackTrails(map, store);
+  return (layer, id) => last.get(layer)?.get(String(id)) || null;
+}
+
+// The last few positions of each team on the move, drawn as a line; a team
+// that stands (available, off duty) or is gone loses its trail.
+function trackTrails(map, store) {
+  const trails = new Map(); // id → [[lon, lat], …]
+  store.on('rescue_teams', (layer) => {
+    for (const id of trails.keys()) if (!layer.has(id)) trails.delete(id);
+    for (const [id, f] of layer) {
+      const p = f.properties;
+      if (!p.last_position || p.status === 'available' || p.status === 'off_duty') { trails.delete(id); continue; }
+      const t = trails.get(id) || [];
+      const c = p.last_position.coordinates;
+      const end = t[t.length - 1];
+      if (!end || end[0] !== c[0] || end[1] !== c[1]) t.push(c);
+      if (t.length > TRAIL_POINTS) t.shift();
+      trails.set(id, t);
+    }
+    map.getSource('team_trails')?.setData({ type: 'FeatureCollection', features: [...trails].filter(([, t]) => t.length > 1).map(([id, t]) =>
+      ({ type: 'Feature', properties: { id, status: layer.get(id).properties.status }, geometry: { type: 'LineString', coordinates: t } })) });
+  });
 }
 
 // Fit the county once, when its boundary first arrives.
@@ -94,8 +123,17 @@ export function fitCounty(map, store) {
     if (!county) return;
     done = true;
     const b = bbox(county.geometry);
-    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 40, bottom: 40, left: 40, right: 40 }, duration: 0 });
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: mapPadding(map, 30), duration: 0 });
   });
+}
+
+// Padding that keeps what is fitted clear of the legend and tools drawn
+// over the map's top-left corner.
+export function mapPadding(map, base = 60) {
+  const c = map.getContainer().getBoundingClientRect();
+  const legend = document.querySelector('#legend')?.getBoundingClientRect();
+  const left = legend && legend.width && legend.right > c.left ? Math.min(legend.right - c.left + 16, c.width / 2) : base;
+  return { top: base + 50, bottom: base, left: Math.max(base, left), right: base };
 }
 
 export function bbox(g) {
@@ -117,3 +155,5 @@ export function haversine(a, b) {
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * R * Math.asin(Math.sqrt(h));
 }
+
+export const km = (m) => (m < 1000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(m < 10000 ? 2 : 1)} km`);

@@ -7,7 +7,8 @@ import { api, Problem } from './api.js';
 import { layerSchema } from './schema.js';
 import { Draft } from './draw.js';
 import { esc } from './labels.js';
-import { FIELD, VALUE } from './words.js';
+import { term, terms, has, vocabularyOf } from './vocab.js';
+import { LinesEditor } from './lines.js';
 import { LAYER_NAMES, REGISTRY_LAYERS, GRADE_NUMERAL } from './style.js';
 
 const LIST_MAX = 300;
@@ -15,7 +16,6 @@ const MAP_LAYER = { hazard_sources: ['hazards', 'hazards-fill'], sensitive_sites
   supply_depots: ['depots'], medical_facilities: ['medical'], experts: ['experts'], population_cells: ['population'] };
 
 const label = (f) => f.properties.name || f.properties.code || `#${f.id}`;
-const word = (v) => VALUE[v] || v;
 
 export function mount(side, { store, map }) {
   side.innerHTML = `<section class="panel registry">
@@ -27,13 +27,16 @@ export function mount(side, { store, map }) {
     <p class="note shown"></p>
     <div class="editor"></div>
     <h3>导入文件（先试运行检查）</h3>
-    <div class="row"><input type="file" class="file" accept=".geojson,.json,.csv"><button type="button" class="dry">试运行检查</button>
+    <div class="row"><label class="file-pick"><input type="file" class="file" accept=".geojson,.json,.csv"><span class="btn">选择文件</span> <span class="file-name note">未选择文件（GeoJSON 或 CSV）</span></label><button type="button" class="dry">试运行检查</button>
       <button type="button" class="commit" disabled>确认导入</button></div>
     <div class="import-report"></div>
   </section>`;
   const $ = (s) => side.querySelector(s);
   const draft = new Draft(map);
   let layer = 'hazard_sources', schema = null, open = null; // open: {feature, etag} | {feature:null} (new)
+  let lines = new Map(); // field name → LinesEditor of the open form
+  const word = (field, v) => term(vocabularyOf(layer, field), v);
+  const titleOf = (name) => schema?.fields.find((f) => f.name === name)?.title || '';
 
   const filterField = () => schema?.fields.find((f) => f.enum && !f.readOnly && ['status', 'kind', 'class', 'filing_status', 'field'].includes(f.name));
   const keyField = { hazard_sources: 'grade', shelters: 'status', rescue_teams: 'status', sensitive_sites: 'kind', medical_facilities: 'kind', experts: 'field', population_cells: 'night_people', supply_depots: 'operator' };
@@ -43,9 +46,9 @@ export function mount(side, { store, map }) {
     for (const b of side.querySelectorAll('.layers button')) b.classList.toggle('on', b.dataset.layer === l);
     schema = await layerSchema(l);
     const ff = filterField();
-    $('.filter').innerHTML = `<option value="">全部</option>` + (ff ? ff.enum.map((v) => `<option value="${esc(v)}">${esc(word(v))}</option>`).join('') : '');
+    $('.filter').innerHTML = `<option value="">全部</option>` + (ff ? ff.enum.map((v) => `<option value="${esc(v)}">${esc(word(ff.name, v))}</option>`).join('') : '');
     $('.filter').hidden = !ff;
-    $('.k').textContent = FIELD[keyField[l]] || '';
+    $('.k').textContent = l === 'hazard_sources' ? '等级' : titleOf(keyField[l]);
     if (l === 'population_cells') map.setLayoutProperty('population', 'visibility', 'visible');
     closeEditor();
     list();
@@ -61,7 +64,7 @@ export function mount(side, { store, map }) {
     }).sort((a, b) => a.id - b.id);
     $('tbody').innerHTML = rows.slice(0, LIST_MAX).map((f) => {
       const k = f.properties[keyField[layer]];
-      const kv = layer === 'hazard_sources' ? (k ? GRADE_NUMERAL[k] + '级' : '非重大') : word(k ?? '');
+      const kv = layer === 'hazard_sources' ? (k ? GRADE_NUMERAL[k] + '级' : '非重大') : has(vocabularyOf(layer, keyField[layer])) ? word(keyField[layer], k) : String(k ?? '');
       return `<tr data-id="${esc(f.id)}" class="${open?.feature?.id === f.id ? 'on' : ''}"><td>${esc(f.id)}</td><td>${esc(label(f))}</td><td>${esc(kv)}</td></tr>`;
     }).join('');
     $('.shown').textContent = `共 ${rows.length} 条${rows.length > LIST_MAX ? `，显示前 ${LIST_MAX} 条，请用搜索缩小范围` : ''}`;
@@ -83,18 +86,30 @@ export function mount(side, { store, map }) {
     const v = value ?? '';
     if (f.readOnly) return '';
     if (f.createOnly && open?.feature) {
-      const shown = value == null ? '—' : typeof value === 'object' ? (value.coordinates || []).map((c) => Number(c).toFixed(5)).join(', ') : word(String(value));
+      const shown = value == null ? '—' : typeof value === 'object' ? (value.coordinates || []).map((c) => Number(c).toFixed(5)).join(', ')
+        : f.enum ? word(f.name, value) : f.format === 'date-time' ? String(value).replace('T', ' ').slice(0, 16) + '（UTC）' : String(value);
       return `<output id="${id}" class="create-only" title="由调度/定位更新，不在此编辑">${esc(shown)}</output>`;
     }
-    if (f.enum) return `<select id="${id}" name="${f.name}">${f.nullable ? '<option value=""></option>' : ''}${f.enum.map((o) => `<option value="${esc(o)}"${o === v ? ' selected' : ''}>${esc(word(o))}</option>`).join('')}</select>`;
+    if (f.enum) return `<select id="${id}" name="${f.name}">${f.nullable ? '<option value="">（未填）</option>' : ''}${f.enum.map((o) => `<option value="${esc(o)}"${o === v ? ' selected' : ''}>${esc(word(f.name, o))}</option>`).join('')}</select>`;
+    // Tags with a vocabulary: a box per word, plus any others the data has.
+    if (f.type === 'array' && f.items?.type === 'string' && has(vocabularyOf(layer, f.name))) {
+      const on = new Set(value || []), known = terms(vocabularyOf(layer, f.name));
+      const extra = [...on].filter((x) => !known.some((t) => t.code === x));
+      return `<div class="tags" id="${id}" data-name="${f.name}">${[...known, ...extra.map((x) => ({ code: x, label: x }))].map((t) =>
+        `<label class="check"><input type="checkbox" value="${esc(t.code)}"${on.has(t.code) ? ' checked' : ''}> ${esc(t.label)}</label>`).join('')}</div>`;
+    }
+    if (f.lines) return `<div class="lines" id="${id}" data-name="${f.name}"></div>`;
     if (f.type === 'boolean') return `<input id="${id}" name="${f.name}" type="checkbox"${v ? ' checked' : ''}>`;
     if (f.type === 'integer' || f.type === 'number') return `<input id="${id}" name="${f.name}" type="number" step="${f.type === 'integer' ? 1 : 'any'}" value="${esc(v)}">`;
     if (f.type === 'array' && f.items?.type === 'string') return `<input id="${id}" name="${f.name}" value="${esc((value || []).join(', '))}">`;
     if (f.type === 'array' || f.type === 'object') return `<textarea id="${id}" name="${f.name}" rows="4">${esc(value == null ? '' : JSON.stringify(value, null, 1))}</textarea>`;
-    return `<input id="${id}" name="${f.name}" value="${esc(v)}"${f.format === 'date' ? ' placeholder="YYYY-MM-DD"' : ''}>`;
+    return `<input id="${id}" name="${f.name}" value="${esc(v)}"${f.format === 'date' ? ' placeholder="如 2024-06-01"' : ''}>`;
   }
 
   function read(f, form) {
+    if (lines.has(f.name)) return lines.get(f.name).value();
+    const tags = form.querySelector(`.tags[data-name="${f.name}"]`);
+    if (tags) return [...tags.querySelectorAll('input:checked')].map((i) => i.value);
     const el = form.elements[f.name];
     if (!el) return undefined;
     if (f.type === 'boolean') return el.checked;
@@ -135,11 +150,18 @@ export function mount(side, { store, map }) {
         <div class="row geom">${pointOK ? '<button type="button" class="place">在地图上放置点位</button>' : ''}${polygonOK ? '<button type="button" class="poly">绘制多边形（单击加点，双击闭合）</button>' : ''}
           <span class="geom-note note">${feature?.geometry?.type === 'Point' ? '拖动地图上的蓝色点位可移动位置' : ''}</span></div>
         <div class="field-err" data-for="/geometry"></div>
-        ${schema.fields.filter((f) => !f.readOnly).map((f) => `<label class="field" data-field="${f.name}"><span>${esc(FIELD[f.name] || f.name)}${schema.required.has(f.name) ? ' *' : ''}</span>
-          ${input(f, p[f.name])}<span class="field-err" data-for="/properties/${f.name}"></span></label>`).join('')}
+        ${schema.fields.filter((f) => !f.readOnly).map((f) => `<${f.lines || f.type === 'array' ? 'div' : 'label'} class="field" data-field="${f.name}"><span>${esc(f.title)}${f.required ? ' *' : ''}</span>
+          ${input(f, p[f.name])}<span class="field-err" data-for="/properties/${f.name}"></span></${f.lines || f.type === 'array' ? 'div' : 'label'}>`).join('')}
         <div class="row"><button type="submit" class="primary save">保存</button><button type="button" class="cancel">取消</button>
           ${feature ? '<button type="button" class="danger del">删除</button>' : ''}</div>
       </form>`;
+    lines = new Map();
+    for (const f of schema.fields.filter((x) => x.lines && !x.readOnly)) {
+      // An inventory line names its chemical by catalogue id; people read the name.
+      const zh = Object.fromEntries((p.grading?.terms || []).filter((t) => t.name_zh).map((t) => [t.chemical, t.name_zh]));
+      const value = (p[f.name] || []).map((l) => (l.chemical && zh[l.chemical] ? { ...l, chemical: zh[l.chemical] } : l));
+      lines.set(f.name, new LinesEditor($(`.editor .lines[data-name="${f.name}"]`), f, value, { chemicals: f.name === 'inventory' }));
+    }
     draft.set(feature?.geometry || null);
     draft.onChange = () => { $('.geom-note').textContent = '位置已改动，保存后生效'; };
     const form = $('.feature-form');
@@ -168,16 +190,19 @@ export function mount(side, { store, map }) {
     }
     const unplaced = [];
     for (const [field, detail] of e.fields) {
-      // /properties/inventory/0/max_tonnes → the inventory field.
-      const m = field.match(/^\/properties\/([^/]+)/);
+      // /properties/inventory/0/max_tonnes → the inventory field, its line 1.
+      const m = field.match(/^\/properties\/([^/]+)(?:\/(\d+)(?:\/([^/]+))?)?/);
       const key = m ? `/properties/${m[1]}` : field.startsWith('/geometry') ? '/geometry' : null;
       const slot = key && side.querySelector(`.editor .field-err[data-for="${CSS.escape(key)}"]`);
+      const where = m?.[2] != null ? `第 ${Number(m[2]) + 1} 行${m[3] ? ' ' + (schema.fields.find((f) => f.name === m[1])?.lines?.find((l) => l.name === m[3])?.title || '') : ''}：` : '';
+      if (m?.[2] != null) lines.get(m[1])?.mark(Number(m[2]), m[3]);
       if (slot) {
-        slot.textContent += `${slot.textContent ? '；' : ''}${detail}${field !== key ? `（${field.slice(key.length + 1)}）` : ''}`;
+        slot.textContent += `${slot.textContent ? '；' : ''}${where}${detail}`;
         slot.closest('.field')?.classList.add('invalid');
-      } else unplaced.push(`${field}: ${detail}`);
+      } else unplaced.push(`${m ? titleOf(m[1]) || '其他字段' : field.startsWith('/geometry') ? '位置' : '其他输入'}：${detail}`);
     }
-    message('bad', `${esc(e.message)}${unplaced.length ? '<br>' + unplaced.map(esc).join('<br>') : ''}`);
+    const placed = e.fields.size - unplaced.length;
+    message('bad', esc([placed ? `请检查标出的 ${placed} 项` : e.message, ...unplaced].join('；')));
     side.querySelector('.editor .invalid input, .editor .invalid select, .editor .invalid textarea')?.focus();
   }
 
@@ -230,13 +255,20 @@ export function mount(side, { store, map }) {
     }
   }
   const report = (d) => `<div class="msg ${d.errors?.length ? 'bad' : 'ok'}">${d.dry_run ? '试运行' : '导入'}：共 ${d.rows} 行，有效 ${d.valid} 行${d.dry_run ? '' : `，已创建 ${d.created}`}${d.related ? `，连带重算 ${d.related} 个危险源` : ''}</div>
-    ${d.errors?.length ? `<table><thead><tr><th>行</th><th>字段</th><th>问题</th></tr></thead><tbody>${d.errors.slice(0, 200).map((e) => `<tr><td>${e.line ?? e.row}</td><td>${esc(e.field)}</td><td>${esc(e.detail)}</td></tr>`).join('')}</tbody></table>` : ''}`;
+    ${d.errors?.length ? `<table><thead><tr><th>行</th><th>字段</th><th>问题</th></tr></thead><tbody>${d.errors.slice(0, 200).map((e) => `<tr><td>${e.line ?? e.row}</td><td>${esc(columnTitle(e.field))}</td><td>${esc(e.detail)}</td></tr>`).join('')}</tbody></table>` : ''}`;
 
+  // An import error names a column or a pointer; people read its title.
+  function columnTitle(f) {
+    const name = String(f || '').replace(/^\/properties\//, '').split('/')[0];
+    if (['lon', 'lat', 'wkt', 'geometry', '/geometry'].includes(name) || String(f).startsWith('/geometry')) return '位置';
+    return titleOf(name) || '整行';
+  }
   side.querySelector('.layers').onclick = (e) => { if (e.target.dataset.layer) selectLayer(e.target.dataset.layer); };
   $('.q').oninput = list;
   $('.filter').onchange = list;
   $('.new').onclick = () => showEditor(null, null);
   $('tbody').onclick = (e) => { const id = e.target.closest('tr')?.dataset.id; if (id) openFeature(id); };
+  $('.file').onchange = () => { $('.file-name').textContent = $('.file').files[0]?.name || '未选择文件（GeoJSON 或 CSV）'; $('.commit').disabled = true; };
   $('.dry').onclick = () => importFile(true);
   $('.commit').onclick = () => importFile(false);
   const offStore = REGISTRY_LAYERS.map((l) => store.on(l, () => { if (l === layer) list(); }));

@@ -9,8 +9,6 @@ const grants = {
   admin: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate', 'experts:read', 'users:manage', 'audit:read'],
 };
 
-export const ROLE_LABEL = { viewer: '查看', editor: '数据维护', dispatcher: '调度员', duty_officer: '值班员（指挥部办公室）', commander: '指挥长（指挥部）', admin: '管理员' };
-
 export function can(role, permission) { return (grants[role] || []).includes(permission); }
 
 // Warning levels a role may issue or lift (plan 3.2.2).

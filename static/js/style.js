@@ -4,13 +4,9 @@
 export const GRADE_COLOUR = { I: '#ff3b30', II: '#ff9500', III: '#ffd60a', IV: '#0a84ff' };
 export const GRADE_NUMERAL = { I: 'Ⅰ', II: 'Ⅱ', III: 'Ⅲ', IV: 'Ⅳ' };
 export const WARNING_COLOUR = { blue: '#1e90ff', yellow: '#ffd400', orange: '#ff8c00', red: '#ff2d2d' };
-export const WARNING_LABEL = { blue: '蓝色预警', yellow: '黄色预警', orange: '橙色预警', red: '红色预警' };
 export const ZONE_COLOUR = { 1: '#ff2d55', 2: '#ff9f0a', 3: '#ffd60a' };
-export const TEAM_STATUS = {
-  available: ['待命', '#30d158'], dispatched: ['已派遣', '#ff9f0a'], en_route: ['赶赴中', '#ff9f0a'],
-  on_scene: ['在现场', '#ff375f'], returning: ['返回中', '#64d2ff'], off_duty: ['休整', '#8e8e93'],
-};
-export const SHELTER_STATUS = { open: ['开放', '#30d158'], full: ['已满', '#ff453a'], closed: ['关闭', '#8e8e93'] };
+// Colours by code; the words for the codes come from the vocabulary (vocab.js).
+export const TEAM_COLOUR = { available: '#30d158', dispatched: '#ff9f0a', en_route: '#ff9f0a', on_scene: '#ff375f', returning: '#64d2ff', off_duty: '#8e8e93' };
 
 // A team position older than these looks old (seconds).
 export const FRESH_S = 120;
@@ -31,6 +27,15 @@ export const STREAM_LAYERS = ['boundaries', 'population_cells', 'warnings', 'zon
   'shelters', 'supply_depots', 'medical_facilities', 'experts', 'rescue_teams', 'incidents'];
 
 const hex = (c) => c.slice(1);
+
+// The icons the layers below name (icons.js draws each once, up front).
+export function iconNames() {
+  const names = ['ic:circle:5ac8fa:' + encodeURIComponent('专'), 'ic:sq:a2845e:' + encodeURIComponent('物'), 'ic:sq:ffffff:' + encodeURIComponent('医')];
+  for (const c of ['30d158', 'ff453a', '8e8e93']) names.push(`ic:house:${c}:${encodeURIComponent('避')}`);
+  for (const [g, c] of Object.entries(GRADE_COLOUR)) names.push(`ic:tri:${hex(c)}:${encodeURIComponent(GRADE_NUMERAL[g])}`);
+  names.push(`ic:tri:8e8e93:${encodeURIComponent('危')}`);
+  return names;
+}
 const matchGrade = (what, fallback) => ['match', ['coalesce', ['get', 'grade'], ''],
   ...Object.entries(what).flat(), fallback];
 
@@ -67,14 +72,25 @@ export function mapLayers() {
     { id: 'shelters', type: 'symbol', source: 'shelters', layout: { 'icon-image': icon('house', ['match', ['get', 'status'], 'open', '30d158', 'full', 'ff453a', '8e8e93'], encodeURIComponent('避')), 'icon-size': 0.7, 'icon-allow-overlap': true } },
     { id: 'hazards', type: 'symbol', source: 'hazard_sources',
       layout: { 'icon-image': icon('tri', matchGrade(gradeHex, '8e8e93'), matchGrade(numerals, encodeURIComponent('危'))), 'icon-size': 0.8, 'icon-allow-overlap': true } },
+    // Where a moving team has been (the last fixes this page saw): at the
+    // county-wide zoom a team moves a few pixels a minute, its trail shows
+    // where it is heading.
+    { id: 'team-trails', type: 'line', source: 'team_trails', layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': ['match', ['get', 'status'], ...Object.entries(TEAM_COLOUR).flat(), '#8e8e93'], 'line-width': 4, 'line-opacity': 0.8 } },
+    // The selected incident's zones not yet published (dispatch console).
+    { id: 'zones-draft-fill', type: 'fill', source: 'draft_zones', paint: { 'fill-color': '#9cc9ff', 'fill-opacity': 0.08 } },
+    { id: 'zones-draft-line', type: 'line', source: 'draft_zones',
+      paint: { 'line-color': ['match', ['get', 'level'], 1, ZONE_COLOUR[1], 2, ZONE_COLOUR[2], ZONE_COLOUR[3]], 'line-width': 2.5, 'line-dasharray': [2, 2] } },
     { id: 'teams', type: 'circle', source: 'rescue_teams',
       paint: {
         'circle-radius': 11,
-        'circle-color': ['case', ['>=', ['get', '_stale'], 2], '#6b7280', ['match', ['get', 'status'], ...Object.entries(TEAM_STATUS).map(([k, v]) => [k, v[1]]).flat(), '#8e8e93']],
+        'circle-color': ['case', ['>=', ['get', '_stale'], 2], '#6b7280', ['match', ['get', 'status'], ...Object.entries(TEAM_COLOUR).flat(), '#8e8e93']],
         'circle-opacity': ['match', ['get', '_stale'], 0, 1, 1, 0.8, 0.45],
         'circle-stroke-color': '#ffffff', 'circle-stroke-width': ['match', ['get', '_stale'], 0, 3, 1.5],
         'circle-stroke-opacity': ['match', ['get', '_stale'], 0, 1, 0.5],
       } },
+    // Where the officer clicked for a new incident, before it is recorded.
+    { id: 'draft-pin', type: 'circle', source: 'draft_pin', paint: { 'circle-radius': 12, 'circle-color': '#3b8cff', 'circle-opacity': 0.6, 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 } },
     { id: 'incidents-halo', type: 'circle', source: 'incidents', filter: ['>', ['get', 'overdue_count'], 0],
       paint: { 'circle-radius': 30, 'circle-color': '#ff3b30', 'circle-opacity': 0.25, 'circle-stroke-color': '#ff3b30', 'circle-stroke-width': 2 } },
     { id: 'incidents', type: 'circle', source: 'incidents',

@@ -21,8 +21,10 @@ export function duration(s) {
 }
 
 // "3 分钟前" style age for positions.
+// A fix stamped a little ahead of our clock is "just now", never "-1 秒前".
 export function age(s) {
   if (s == null) return '无定位';
+  if (s < 10) return '刚刚';
   if (s < 60) return `${Math.floor(s)} 秒前`;
   if (s < 3600) return `${Math.floor(s / 60)} 分钟前`;
   if (s < 86400) return `${Math.floor(s / 3600)} 小时前`;

@@ -4,6 +4,7 @@ import { esc } from './labels.js';
 import { GRADE_NUMERAL } from './style.js';
 import { duration, onTick } from './time.js';
 import { now } from './api.js';
+import { term } from './vocab.js';
 
 const ACTIVE = new Set(['reported', 'verified', 'active', 'suspended']);
 
@@ -20,6 +21,12 @@ function overdue(p, at) {
   return (p.deadlines || []).some((d) => !d.met && (d.overdue || Date.parse(d.due) <= at));
 }
 
+// "逐级上报（市）": a deadline's kind and, where there are several of a kind,
+// the tier it is owed to.
+export function deadlineName(d) {
+  return `${d.kind_label || term('report.kind', d.kind)}${d.tier && d.kind !== 'unit_report' ? `（报${term('report.tier', d.tier)}）` : ''}`;
+}
+
 export function incidentCard(f, { selectable = false } = {}) {
   const p = f.properties;
   const deadlines = (p.deadlines || []).filter((d) => !d.met).sort((a, b) => Date.parse(a.due) - Date.parse(b.due));
@@ -33,7 +40,7 @@ export function incidentCard(f, { selectable = false } = {}) {
     <div class="inc-meta">${esc(p.state_label || p.state)}${p.level ? ` · <b class="level">${GRADE_NUMERAL[p.level]}级响应</b>` : ''}
       · ${esc(p.grade_label || '')}${p.casualties?.deaths ? ` · 死亡 ${p.casualties.deaths}` : ''}${p.casualties?.serious_injuries ? ` · 重伤 ${p.casualties.serious_injuries}` : ''}</div>
     <div class="inc-meta">发生 ${esc(p.occurred_at_beijing || '')}</div>
-    <ul class="deadlines">${deadlines.map((d) => `<li data-due="${esc(d.due)}"><span>${esc(d.kind_label || d.kind)}</span>
+    <ul class="deadlines">${deadlines.map((d) => `<li data-due="${esc(d.due)}" data-key="${esc(d.key)}"><span>${esc(deadlineName(d))}</span>
       <small>截止 ${esc(String(d.due_beijing || '').replace(' 北京时间', ''))}</small><b class="countdown"></b></li>`).join('')
       || '<li class="done">报告时限均已满足</li>'}</ul>
   </li>`;

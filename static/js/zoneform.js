@@ -4,21 +4,22 @@
 // geo/blast decode them). An API error naming /inputs/<member> shows at that
 // member's field. The wind is always the direction it blows FROM.
 import { esc } from './labels.js';
+import { term, terms, has } from './vocab.js';
 
-// ERG protective-action table keys (geo/protective) and their cases.
-const PROTECTIVE = { chlorine: ['氯气', ['small', 'large']], ammonia: ['氨（液氨）', ['small', 'large']], 'hydrogen-sulfide': ['硫化氢', ['small', 'large']],
-  'flammable-gas': ['可燃气体（液化气、天然气）', ['small', 'large', 'fire']], 'flammable-liquid': ['易燃液体（汽油、柴油）', ['small', 'large', 'fire']],
-  'explosives-1.1': ['爆炸物（1.1 项）', ['small', 'large', 'fire']] };
+// ERG protective-action table keys (geo/protective) and the cases each has;
+// their names come from the vocabulary (protective.substance).
+const PROTECTIVE_CASES = { chlorine: ['small', 'large'], ammonia: ['small', 'large'], 'hydrogen-sulfide': ['small', 'large'],
+  'flammable-gas': ['small', 'large', 'fire'], 'flammable-liquid': ['small', 'large', 'fire'], 'explosives-1.1': ['small', 'large', 'fire'] };
 const CASES = { small: '小量泄漏', large: '大量泄漏', fire: '着火' };
 
-// The plume model's substances: geo/plume/substances.go (Substances), the
-// keys, molecular weights and 60-minute AEGL levels the server ships. The
-// plume model needs the levels in its inputs, so the page sends them; keep
-// this list equal to the Go one.
+// The plume model's inputs per substance: geo/plume/substances.go, the
+// molecular weights and 60-minute AEGL levels the server ships (the model
+// needs them in its inputs, so the page sends them; keep equal to the Go
+// list). Names come from the vocabulary (plume.substance).
 export const PLUME_SUBSTANCES = {
-  chlorine: { name: '氯气', un: '1017', mw: 70.90, dense: true, levels: [['AEGL-3 (60 min)', 20], ['AEGL-2 (60 min)', 2.0], ['AEGL-1 (60 min)', 0.50]] },
-  ammonia: { name: '氨（无水）', un: '1005', mw: 17.03, dense: false, levels: [['AEGL-3 (60 min)', 1100], ['AEGL-2 (60 min)', 160], ['AEGL-1 (60 min)', 30]] },
-  'hydrogen-sulfide': { name: '硫化氢', un: '1053', mw: 34.08, dense: true, levels: [['AEGL-3 (60 min)', 50], ['AEGL-2 (60 min)', 27], ['AEGL-1 (60 min)', 0.51]] },
+  chlorine: { un: '1017', mw: 70.90, dense: true, levels: [['AEGL-3 (60 min)', 20], ['AEGL-2 (60 min)', 2.0], ['AEGL-1 (60 min)', 0.50]] },
+  ammonia: { un: '1005', mw: 17.03, dense: false, levels: [['AEGL-3 (60 min)', 1100], ['AEGL-2 (60 min)', 160], ['AEGL-1 (60 min)', 30]] },
+  'hydrogen-sulfide': { un: '1053', mw: 34.08, dense: true, levels: [['AEGL-3 (60 min)', 50], ['AEGL-2 (60 min)', 27], ['AEGL-1 (60 min)', 0.51]] },
 };
 
 // Lower heats of combustion (MJ/kg) to fill the explosion form; the API
@@ -37,7 +38,9 @@ const ZONE_NAME = {
 };
 export const zoneName = (p) => ZONE_NAME[p.name] || p.name;
 
-export const MODELS = { protective: 'ERG 隔离与防护距离', plume: '毒气扩散（高斯烟羽）', explosion: '蒸气云爆炸（TNT 当量）', fireball: '火球（BLEVE）热辐射' };
+export const modelOptions = () => ['protective', 'plume', 'explosion', 'fireball'].map((m) => `<option value="${m}">${esc(term('zone.model', m))}</option>`).join('');
+// {code: label} of a vocabulary, limited to the codes the form knows.
+const vocabOf = (name, known) => Object.fromEntries(terms(name).filter((t) => known[t.code]).map((t) => [t.code, t.label]));
 
 const opts = (o, sel) => Object.entries(o).map(([k, v]) => `<option value="${k}"${k === sel ? ' selected' : ''}>${esc(Array.isArray(v) ? v[0] : v.name ?? v)}</option>`).join('');
 // One labelled input; data-for is the JSON Pointer the API names it by.
@@ -49,9 +52,9 @@ const pick = (key, label, options, sel, ptr = key) => `<label class="field zf" d
 const WIND_FROM = (v) => num('windFromDeg', '风向，来向（风从哪个方向吹来，0°=北风，90°=东风）', '°', v, { min: 0, max: 360 });
 
 const FIELDS = {
-  protective: () => `${pick('key', '物质', PROTECTIVE, 'chlorine')}${pick('case', '情形', CASES, 'large')}${WIND_FROM(300)}
+  protective: () => `${pick('key', '物质', vocabOf('protective.substance', PROTECTIVE_CASES), 'chlorine')}${pick('case', '情形', CASES, 'large')}${WIND_FROM(300)}
     <label class="row"><input type="checkbox" name="variableWind"> 风向不定/静风（按全向划定）</label>`,
-  plume: () => `${pick('substance', '物质', PLUME_SUBSTANCES, 'chlorine')}
+  plume: () => `${pick('substance', '物质', vocabOf('plume.substance', PLUME_SUBSTANCES), 'chlorine')}
     ${num('releaseRateGS', '泄漏速率', 'g/s，克每秒', 2000, { min: 0 })}${num('releaseHeightM', '泄漏高度', 'm，地面为 0', 0, { min: 0, max: 1000 })}
     ${WIND_FROM(300)}${num('windSpeedMS', '风速（10 m 高处）', 'm/s', 3, { min: 0 })}
     ${num('cloudOktas', '云量', '0–8 成，0 晴、8 阴', 2, { min: 0, max: 8, step: 1 })}
@@ -67,7 +70,8 @@ export function renderModel(box, model) {
   box.innerHTML = FIELDS[model]();
   const f = (n) => box.querySelector(`[name="${n}"]`);
   if (model === 'protective') {
-    const cases = () => { const k = f('key').value; f('case').innerHTML = opts(Object.fromEntries(PROTECTIVE[k][1].map((c) => [c, CASES[c]])), 'large'); };
+    const caseLabel = (c) => (has('protective.case') ? term('protective.case', c) : CASES[c]);
+    const cases = () => { const k = f('key').value; f('case').innerHTML = opts(Object.fromEntries((PROTECTIVE_CASES[k] || []).map((c) => [c, caseLabel(c)])), 'large'); };
     f('key').onchange = cases;
     cases();
   }
@@ -83,56 +87,60 @@ export function renderModel(box, model) {
   }
 }
 
-// The model's inputs from the form. Numbers left empty are sent as null,
-// so the API, not the page, says what is missing.
-export function readModel(box, model) {
+// The model's inputs from the form, or null when a number is missing or not
+// a number: then the field says so, and nothing is sent (an empty wind
+// speed is not calm air).
+export function readModel(form, model) {
+  const box = form.querySelector('.model-fields');
   const v = (n) => box.querySelector(`[name="${n}"]`);
-  const n = (k) => { const s = v(k).value.trim(); return s === '' ? null : Number(s); };
-  switch (model) {
-    case 'protective': {
-      const inputs = { key: v('key').value, case: v('case').value, windFromDeg: n('windFromDeg') };
-      if (v('variableWind').checked) inputs.variableWind = true;
-      return inputs;
+  let ok = true;
+  const n = (k, ptr = k) => {
+    const s = v(k).value.trim(), x = Number(s);
+    if (s === '' || !Number.isFinite(x)) {
+      const slot = form.querySelector(`.field-err[data-for="/inputs/${ptr}"]`);
+      if (slot) { slot.textContent = s === '' ? '请填写' : '请填写数字'; slot.closest('.field')?.classList.add('invalid'); }
+      ok = false;
+      return null;
     }
+    return x;
+  };
+  let inputs = {};
+  switch (model) {
+    case 'protective':
+      inputs = { key: v('key').value, case: v('case').value };
+      if (v('variableWind').checked) inputs.variableWind = true;
+      else inputs.windFromDeg = n('windFromDeg');
+      break;
     case 'plume': {
       const key = v('substance').value, s = PLUME_SUBSTANCES[key];
-      return { substance: key, molecularWeight: s.mw, levels: s.levels.map(([name, value]) => ({ name, value, unit: 'ppm' })),
+      inputs = { substance: key, molecularWeight: s.mw, levels: s.levels.map(([name, value]) => ({ name, value, unit: 'ppm' })),
         releaseRateGS: n('releaseRateGS'), releaseHeightM: n('releaseHeightM'), windFromDeg: n('windFromDeg'), windSpeedMS: n('windSpeedMS'),
         cloudOktas: n('cloudOktas'), terrain: v('terrain').value };
+      break;
     }
     case 'explosion': {
-      const heat = n('heatMJ');
-      return { substance: v('fuel').value, flammableMassKg: n('flammableMassKg'), heatOfCombustionJPerKg: heat == null ? null : heat * 1e6, yieldFactor: n('yieldFactor') };
+      const heat = n('heatMJ', 'heatOfCombustionJPerKg');
+      inputs = { substance: v('fuel').value, flammableMassKg: n('flammableMassKg'), heatOfCombustionJPerKg: heat == null ? null : heat * 1e6, yieldFactor: n('yieldFactor') };
+      break;
     }
     case 'fireball':
-      return { substance: v('fuel').value, fuelMassKg: n('fuelMassKg') };
+      inputs = { substance: v('fuel').value, fuelMassKg: n('fuelMassKg') };
+      break;
   }
-  return {};
+  if (!ok) form.querySelector('.invalid input')?.focus();
+  return ok ? inputs : null;
 }
 
-// Which input a model's message (geo/plume, geo/blast, geo/protective) is about.
-const MESSAGE_FIELD = [[/release rate/, '/inputs/releaseRateGS'], [/release height/, '/inputs/releaseHeightM'], [/wind direction/, '/inputs/windFromDeg'],
-  [/wind speed|calm/i, '/inputs/windSpeedMS'], [/cloud/i, '/inputs/cloudOktas'], [/fuel mass/, '/inputs/fuelMassKg'],
-  [/need flammable mass/, '/inputs/flammableMassKg'], [/TNT mass/, '/inputs/flammableMassKg'], [/terrain/, '/inputs/terrain']];
-
-// The models' messages are English; the common ones, said in Chinese first.
-const ZH = [[/wind below|calm/i, '风速过低（静风），高斯烟羽模型不适用：请改用“ERG 隔离与防护距离”并勾选“风向不定/静风”'],
-  [/wind direction/, '风向须在 0–360° 之间（风的来向）'], [/release rate/, '泄漏速率须大于 0'], [/release height/, '泄漏高度须在 0–1000 m 之间'],
-  [/cloud cover/, '云量须在 0–8 成之间'], [/wind speed/, '风速无效'], [/fuel mass/, '可燃物质量须大于 0、不超过 10000 吨'],
-  [/need flammable mass/, '须填写可燃物质量、燃烧热（均大于 0）和 0–1 之间的爆炸效率'], [/TNT mass/, 'TNT 当量超出范围'],
-  [/wrong type/, '请填写数字'], [/required/, '必填']];
-
-// Puts the API's field errors at their fields; returns those it could not place.
+// Puts the API's field errors at their fields (a model's own refusal names
+// /inputs: it shows under the form); returns those it could not place, by
+// label. problem null: just clear.
 export function showFieldErrors(form, problem) {
   for (const el of form.querySelectorAll('.field-err')) el.textContent = '';
   for (const el of form.querySelectorAll('.invalid')) el.classList.remove('invalid');
   const rest = [];
-  for (let [field, detail] of problem.fields || []) {
-    // A model's own refusal comes as /inputs with a message naming the quantity.
-    if (field === '/inputs') field = MESSAGE_FIELD.find(([re]) => re.test(detail))?.[1] || field;
+  for (const [field, detail] of problem?.fields || []) {
     const slot = form.querySelector(`.field-err[data-for="${CSS.escape(field)}"]`);
-    const zh = ZH.find(([re]) => re.test(detail))?.[1];
-    if (slot) { slot.innerHTML = zh ? `${esc(zh)}<br><small>${esc(detail)}</small>` : esc(detail); slot.closest('.field')?.classList.add('invalid'); } else rest.push(`${field}: ${zh || detail}`);
+    if (slot) { slot.textContent = detail; slot.closest('.field')?.classList.add('invalid'); } else rest.push(detail);
   }
   form.querySelector('.invalid input, .invalid select')?.focus();
   return rest;

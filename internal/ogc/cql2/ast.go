@@ -78,6 +78,23 @@ const (
 	Timestamp
 )
 
+// Label is the type's Chinese name, for messages.
+func (t Type) Label() string {
+	switch t {
+	case String:
+		return "字符串"
+	case Number:
+		return "数字"
+	case Boolean:
+		return "布尔值"
+	case Date:
+		return "日期"
+	case Timestamp:
+		return "时间"
+	}
+	return "未知类型"
+}
+
 func (t Type) String() string {
 	switch t {
 	case String:

@@ -56,21 +56,21 @@ func TestTranslate(t *testing.T) {
 
 func TestRefused(t *testing.T) {
 	for in, want := range map[string]string{
-		"":                           "ends",
-		"name =":                     "ends",
-		"name = 'a' AND":             "ends",
-		"name = 'unterminated":       "unterminated",
+		"":                           "结束",
+		"name =":                     "结束",
+		"name = 'a' AND":             "结束",
+		"name = 'unterminated":       "没有闭合",
 		"(name = 'a'":                "')'",
-		"name = 'a')":                "unexpected",
-		"S_INTERSECTS(geom, x)":      "not supported",
-		"name = 1":                   "comparison",
-		"capacity LIKE 'a'":          "LIKE compares strings",
-		"nope = 1":                   `unknown property "nope"`,
+		"name = 'a')":                "意外",
+		"S_INTERSECTS(geom, x)":      "不受支持",
+		"name = 1":                   "比较运算",
+		"capacity LIKE 'a'":          "LIKE 只比较字符串",
+		"nope = 1":                   `未知属性 "nope"`,
 		"name BETWEEN 'a' AND 'b'":   "BETWEEN",
-		"at > 'yesterday'":           "neither",
-		"name ; DROP TABLE x":        "unexpected",
+		"at > 'yesterday'":           "既不是",
+		"name ; DROP TABLE x":        "意外",
 		"DATE('2024-13-01') = since": "YYYY-MM-DD",
-		strings.Repeat("(", 200) + "name='a'" + strings.Repeat(")", 200): "nests",
+		strings.Repeat("(", 200) + "name='a'" + strings.Repeat(")", 200): "嵌套",
 	} {
 		n, err := Parse(in)
 		if err == nil {

@@ -35,7 +35,7 @@ func lex(src string) ([]token, error) {
 		r, w := utf8.DecodeRuneInString(src[i:])
 		switch {
 		case r == utf8.RuneError && w == 1:
-			return nil, fmt.Errorf("invalid UTF-8 at position %d", i)
+			return nil, fmt.Errorf("第 %d 字节处不是有效的 UTF-8", i)
 		case unicode.IsSpace(r):
 			i += w
 		case r == '(':
@@ -60,24 +60,24 @@ func lex(src string) ([]token, error) {
 		case r == '\'':
 			s, n, err := lexQuoted(src[i:], '\'')
 			if err != nil {
-				return nil, fmt.Errorf("%v at position %d", err, i)
+				return nil, fmt.Errorf("第 %d 字节处%v", i, err)
 			}
 			out = append(out, token{tString, s, i})
 			i += n
 		case r == '"':
 			s, n, err := lexQuoted(src[i:], '"')
 			if err != nil {
-				return nil, fmt.Errorf("%v at position %d", err, i)
+				return nil, fmt.Errorf("第 %d 字节处%v", i, err)
 			}
 			if s == "" {
-				return nil, fmt.Errorf("empty property name at position %d", i)
+				return nil, fmt.Errorf("第 %d 字节处属性名为空", i)
 			}
 			out = append(out, token{tQuoted, s, i})
 			i += n
 		case r == '-' || r == '+' || r == '.' || (r >= '0' && r <= '9'):
 			n := lexNumber(src[i:])
 			if n == 0 {
-				return nil, fmt.Errorf("unexpected %q at position %d", r, i)
+				return nil, fmt.Errorf("第 %d 字节处出现意外的 %q", i, r)
 			}
 			out = append(out, token{tNumber, src[i : i+n], i})
 			i += n
@@ -93,7 +93,7 @@ func lex(src string) ([]token, error) {
 			out = append(out, token{tIdent, src[i:j], i})
 			i = j
 		default:
-			return nil, fmt.Errorf("unexpected %q at position %d", r, i)
+			return nil, fmt.Errorf("第 %d 字节处出现意外的 %q", i, r)
 		}
 	}
 	return append(out, token{tEOF, "", len(src)}), nil
@@ -115,7 +115,7 @@ func lexQuoted(s string, q byte) (string, int, error) {
 		}
 		return b.String(), i + 1, nil
 	}
-	return "", 0, fmt.Errorf("unterminated %c", q)
+	return "", 0, fmt.Errorf("的 %c 没有闭合", q)
 }
 
 // lexNumber returns the length of the number at the start of s, 0 if none:

@@ -1,6 +1,7 @@
 package cql2
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,7 +17,7 @@ const MaxLength = 16 << 10
 // Parse reads a CQL2 text filter.
 func Parse(src string) (Node, error) {
 	if len(src) > MaxLength {
-		return nil, fmt.Errorf("the filter is longer than %d bytes", MaxLength)
+		return nil, fmt.Errorf("筛选条件超过 %d 字节", MaxLength)
 	}
 	toks, err := lex(src)
 	if err != nil {
@@ -28,7 +29,7 @@ func Parse(src string) (Node, error) {
 		return nil, err
 	}
 	if t := p.peek(); t.kind != tEOF {
-		return nil, fmt.Errorf("unexpected %q at position %d", t.text, t.pos)
+		return nil, fmt.Errorf("第 %d 字节处出现意外的 %q", t.pos, t.text)
 	}
 	return n, nil
 }
@@ -61,14 +62,14 @@ func (p *parser) keyword(kw string) bool {
 func (p *parser) expect(k tokKind, what string) error {
 	t := p.next()
 	if t.kind != k {
-		return fmt.Errorf("expected %s at position %d, found %q", what, t.pos, t.text)
+		return fmt.Errorf("第 %d 字节处应为%s，实为 %q", t.pos, what, t.text)
 	}
 	return nil
 }
 
 func (p *parser) or(depth int) (Node, error) {
 	if depth > MaxDepth {
-		return nil, fmt.Errorf("the filter nests deeper than %d", MaxDepth)
+		return nil, fmt.Errorf("筛选条件嵌套超过 %d 层", MaxDepth)
 	}
 	first, err := p.and(depth)
 	if err != nil {
@@ -110,7 +111,7 @@ func (p *parser) and(depth int) (Node, error) {
 func (p *parser) not(depth int) (Node, error) {
 	if p.keyword("NOT") {
 		if depth > MaxDepth {
-			return nil, fmt.Errorf("the filter nests deeper than %d", MaxDepth)
+			return nil, fmt.Errorf("筛选条件嵌套超过 %d 层", MaxDepth)
 		}
 		n, err := p.not(depth + 1)
 		if err != nil {
@@ -129,7 +130,7 @@ func (p *parser) primary(depth int) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return n, p.expect(tRParen, "')'")
+		return n, p.expect(tRParen, " ')'")
 	}
 	if t.kind == tIdent && (strings.EqualFold(t.text, "TRUE") || strings.EqualFold(t.text, "FALSE")) {
 		// A boolean literal is a predicate only when no operator follows.
@@ -159,7 +160,7 @@ func (p *parser) predicate() (Node, error) {
 	if p.keyword("IS") {
 		not := p.keyword("NOT")
 		if !p.keyword("NULL") {
-			return nil, fmt.Errorf("expected NULL at position %d", p.peek().pos)
+			return nil, fmt.Errorf("第 %d 字节处应为 NULL", p.peek().pos)
 		}
 		return IsNull{Not: not, L: l}, nil
 	}
@@ -172,7 +173,7 @@ func (p *parser) predicate() (Node, error) {
 		}
 		return Like{Not: not, L: l, Pattern: r}, nil
 	case p.keyword("IN"):
-		if err := p.expect(tLParen, "'(' after IN"); err != nil {
+		if err := p.expect(tLParen, " IN 之后的 '('"); err != nil {
 			return nil, err
 		}
 		var list []Scalar
@@ -187,14 +188,14 @@ func (p *parser) predicate() (Node, error) {
 			}
 			p.next()
 		}
-		return In{Not: not, L: l, List: list}, p.expect(tRParen, "')' closing the IN list")
+		return In{Not: not, L: l, List: list}, p.expect(tRParen, "结束 IN 列表的 ')'")
 	case p.keyword("BETWEEN"):
 		lo, err := p.scalar()
 		if err != nil {
 			return nil, err
 		}
 		if !p.keyword("AND") {
-			return nil, fmt.Errorf("expected AND in BETWEEN at position %d", p.peek().pos)
+			return nil, fmt.Errorf("第 %d 字节处应为 BETWEEN 中的 AND", p.peek().pos)
 		}
 		hi, err := p.scalar()
 		if err != nil {
@@ -204,9 +205,9 @@ func (p *parser) predicate() (Node, error) {
 	}
 	t = p.peek()
 	if t.kind == tEOF {
-		return nil, fmt.Errorf("the filter ends where an operator was expected")
+		return nil, errors.New("筛选条件在应为运算符处结束")
 	}
-	return nil, fmt.Errorf("expected a comparison, LIKE, IN, BETWEEN or IS NULL at position %d, found %q", t.pos, t.text)
+	return nil, fmt.Errorf("第 %d 字节处应为比较运算、LIKE、IN、BETWEEN 或 IS NULL，实为 %q", t.pos, t.text)
 }
 
 func (p *parser) scalar() (Scalar, error) {
@@ -217,7 +218,7 @@ func (p *parser) scalar() (Scalar, error) {
 	case tNumber:
 		f, err := strconv.ParseFloat(t.text, 64)
 		if err != nil {
-			return nil, fmt.Errorf("bad number %q at position %d", t.text, t.pos)
+			return nil, fmt.Errorf("第 %d 字节处的数字 %q 无效", t.pos, t.text)
 		}
 		return Literal{Number, f}, nil
 	case tQuoted:
@@ -233,32 +234,32 @@ func (p *parser) scalar() (Scalar, error) {
 			p.next()
 			s := p.next()
 			if s.kind != tString {
-				return nil, fmt.Errorf("%s( takes a quoted string at position %d", u, s.pos)
+				return nil, fmt.Errorf("第 %d 字节处 %s( 须接带引号的字符串", s.pos, u)
 			}
-			if err := p.expect(tRParen, "')'"); err != nil {
+			if err := p.expect(tRParen, " ')'"); err != nil {
 				return nil, err
 			}
 			if u == "DATE" {
 				d, err := time.Parse(time.DateOnly, s.text)
 				if err != nil || d.Year() < 1 { // year 0 does not exist in PostgreSQL's calendar
-					return nil, fmt.Errorf("DATE('%s') is not a YYYY-MM-DD date", s.text)
+					return nil, fmt.Errorf("DATE('%s') 不是 YYYY-MM-DD 日期", s.text)
 				}
 				return Literal{Date, d}, nil
 			}
 			ts, err := time.Parse(time.RFC3339Nano, s.text)
 			if err != nil || ts.UTC().Year() < 1 {
-				return nil, fmt.Errorf("TIMESTAMP('%s') is not an RFC 3339 time with a zone", s.text)
+				return nil, fmt.Errorf("TIMESTAMP('%s') 不是带时区的 RFC 3339 时间", s.text)
 			}
 			return Literal{Timestamp, ts}, nil
 		case "AND", "OR", "NOT", "LIKE", "IN", "BETWEEN", "IS", "NULL":
-			return nil, fmt.Errorf("expected a property or a value at position %d, found %s", t.pos, u)
+			return nil, fmt.Errorf("第 %d 字节处应为属性或值，实为 %s", t.pos, u)
 		}
 		if p.peek().kind == tLParen {
-			return nil, fmt.Errorf("function %s at position %d is not supported (spatial, temporal and other functions are not implemented)", t.text, t.pos)
+			return nil, fmt.Errorf("第 %d 字节处的函数 %s 不受支持（未实现空间、时间等函数）", t.pos, t.text)
 		}
 		return Prop{t.text}, nil
 	case tEOF:
-		return nil, fmt.Errorf("the filter ends where a property or a value was expected")
+		return nil, errors.New("筛选条件在应为属性或值处结束")
 	}
-	return nil, fmt.Errorf("expected a property or a value at position %d, found %q", t.pos, t.text)
+	return nil, fmt.Errorf("第 %d 字节处应为属性或值，实为 %q", t.pos, t.text)
 }

@@ -17,7 +17,7 @@ type Resolver func(name string) (sql string, t Type, ok bool)
 type UnknownPropertyError struct{ Name string }
 
 func (e *UnknownPropertyError) Error() string {
-	return fmt.Sprintf("unknown property %q", e.Name)
+	return fmt.Sprintf("未知属性 %q", e.Name)
 }
 
 // ToSQL translates n to a boolean SQL expression. Values are appended to
@@ -47,19 +47,19 @@ func (t *translator) node(n Node) (string, error) {
 		}
 		return "FALSE", nil
 	case Compare:
-		l, r, err := t.pair(n.L, n.R, "comparison")
+		l, r, err := t.pair(n.L, n.R, "比较运算")
 		if err != nil {
 			return "", err
 		}
 		return "(" + l + " " + n.Op + " " + r + ")", nil
 	case Like:
 		if ty, ok := t.typeOf(n.L); ok && ty != String {
-			return "", fmt.Errorf("LIKE compares strings, %s is a %s", describe(n.L), ty)
+			return "", fmt.Errorf("LIKE 只比较字符串，%s 是%s", describe(n.L), ty.Label())
 		}
 		if lit, ok := n.Pattern.(Literal); ok && lit.Type == String && endsInEscape(lit.Value.(string)) {
 			return "", errors.New("LIKE 的模式不能以转义符 \\ 结尾（反斜杠本身写作 \\\\）")
 		}
-		l, r, err := t.pair(n.L, n.Pattern, "LIKE")
+		l, r, err := t.pair(n.L, n.Pattern, "LIKE ")
 		if err != nil {
 			return "", err
 		}
@@ -71,7 +71,7 @@ func (t *translator) node(n Node) (string, error) {
 		}
 		items := make([]string, len(n.List))
 		for i, s := range n.List {
-			if items[i], err = t.compatible(n.L, s, "IN list"); err != nil {
+			if items[i], err = t.compatible(n.L, s, "IN 列表"); err != nil {
 				return "", err
 			}
 		}
@@ -82,13 +82,13 @@ func (t *translator) node(n Node) (string, error) {
 			return "", err
 		}
 		if ty, _ := t.typeOf(n.L); ty == String || ty == Boolean {
-			return "", fmt.Errorf("BETWEEN compares numbers, dates or timestamps, %s is a %s", describe(n.L), ty)
+			return "", fmt.Errorf("BETWEEN 只比较数字、日期或时间，%s 是%s", describe(n.L), ty.Label())
 		}
-		lo, err := t.compatible(n.L, n.Lo, "BETWEEN")
+		lo, err := t.compatible(n.L, n.Lo, "BETWEEN ")
 		if err != nil {
 			return "", err
 		}
-		hi, err := t.compatible(n.L, n.Hi, "BETWEEN")
+		hi, err := t.compatible(n.L, n.Hi, "BETWEEN ")
 		if err != nil {
 			return "", err
 		}
@@ -175,7 +175,7 @@ func (t *translator) compatible(ref, other Scalar, what string) (string, error) 
 		tm, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
 			if tm, err = time.Parse(time.DateOnly, v); err != nil {
-				return "", fmt.Errorf("%q is neither a YYYY-MM-DD date nor an RFC 3339 time", v)
+				return "", fmt.Errorf("%q 既不是 YYYY-MM-DD 日期，也不是 RFC 3339 时间", v)
 			}
 		}
 		other = Literal{Timestamp, tm}
@@ -184,7 +184,7 @@ func (t *translator) compatible(ref, other Scalar, what string) (string, error) 
 		}
 	case lit && ot == Date && rt == Timestamp:
 	default:
-		return "", fmt.Errorf("%s of %s (a %s) with %s (a %s)", what, describe(ref), rt, describe(other), ot)
+		return "", fmt.Errorf("%s不能比较%s（%s）与%s（%s）", what, describe(ref), rt.Label(), describe(other), ot.Label())
 	}
 	return t.scalar(other, rt)
 }
@@ -233,7 +233,7 @@ func sqlType(t Type) string {
 func describe(s Scalar) string {
 	switch s := s.(type) {
 	case Prop:
-		return "property " + s.Name
+		return "属性 " + s.Name
 	case Literal:
 		return fmt.Sprintf("%v", s.Value)
 	}
