@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { launch, openAs, shot, BASE } from './lib.js';
+import { launch, openAs, shot, BASE, PATIENCE_MS } from './lib.js';
 
 const EXTRACT = fileURLToPath(new URL('../internal/basemap/testdata/county_test.osm', import.meta.url));
 
@@ -34,7 +34,7 @@ const drawn = (page) => page.evaluate(() => {
 });
 
 async function settle(page) {
-  await page.waitForFunction(() => window.__sitrep.map.loaded() && window.__sitrep.map.areTilesLoaded(), null, { timeout: 15000 });
+  await page.waitForFunction(() => window.__sitrep.map.loaded() && window.__sitrep.map.areTilesLoaded(), null, { timeout: PATIENCE_MS });
 }
 
 // Waits (software WebGL places labels a while after the tiles load) until
@@ -42,7 +42,7 @@ async function settle(page) {
 // with what was drawn.
 async function drawnUntil(page, what, checks) {
   let d;
-  for (const deadline = Date.now() + 15000; Date.now() < deadline; await page.waitForTimeout(250)) {
+  for (const deadline = Date.now() + PATIENCE_MS; Date.now() < deadline; await page.waitForTimeout(250)) {
     d = await drawn(page);
     if (checks.every(([layer, name]) => d[layer].includes(name))) return d;
   }
@@ -57,7 +57,7 @@ test('the wall says when no road data is loaded, then draws the imported ground 
     await context.setViewportSize?.({ width: 1366, height: 768 });
     let { page, errors } = await openAs(context, 'viewer');
     await page.setViewportSize({ width: 1366, height: 768 });
-    await page.waitForSelector('#basemap-missing', { timeout: 10000 });
+    await page.waitForSelector('#basemap-missing', { timeout: PATIENCE_MS });
     assert.match(await page.textContent('#basemap-missing'), /未加载道路数据/);
     await shot(page, 'basemap-none-1366');
 
