@@ -72,6 +72,10 @@ type Config struct {
 	// Basemap are the basemap settings: a PMTiles archive to serve, an
 	// online basemap (package basemap).
 	Basemap basemap.Settings
+	// WarningOrg is the GB/T 4657 organisation code (3 digits) of the
+	// county's emergency management bureau, coded in every warning's
+	// identifier and CAP <sender>; empty keeps warnings.OrgUnassigned.
+	WarningOrg string
 }
 
 // Defaults for Config.
@@ -146,6 +150,12 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	incidentStore, warningStore := incidentstore.New(cfg.Pool, cfg.Plan), warnings.NewStore(cfg.Pool)
+	if cfg.WarningOrg != "" {
+		warningStore.Issuer.Org = cfg.WarningOrg
+		if err := warningStore.Issuer.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	live.Register(incidentStore)
 	live.Register(warningStore)
 	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL))
