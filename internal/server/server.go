@@ -32,6 +32,7 @@ import (
 	"sitrep/internal/journal"
 	"sitrep/internal/layers"
 	"sitrep/internal/ogc"
+	"sitrep/internal/public"
 	"sitrep/internal/tiles"
 	"sitrep/internal/vocabulary"
 	"sitrep/internal/warnings"
@@ -217,6 +218,8 @@ func New(cfg Config) (*Server, error) {
 		})
 	})
 
+	// The public page's data and the CAP feed: no login, from a snapshot.
+	public.NewCache(cfg.Pool, warningStore, live, cfg.Logger).Routes(r)
 	r.Method(http.MethodGet, "/*", staticFiles())
 	s.Handler = r
 	return s, nil
