@@ -76,6 +76,7 @@ let map = null, mapReady = null;
 function initMap() {
   map = new maplibregl.Map({
     container: 'map', center: [87.4, 43.5], zoom: 8.5, attributionControl: false, dragRotate: false, pitchWithRotate: false,
+    locale: { 'NavigationControl.ZoomIn': '放大', 'NavigationControl.ZoomOut': '缩小' },
     style: { version: 8, sources: {}, layers: [{ id: 'bg', type: 'background', paint: { 'background-color': '#e9eee9' } }] },
   });
   map.touchZoomRotate.disableRotation();
