@@ -81,7 +81,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer pool.Close()
 	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure, SafeDistances: rules, Plan: plan,
-		ReportingClock: true, MetricsToken: *metricsToken, PublicOrigin: *publicOrigin, Basemap: ground, WarningOrg: *warningOrg})
+		ReportingClock: true, Deliveries: true, MetricsToken: *metricsToken, PublicOrigin: *publicOrigin, Basemap: ground, WarningOrg: *warningOrg})
 	if err != nil {
 		return err
 	}

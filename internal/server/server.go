@@ -27,6 +27,7 @@ import (
 	"sitrep/internal/areas"
 	"sitrep/internal/auth"
 	"sitrep/internal/basemap"
+	"sitrep/internal/channels"
 	"sitrep/internal/db"
 	"sitrep/internal/dispatch"
 	"sitrep/internal/journal"
@@ -77,6 +78,10 @@ type Config struct {
 	// county's emergency management bureau, coded in every warning's
 	// identifier and CAP <sender>; empty keeps warnings.OrgUnassigned.
 	WarningOrg string
+	// Deliveries runs the warning channels' outbox worker (package
+	// channels). sitrep serve sets it; test servers leave it off and drive
+	// a worker of their own.
+	Deliveries bool
 }
 
 // Defaults for Config.
@@ -99,6 +104,8 @@ type Server struct {
 	onShutdown []func()
 	live       *realtime.Hub
 	stopClock  func()
+	// stopDeliveries stops the outbox worker and waits for it.
+	stopDeliveries func()
 	// closeBasemap closes the basemap's PMTiles archive.
 	closeBasemap func() error
 }
@@ -151,6 +158,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	incidentStore, warningStore := incidentstore.New(cfg.Pool, cfg.Plan), warnings.NewStore(cfg.Pool)
+	warningStore.Outbox = channels.Outbox{}
 	if cfg.WarningOrg != "" {
 		warningStore.Issuer.Org = cfg.WarningOrg
 		if err := warningStore.Issuer.Validate(); err != nil {
@@ -175,6 +183,13 @@ func New(cfg Config) (*Server, error) {
 	s.stopClock = func() {}
 	if cfg.ReportingClock {
 		s.stopClock = incidentstore.NewTicker(incidentStore, cfg.Logger).Start(context.Background())
+	}
+	s.stopDeliveries = func() {}
+	if cfg.Deliveries {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { channels.NewWorker(cfg.Pool, cfg.Logger).Run(ctx, 4); close(done) }()
+		s.stopDeliveries = func() { cancel(); <-done }
 	}
 
 	r := chi.NewRouter()
@@ -211,6 +226,7 @@ func New(cfg Config) (*Server, error) {
 			layers.Mount(r, cfg.Pool, cfg.SafeDistances)
 			incidentstore.NewHandlers(incidentStore).Routes(r)
 			warnings.NewHandlers(warningStore).Routes(r)
+			channels.NewStore(cfg.Pool).Routes(r)
 			zones.NewHandlers(zoneStore).Routes(r)
 			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
 			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/vocabulary", vocabulary.Handler(zoneStore.Table()))
@@ -280,6 +296,7 @@ func (s *Server) Shutdown() {
 // pool next, the live stream's listener and the migrator.
 func (s *Server) Close() error {
 	s.stopClock()
+	s.stopDeliveries()
 	s.live.Close()
 	return errors.Join(s.closeBasemap(), s.migrator.Close())
 }
