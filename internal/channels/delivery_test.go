@@ -231,8 +231,12 @@ func TestDeliveries(t *testing.T) {
 	if n := e.Count(`SELECT count(*) FROM warning_deliveries WHERE state <> 'delivered'`); n != 0 {
 		t.Fatalf("%d deliveries left undelivered", n)
 	}
-	if n := e.Count(`SELECT count(*) FROM audit_log WHERE entity = 'warning_deliveries' AND action = 'retrying'`); n != 4 {
+	if n := e.Count(`SELECT count(*) FROM audit_log WHERE entity = 'warning_deliveries' AND after->>'state' = 'retrying'`); n != 4 {
 		t.Fatalf("%d failed attempts in the audit trail, want 4", n)
+	}
+	// Each outcome went out on the live stream with the warning, for the console.
+	if n := e.Count(`SELECT count(*) FROM events WHERE topic = 'warnings' AND action = 'deliver'`); n != 10 {
+		t.Fatalf("%d delivery events on the live stream, want 10 (one per recorded attempt)", n)
 	}
 	if n := e.Count(`SELECT count(*) FROM audit_log WHERE coalesce(before::text, '') || coalesce(after::text, '') LIKE '%' || $1 || '%'`, secret); n != 0 {
 		t.Fatalf("the secret is in %d audit rows", n)

@@ -107,8 +107,8 @@ func (wk *Worker) claim(ctx context.Context) (*claimed, error) {
 			return nil, err
 		}
 		c = &d
-		return []journal.Change{{Entity: "warning_deliveries", EntityID: strconv.FormatInt(d.id, 10), Action: "send",
-			After: map[string]any{"warning_id": d.warningID, "version_id": d.versionID, "channel_id": d.ch.ID, "channel": d.ch.Name,
+		return []journal.Change{{Entity: "warning_deliveries", EntityID: strconv.FormatInt(d.warningID, 10), Action: "send",
+			After: map[string]any{"delivery_id": d.id, "warning_id": d.warningID, "version_id": d.versionID, "channel_id": d.ch.ID, "channel": d.ch.Name,
 				"attempt": d.attempt, "state": "sending"}}}, nil
 	})
 	if errors.Is(err, errNothingDue) {
@@ -191,12 +191,19 @@ func (wk *Worker) record(ctx context.Context, d *claimed, status int, failure st
 		if tag.RowsAffected() == 0 {
 			return nil, errLeaseLost
 		}
-		after := map[string]any{"warning_id": d.warningID, "version_id": d.versionID, "channel_id": d.ch.ID, "channel": d.ch.Name,
-			"attempt": d.attempt, "state": state, "last_status": statusArg, "last_error": errArg}
+		after := map[string]any{"delivery_id": d.id, "warning_id": d.warningID, "version_id": d.versionID, "channel_id": d.ch.ID,
+			"channel": d.ch.Name, "attempt": d.attempt, "state": state, "last_status": statusArg, "last_error": errArg}
 		if state == "retrying" {
 			after["next_attempt_at"] = next
 		}
-		return []journal.Change{{Entity: "warning_deliveries", EntityID: strconv.FormatInt(d.id, 10), Action: state, After: after}}, nil
+		// The warning goes out again on the live stream with its deliveries,
+		// so the console shows each channel's state as it changes.
+		f, err := warnings.FeatureIn(ctx, tx, d.warningID)
+		if err != nil {
+			return nil, err
+		}
+		return []journal.Change{{Entity: "warning_deliveries", EntityID: strconv.FormatInt(d.warningID, 10), Action: "deliver",
+			After: after, Topic: warnings.Topic, Event: f, Drill: d.w.Drill}}, nil
 	})
 	return err
 }

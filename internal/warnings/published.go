@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"sort"
 	"time"
+
+	"sitrep/internal/db"
 )
 
 // Published is a warning as the public sees it: its current version, the
@@ -46,3 +48,14 @@ func (w Warning) Headline() string { return w.capAlert().Info.Headline }
 
 // Instruction is the version's numbered warning items, one per line.
 func (w Warning) Instruction() string { return w.instruction() }
+
+// FeatureIn returns warning id's current version as the API shows it,
+// read inside q (a transaction that changed what the feature shows, such
+// as a delivery's state, and publishes it on the live stream).
+func FeatureIn(ctx context.Context, q db.Querier, id int64) (Feature, error) {
+	v, err := current(ctx, q, id)
+	if err != nil {
+		return Feature{}, err
+	}
+	return v.feature(), nil
+}
