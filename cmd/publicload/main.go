@@ -67,7 +67,9 @@ func (s *sample) String() string {
 	}
 	d := slices.Clone(s.durs)
 	slices.Sort(d)
-	p := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))].Round(10 * time.Microsecond) }
+	p := func(q float64) time.Duration {
+		return d[min(len(d)-1, int(q*float64(len(d))))].Round(10 * time.Microsecond)
+	}
 	return fmt.Sprintf("%d answers, p50 %v, p90 %v, p99 %v, max %v, %d errors", len(d), p(.5), p(.9), p(.99), d[len(d)-1], s.errs.Load())
 }
 
@@ -182,7 +184,7 @@ func run(base, token string, concurrency int, duration time.Duration, ccRate int
 
 func issue(c *http.Client, base, token string) (map[string]any, string, error) {
 	body, _ := json.Marshal(map[string]any{"level": "blue", "category": "hazardous_chemicals", "event": "压力测试",
-		"area": map[string]any{"type": "Polygon", "coordinates": [][][]float64{{{87.40, 43.50}, {87.45, 43.50}, {87.45, 43.53}, {87.40, 43.53}, {87.40, 43.50}}}},
+		"area":      map[string]any{"type": "Polygon", "coordinates": [][][]float64{{{87.40, 43.50}, {87.45, 43.50}, {87.45, 43.53}, {87.40, 43.53}, {87.40, 43.50}}}},
 		"area_desc": "压力测试区域（测试）", "onset": time.Now().UTC().Format(time.RFC3339), "items": []string{"压力测试，无需行动"}})
 	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/warnings", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)

@@ -19,7 +19,7 @@ type fakeLive struct {
 }
 
 func (l *fakeLive) OnEvents(fn func([]realtime.Event)) { l.fns = append(l.fns, fn) }
-func (l *fakeLive) Ready() bool                       { return l.ready }
+func (l *fakeLive) Ready() bool                        { return l.ready }
 func (l *fakeLive) send(topic string) {
 	for _, fn := range l.fns {
 		fn([]realtime.Event{{Seq: 1, Topic: topic}})
