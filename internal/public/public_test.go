@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,40 @@ type situation struct {
 		CAP        string `json:"cap"`
 	} `json:"warnings"`
 	Shelters []map[string]any `json:"shelters"`
+	Zones    []map[string]any `json:"zones"`
+}
+
+// publishZones records an incident (a drill or not), computes its
+// protective zones and switches them on; it returns how many.
+func publishZones(t *testing.T, e *apitest.Env, drill bool) int {
+	t.Helper()
+	r := e.Do("POST", "/api/v1/incidents", auth.Dispatcher, map[string]any{"kind": "hazardous_chemicals", "place": "公开测试液氨泄漏",
+		"occurred_at": time.Now().Add(-10 * time.Minute).UTC().Format(time.RFC3339), "drill": drill,
+		"location": map[string]any{"type": "Point", "coordinates": []float64{87.40, 43.47}}})
+	if r.StatusCode != 201 {
+		t.Fatalf("incident: %d %s", r.StatusCode, r.Body)
+	}
+	var inc struct{ ID string }
+	r.JSON(t, &inc)
+	r = e.Do("POST", "/api/v1/incidents/"+inc.ID+"/zones", auth.Dispatcher, map[string]any{"model": "protective",
+		"inputs": map[string]any{"key": "ammonia", "case": "large", "windFromDeg": 300}})
+	if r.StatusCode != 201 {
+		t.Fatalf("zones: %d %s", r.StatusCode, r.Body)
+	}
+	var run struct {
+		Features []struct {
+			ID         string
+			Properties struct{ Version int }
+		}
+	}
+	r.JSON(t, &run)
+	for _, z := range run.Features {
+		if r := e.Do("PATCH", "/api/v1/zones/"+z.ID, auth.Dispatcher, map[string]any{"active": true},
+			"If-Match", `"`+strconv.Itoa(z.Properties.Version)+`"`); r.StatusCode != 200 {
+			t.Fatalf("activate zone: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	return len(run.Features)
 }
 
 // waitFor polls the public situation, with no credentials, until ok holds;
@@ -75,7 +110,15 @@ func TestPublicSituation(t *testing.T) {
 		"properties": map[string]any{"name": "县消防救援大队", "kind": "fire", "members": 20, "contact_phone": "13800000000"}}
 	e.Do("POST", "/api/v1/rescue_teams", auth.Editor, team)
 
-	s := waitFor(t, e, "the warning and the shelter", func(s situation) bool { return len(s.Warnings) > 0 && len(s.Shelters) > 0 })
+	publishZones(t, e, true)
+	real := publishZones(t, e, false)
+
+	s := waitFor(t, e, "the warning, the shelter and the zones", func(s situation) bool {
+		return len(s.Warnings) > 0 && len(s.Shelters) > 0 && len(s.Zones) > 0
+	})
+	if len(s.Zones) != real {
+		t.Fatalf("%d zones, want the real incident's %d (no drill's)", len(s.Zones), real)
+	}
 	if len(s.Warnings) != 1 || s.Warnings[0].Level != "yellow" {
 		t.Fatalf("want the one real warning (no drill): %+v", s.Warnings)
 	}

@@ -89,7 +89,8 @@ const sheltersSQL = `SELECT coalesce(json_agg(json_build_object(
 		'lon', round(ST_X(s.geom)::numeric, 6), 'lat', round(ST_Y(s.geom)::numeric, 6)) ORDER BY s.name), '[]')
 	FROM shelters s WHERE s.status = 'open' AND s.occupancy < s.capacity`
 
-// zonesSQL: the active evacuation and shelter-in-place zones, simplified
+// zonesSQL: the active evacuation and shelter-in-place zones of real
+// incidents (a drill's are not for the public), simplified
 // to 20 m in UTM zone 45N (the county's, EPSG:32645) and written to 5
 // decimals (about a metre): what a phone needs to see whether its
 // reader is inside.
@@ -97,7 +98,7 @@ const zonesSQL = `SELECT coalesce(json_agg(json_build_object(
 		'name', z.name, 'level', z.level, 'evacuate', z.evacuate,
 		'geometry', ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(z.geom, 32645), 20), 4326), 5)::json)
 		ORDER BY z.level DESC, z.id), '[]')
-	FROM zones z WHERE z.active`
+	FROM zones z JOIN incidents i ON i.id = z.incident_id WHERE z.active AND NOT i.drill`
 
 // countySQL: the county outline for the map, simplified to 50 m.
 const countySQL = `SELECT ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(a.geom, 32645), 50), 4326), 5)::json
