@@ -8,5 +8,5 @@ import "embed"
 
 // FS is the page's files.
 //
-//go:embed index.html report.html css js vendor
+//go:embed index.html report.html css js vendor public
 var FS embed.FS

@@ -14,6 +14,7 @@ import (
 	"sitrep/incidents/orgplan"
 	"sitrep/internal/basemap"
 	"sitrep/internal/server"
+	"sitrep/internal/warnings"
 )
 
 func runServe(ctx context.Context, args []string, stdout io.Writer) error {
@@ -27,6 +28,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	metricsAddr := cmd.String("metrics-addr", os.Getenv("SITREP_METRICS_ADDR"), "also serve /metrics without credentials on this address, for an operator's network (env SITREP_METRICS_ADDR; e.g. 127.0.0.1:9090)")
 	metricsToken := cmd.String("metrics-token", os.Getenv("SITREP_METRICS_TOKEN"), "a bearer token that may read /metrics on the main address (env SITREP_METRICS_TOKEN; otherwise only an admin may)")
 	planFile := cmd.String("plan", os.Getenv("SITREP_PLAN"), "the county's emergency organisation as a plan file (env SITREP_PLAN; default: the embedded 乌鲁木齐县 plan)")
+	warningOrg := cmd.String("warning-org", os.Getenv("SITREP_WARNING_ORG"), "the GB/T 4657 organisation code (3 digits) of the county's emergency management bureau, coded in warning identifiers and CAP <sender> (env SITREP_WARNING_ORG; default 000, unassigned)")
 	var ground basemap.Settings
 	cmd.StringVar(&ground.PMTiles, "basemap-pmtiles", os.Getenv("SITREP_BASEMAP_PMTILES"), "serve the basemap from this PMTiles archive (Sitrep's schema: sitrep basemap export) instead of the imported data (env SITREP_BASEMAP_PMTILES)")
 	cmd.StringVar(&ground.Online, "basemap", os.Getenv("SITREP_BASEMAP"), "online basemap over the local one: tianditu-vec, tianditu-img, xyz or wmts; empty for none (env SITREP_BASEMAP)")
@@ -44,6 +46,13 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	// database is touched.
 	if err := ground.Check(); err != nil {
 		return err
+	}
+	if *warningOrg != "" {
+		issuer := warnings.CountyIssuer
+		issuer.Org = *warningOrg
+		if err := issuer.Validate(); err != nil {
+			return errors.New("--warning-org: " + err.Error())
+		}
 	}
 	plan, err := orgplan.Default()
 	if *planFile != "" {
@@ -72,7 +81,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer pool.Close()
 	srv, err := server.New(server.Config{Pool: pool, Logger: slog.Default(), SecureCookie: !*insecure, SafeDistances: rules, Plan: plan,
-		ReportingClock: true, MetricsToken: *metricsToken, PublicOrigin: *publicOrigin, Basemap: ground})
+		ReportingClock: true, Deliveries: true, MetricsToken: *metricsToken, PublicOrigin: *publicOrigin, Basemap: ground, WarningOrg: *warningOrg})
 	if err != nil {
 		return err
 	}

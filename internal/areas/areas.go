@@ -22,7 +22,14 @@ import (
 const Attribution = "© OpenStreetMap 贡献者（ODbL 1.0）"
 
 // Store reads and writes admin_areas.
-type Store struct{ pool *pgxpool.Pool }
+type Store struct {
+	pool *pgxpool.Pool
+	// AfterUpsert, when set, runs inside the load's transaction after the
+	// boundaries are stored, and returns further changes: what depends on
+	// the county boundary (the registry's outside_county) follows it in the
+	// same commit.
+	AfterUpsert func(ctx context.Context, tx pgx.Tx, actor journal.Actor) ([]journal.Change, error)
+}
 
 // NewStore returns a store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
@@ -68,6 +75,13 @@ func (s *Store) Upsert(ctx context.Context, actor journal.Actor, areas []Area) e
 			changes = append(changes, journal.Change{Entity: "admin_areas", EntityID: a.Code, Action: "upsert",
 				After: map[string]any{"code": a.Code, "name": a.Name, "is_county": a.IsCounty}, Topic: "boundaries"})
 		}
+		if s.AfterUpsert != nil {
+			more, err := s.AfterUpsert(ctx, tx, actor)
+			if err != nil {
+				return nil, err
+			}
+			changes = append(changes, more...)
+		}
 		return changes, nil
 	})
 	return err
@@ -80,6 +94,33 @@ func (s *Store) InCounty(ctx context.Context, lon, lat float64) (bool, error) {
 	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM admin_areas
 		WHERE is_county AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)))`, lon, lat).Scan(&inside)
 	return inside, err
+}
+
+// OutsideCountySQL is SQL for whether the geometry geom (an SQL expression,
+// EPSG:4326) lies wholly outside the county boundary: NULL when no county
+// is loaded, so "outside" is never claimed without a boundary to be outside
+// of. A shape that touches the county is not outside.
+func OutsideCountySQL(geom string) string {
+	return `(SELECT NOT bool_or(ST_Intersects(a.geom, ` + geom + `)) FROM admin_areas a WHERE a.is_county)`
+}
+
+// Jurisdiction is where an area lies with respect to the county.
+type Jurisdiction string
+
+// The jurisdictions of an area.
+const (
+	Inside  Jurisdiction = "inside"  // wholly inside the county
+	Crosses Jurisdiction = "crosses" // partly inside, partly outside
+	Outside Jurisdiction = "outside" // wholly outside
+	Unknown Jurisdiction = ""        // no county boundary loaded
+)
+
+// JurisdictionSQL is SQL for the Jurisdiction of the geometry geom (an SQL
+// expression, EPSG:4326), as text; NULL when no county is loaded.
+func JurisdictionSQL(geom string) string {
+	return `(SELECT CASE WHEN bool_or(ST_Covers(a.geom, ` + geom + `)) THEN 'inside'
+		WHEN bool_or(ST_Intersects(a.geom, ` + geom + `)) THEN 'crosses' ELSE 'outside' END
+		FROM admin_areas a WHERE a.is_county HAVING count(*) > 0)`
 }
 
 // Handler serves the boundaries as a GeoJSON FeatureCollection, county first.

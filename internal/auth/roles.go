@@ -80,6 +80,9 @@ const (
 	ReadMetrics Permission = "metrics:read"
 	ManageUsers Permission = "users:manage"
 	ReadAudit   Permission = "audit:read"
+	// ManageChannels: the warning release channels (plan 3.2.2) and their
+	// credentials.
+	ManageChannels Permission = "warnings:channels"
 )
 
 var grants = map[Role][]Permission{
@@ -89,7 +92,7 @@ var grants = map[Role][]Permission{
 	DutyOfficer: {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, ReadExperts},
 	Commander:   {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, WarnOrangeRed, ActivateResponse, ReadExperts},
 	Admin: {ReadMap, EditRegistry, ManageIncidents, Dispatch, WarnBlueYellow, WarnOrangeRed, ActivateResponse,
-		ReadExperts, ReadMetrics, ManageUsers, ReadAudit},
+		ReadExperts, ReadMetrics, ManageUsers, ReadAudit, ManageChannels},
 }
 
 // Can reports whether role r has permission p.

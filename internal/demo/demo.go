@@ -15,6 +15,7 @@ import (
 	"sitrep/internal/areas"
 	"sitrep/internal/auth"
 	"sitrep/internal/journal"
+	"sitrep/internal/layers"
 )
 
 //go:embed data/*.geojson
@@ -46,7 +47,9 @@ var Users = []Credential{
 // Load puts the demo data into the database. Running it again keeps what is
 // there: users that exist are left alone, boundaries are replaced by code.
 func Load(ctx context.Context, pool *pgxpool.Pool) ([]Credential, error) {
-	if err := loadBoundaries(ctx, areas.NewStore(pool)); err != nil {
+	boundaries := areas.NewStore(pool)
+	boundaries.AfterUpsert = layers.RecomputeOutsideCounty
+	if err := loadBoundaries(ctx, boundaries); err != nil {
 		return nil, fmt.Errorf("boundaries: %w", err)
 	}
 	// The synthetic layers are placed inside the county boundary loaded above.

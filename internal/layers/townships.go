@@ -67,3 +67,18 @@ func ReattributeTownships(ctx context.Context, tx pgx.Tx, actor journal.Actor) (
 	}
 	return out, nil
 }
+
+// RecomputeOutsideCounty brings every registry feature's outside_county in
+// line with the county boundary now loaded, inside tx (the boundary load's
+// transaction: areas.Store.AfterUpsert), and returns the journal changes.
+func RecomputeOutsideCounty(ctx context.Context, tx pgx.Tx, actor journal.Actor) ([]journal.Change, error) {
+	var out []journal.Change
+	for _, l := range All {
+		changes, err := l.RecomputeOutsideCounty(ctx, tx, actor)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, changes...)
+	}
+	return out, nil
+}

@@ -156,6 +156,7 @@ type Layer struct {
 // Init checks the definition and indexes it; call it once when building the
 // layer. It panics on a definition error, which is a programming mistake.
 func (l *Layer) Init() *Layer {
+	l.Fields = append(l.Fields, outsideCountyField)
 	l.byName = map[string]int{}
 	for i, f := range l.Fields {
 		if _, dup := l.byName[f.Name]; dup || reserved[f.Name] {

@@ -121,6 +121,9 @@ func (l *Layer) prepare(ctx context.Context, tx pgx.Tx, in *Input, self int64) e
 	if err := l.checkInDB(ctx, tx, in, self); err != nil {
 		return err
 	}
+	if err := setOutsideCounty(ctx, tx, in); err != nil {
+		return err
+	}
 	if l.Hooks.Prepare != nil {
 		return l.Hooks.Prepare(ctx, tx, in)
 	}

@@ -27,11 +27,13 @@ import (
 	"sitrep/internal/areas"
 	"sitrep/internal/auth"
 	"sitrep/internal/basemap"
+	"sitrep/internal/channels"
 	"sitrep/internal/db"
 	"sitrep/internal/dispatch"
 	"sitrep/internal/journal"
 	"sitrep/internal/layers"
 	"sitrep/internal/ogc"
+	"sitrep/internal/public"
 	"sitrep/internal/tiles"
 	"sitrep/internal/vocabulary"
 	"sitrep/internal/warnings"
@@ -72,6 +74,14 @@ type Config struct {
 	// Basemap are the basemap settings: a PMTiles archive to serve, an
 	// online basemap (package basemap).
 	Basemap basemap.Settings
+	// WarningOrg is the GB/T 4657 organisation code (3 digits) of the
+	// county's emergency management bureau, coded in every warning's
+	// identifier and CAP <sender>; empty keeps warnings.OrgUnassigned.
+	WarningOrg string
+	// Deliveries runs the warning channels' outbox worker (package
+	// channels). sitrep serve sets it; test servers leave it off and drive
+	// a worker of their own.
+	Deliveries bool
 }
 
 // Defaults for Config.
@@ -94,6 +104,8 @@ type Server struct {
 	onShutdown []func()
 	live       *realtime.Hub
 	stopClock  func()
+	// stopDeliveries stops the outbox worker and waits for it.
+	stopDeliveries func()
 	// closeBasemap closes the basemap's PMTiles archive.
 	closeBasemap func() error
 }
@@ -146,6 +158,13 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	incidentStore, warningStore := incidentstore.New(cfg.Pool, cfg.Plan), warnings.NewStore(cfg.Pool)
+	warningStore.Outbox = channels.Outbox{}
+	if cfg.WarningOrg != "" {
+		warningStore.Issuer.Org = cfg.WarningOrg
+		if err := warningStore.Issuer.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	live.Register(incidentStore)
 	live.Register(warningStore)
 	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL))
@@ -164,6 +183,13 @@ func New(cfg Config) (*Server, error) {
 	s.stopClock = func() {}
 	if cfg.ReportingClock {
 		s.stopClock = incidentstore.NewTicker(incidentStore, cfg.Logger).Start(context.Background())
+	}
+	s.stopDeliveries = func() {}
+	if cfg.Deliveries {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { channels.NewWorker(cfg.Pool, cfg.Logger).Run(ctx, 4); close(done) }()
+		s.stopDeliveries = func() { cancel(); <-done }
 	}
 
 	r := chi.NewRouter()
@@ -200,6 +226,7 @@ func New(cfg Config) (*Server, error) {
 			layers.Mount(r, cfg.Pool, cfg.SafeDistances)
 			incidentstore.NewHandlers(incidentStore).Routes(r)
 			warnings.NewHandlers(warningStore).Routes(r)
+			channels.NewStore(cfg.Pool).Routes(r)
 			zones.NewHandlers(zoneStore).Routes(r)
 			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
 			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/vocabulary", vocabulary.Handler(zoneStore.Table()))
@@ -207,6 +234,8 @@ func New(cfg Config) (*Server, error) {
 		})
 	})
 
+	// The public page's data and the CAP feed: no login, from a snapshot.
+	public.NewCache(cfg.Pool, warningStore, live, cfg.Logger).Routes(r)
 	r.Method(http.MethodGet, "/*", staticFiles())
 	s.Handler = r
 	return s, nil
@@ -267,6 +296,7 @@ func (s *Server) Shutdown() {
 // pool next, the live stream's listener and the migrator.
 func (s *Server) Close() error {
 	s.stopClock()
+	s.stopDeliveries()
 	s.live.Close()
 	return errors.Join(s.closeBasemap(), s.migrator.Close())
 }

@@ -18,6 +18,8 @@ func staticFiles() http.Handler {
 		if name == "" {
 			name = "index.html"
 		}
+		// A folder's page (/public/) is its index.html.
+		name = strings.TrimSuffix(name, "/")
 		if _, err := fs.Stat(static.FS, name); err != nil {
 			return api.NotFound("路径 " + r.URL.Path)
 		}

@@ -131,6 +131,9 @@ func (w Warning) capAlert() capAlert {
 		a.Status = "Exercise"
 		a.Note = drillMark + "本信息为应急演练，非真实预警。"
 	}
+	if w.RelayedFrom != "" {
+		a.Note = strings.TrimSpace(a.Note + " 转发" + w.RelayedFrom + "发布的预警信息。")
+	}
 	refs := make([]string, len(w.References))
 	for i, r := range w.References {
 		refs[i] = r.Sender + "," + r.Identifier + "," + CAPTime(r.Sent)
@@ -153,10 +156,7 @@ func (w Warning) capAlert() capAlert {
 		Description: w.description(cat),
 		Instruction: w.instruction(),
 		Contact:     DutyContact,
-		Parameter: []capValuePair{
-			{"预警级别", w.Level.Label()},
-			{"level", w.Level.Code()},
-		},
+		Parameter:   w.capParameters(),
 		Area: capArea{
 			AreaDesc: w.AreaDesc,
 			// No <geocode> for the county: receivers may add it to the
@@ -180,6 +180,19 @@ func (w Warning) capAlert() capAlert {
 	return a
 }
 
+// capParameters: the level in words and as a code, and where the area lies
+// with respect to the county when that is not simply inside it.
+func (w Warning) capParameters() []capValuePair {
+	ps := []capValuePair{{"预警级别", w.Level.Label()}, {"level", w.Level.Code()}}
+	if w.CrossesBorder() {
+		ps = append(ps, capValuePair{"跨越县界", "是"})
+	}
+	if w.RelayedFrom != "" {
+		ps = append(ps, capValuePair{"转发自", w.RelayedFrom})
+	}
+	return ps
+}
+
 // headline, e.g. "乌鲁木齐县生产安全事故应急指挥部办公室发布危险化学品黄色预警";
 // an Update says what the level became, a Cancel what was lifted.
 func (w Warning) headline(cat EventCategory) string {
@@ -192,6 +205,9 @@ func (w Warning) headline(cat EventCategory) string {
 		h = w.Authority + "解除" + cat.Name + colour
 	default:
 		h = w.Authority + "发布" + cat.Name + colour
+	}
+	if w.RelayedFrom != "" && w.MsgType == MsgAlert {
+		h = w.Authority + "转发" + w.RelayedFrom + "发布的" + cat.Name + colour
 	}
 	if w.Drill {
 		h = drillMark + h
@@ -216,7 +232,13 @@ func (w Warning) description(cat EventCategory) string {
 		b.WriteString("预警截止时间：" + beijing.Format(w.Expires) + "\n")
 	}
 	b.WriteString("影响范围：" + w.AreaDesc + "\n")
+	if w.CrossesBorder() {
+		b.WriteString("范围跨越县界：县界以外部分以当地政府发布的信息为准\n")
+	}
 	b.WriteString("发布机关：" + w.Authority + "\n")
+	if w.RelayedFrom != "" {
+		b.WriteString("转发自：" + w.RelayedFrom + "\n")
+	}
 	b.WriteString("发布时间：" + beijing.Format(w.IssuedAt))
 	if w.Description != "" {
 		b.WriteString("\n" + w.Description)

@@ -96,7 +96,7 @@ func fuzzWarning(role string, body []byte, base Warning, st Stamp, adjust bool) 
 		next.Identifier, next.IssuedAt = st.Identifier, st.IssuedAt
 		w, _, err = base.Adjust(role, next)
 	} else {
-		w, err = New(role, withStamp(next, st))
+		w, err = New(role, withStamp(next, st, CountyIssuer))
 	}
 	if err != nil {
 		return Warning{}, problemOf(err, ptrs)

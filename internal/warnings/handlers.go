@@ -126,6 +126,9 @@ type body struct {
 	Items       []string        `json:"items"`
 	Authority   string          `json:"authority"`
 	Drill       *bool           `json:"drill"`
+	// RelayedFrom names the neighbouring authority whose warning is passed
+	// on; only such a notice may cover an area wholly outside the county.
+	RelayedFrom string `json:"relayed_from"`
 }
 
 type issueBody struct {
@@ -143,7 +146,7 @@ func (b body) warning() (Warning, []string, error) {
 	}
 	w := Warning{Category: strings.TrimSpace(b.Category), Event: strings.TrimSpace(b.Event),
 		Description: strings.TrimSpace(b.Description), AreaDesc: strings.TrimSpace(b.AreaDesc),
-		Items: b.Items, Authority: strings.TrimSpace(b.Authority)}
+		Items: b.Items, Authority: strings.TrimSpace(b.Authority), RelayedFrom: strings.TrimSpace(b.RelayedFrom)}
 	if b.Drill != nil {
 		w.Drill = *b.Drill
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"sitrep/internal/api"
+	"sitrep/internal/areas"
 	"sitrep/internal/beijing"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
@@ -27,9 +28,21 @@ const Topic = "warnings"
 
 // Store keeps warnings. Now is the clock for issue times; tests replace it.
 type Store struct {
-	pool   *pgxpool.Pool
+	pool *pgxpool.Pool
+	// Issuer is the issuing unit coded in identifiers and CAP <sender>:
+	// the county with the bureau's GB/T 4657 organisation code (a setting).
 	Issuer Issuer
 	Now    func() time.Time
+	// Outbox, when set, queues each new version's deliveries to the
+	// release channels in the transaction that publishes it.
+	Outbox Outbox
+}
+
+// Outbox queues a version's deliveries to the warning release channels
+// (plan 3.2.2) inside the transaction that publishes the version, so a
+// version is never published without its deliveries nor the other way round.
+type Outbox interface {
+	Enqueue(ctx context.Context, tx pgx.Tx, warningID, versionID int64, w Warning) error
 }
 
 // NewStore returns a store on pool issuing as CountyIssuer.
@@ -60,6 +73,9 @@ type stored struct {
 	IssuedBy   string
 	Geometry   json.RawMessage
 	W          Warning
+	// Deliveries are the version's deliveries to the release channels, as
+	// a JSON array (see deliveriesSQL).
+	Deliveries json.RawMessage
 }
 
 func (s stored) feature() Feature {
@@ -83,10 +99,20 @@ func (s stored) feature() Feature {
 	props["root_identifier"] = s.W.Root()
 	props["issued_at_beijing"] = beijing.Format(s.W.IssuedAt)
 	props["onset_beijing"] = beijing.Format(s.W.Onset)
+	props["crosses_border"] = s.W.CrossesBorder()
+	props["deliveries"] = s.Deliveries
 	return Feature{Type: "Feature", ID: strconv.FormatInt(s.WarningID, 10), Geometry: s.Geometry, Properties: props}
 }
 
-const versionColumns = `v.id, v.warning_id, w.incident_id, v.issued_by, ST_AsGeoJSON(v.area, 7), v.body`
+const versionColumns = `v.id, v.warning_id, w.incident_id, v.issued_by, ST_AsGeoJSON(v.area, 7), v.body, ` + deliveriesSQL
+
+// deliveriesSQL lists a version's deliveries (the outbox, kept by package
+// channels) with each channel's name and kind: what the console shows on
+// the warning. Never the channel's address or credentials.
+const deliveriesSQL = `(SELECT coalesce(json_agg(json_build_object('id', d.id, 'channel_id', c.id, 'channel', c.name,
+	'kind', c.kind, 'state', d.state, 'attempts', d.attempts, 'last_status', d.last_status, 'last_error', d.last_error,
+	'next_attempt_at', d.next_attempt_at, 'delivered_at', d.delivered_at) ORDER BY d.id), '[]')
+	FROM warning_deliveries d JOIN warning_channels c ON c.id = d.channel_id WHERE d.version_id = v.id)`
 
 func readVersions(ctx context.Context, q db.Querier, where string, args ...any) ([]stored, error) {
 	rows, err := q.Query(ctx, `SELECT `+versionColumns+` FROM warning_versions v JOIN warnings w ON w.id = v.warning_id
@@ -102,8 +128,9 @@ func readVersions(ctx context.Context, q db.Querier, where string, args ...any) 
 			id   int64
 			geom string
 			body []byte
+			dels []byte
 		)
-		if err := rows.Scan(&id, &s.WarningID, &s.IncidentID, &s.IssuedBy, &geom, &body); err != nil {
+		if err := rows.Scan(&id, &s.WarningID, &s.IncidentID, &s.IssuedBy, &geom, &body, &dels); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal(body, &s.W); err != nil {
@@ -111,6 +138,7 @@ func readVersions(ctx context.Context, q db.Querier, where string, args ...any) 
 		}
 		s.W.ID = id
 		s.Geometry = json.RawMessage(geom)
+		s.Deliveries = json.RawMessage(dels)
 		out = append(out, s)
 	}
 	return out, rows.Err()
@@ -230,14 +258,25 @@ func checkArea(ctx context.Context, tx pgx.Tx, geojson []byte) error {
 }
 
 // insertVersion stores w (already checked by New, Adjust or Lift) as a
-// version of warning warningID.
-func insertVersion(ctx context.Context, tx pgx.Tx, warningID int64, w Warning, by string) (int64, error) {
+// version of warning warningID, with where its area lies with respect to
+// the county, and queues its deliveries to the release channels.
+func (s *Store) insertVersion(ctx context.Context, tx pgx.Tx, warningID int64, w Warning, by string) (int64, error) {
 	area, err := w.Area.GeoJSON()
 	if err != nil {
 		return 0, err
 	}
 	if err := checkArea(ctx, tx, area); err != nil {
 		return 0, err
+	}
+	if w.Jurisdiction, err = jurisdiction(ctx, tx, area); err != nil {
+		return 0, err
+	}
+	// The county warns its own territory; a neighbour's warning for its
+	// own territory is passed on only as a notice that says whose it is.
+	// A lifting always goes out: it ends what was published.
+	if w.Jurisdiction == string(areas.Outside) && w.RelayedFrom == "" && w.MsgType != MsgCancel {
+		return 0, api.InvalidField("/area", "预警范围完全在本县县界之外：本县只发布本县范围的预警。"+
+			"转发邻县（市）的预警时，请在 relayed_from 中填写原发布单位")
 	}
 	w.ID = 0
 	body, err := json.Marshal(w)
@@ -248,7 +287,28 @@ func insertVersion(ctx context.Context, tx pgx.Tx, warningID int64, w Warning, b
 	err = tx.QueryRow(ctx, `INSERT INTO warning_versions (warning_id, identifier, msg_type, status, level, area, issued_at, issued_by, body)
 		VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_GeomFromGeoJSON($6), 4326), $7, $8, $9) RETURNING id`,
 		warningID, w.Identifier, string(w.MsgType), string(w.Status), w.Level.Code(), string(area), w.IssuedAt, by, body).Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	if s.Outbox != nil {
+		if err := s.Outbox.Enqueue(ctx, tx, warningID, id, w); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// jurisdiction is where the area (GeoJSON) lies with respect to the county
+// boundary; "" when none is loaded.
+func jurisdiction(ctx context.Context, tx pgx.Tx, area []byte) (string, error) {
+	var j *string
+	if err := tx.QueryRow(ctx, "SELECT "+areas.JurisdictionSQL("ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4326)"), string(area)).Scan(&j); err != nil {
+		return "", err
+	}
+	if j == nil {
+		return "", nil
+	}
+	return *j, nil
 }
 
 // Issue publishes a new warning as role. The role rule is checked before
@@ -259,7 +319,7 @@ func (s *Store) Issue(ctx context.Context, actor journal.Actor, role string, w W
 		return Feature{}, err
 	}
 	// Validate before taking a number, with a provisional stamp.
-	if _, err := New(role, withStamp(w, s.provisional())); err != nil {
+	if _, err := New(role, withStamp(w, s.provisional(), s.Issuer)); err != nil {
 		return Feature{}, err
 	}
 	var out Feature
@@ -281,7 +341,7 @@ func (s *Store) Issue(ctx context.Context, actor journal.Actor, role string, w W
 		if err != nil {
 			return nil, err
 		}
-		first, err := New(role, withStamp(w, st))
+		first, err := New(role, withStamp(w, st, s.Issuer))
 		if err != nil {
 			return nil, err
 		}
@@ -290,7 +350,7 @@ func (s *Store) Issue(ctx context.Context, actor journal.Actor, role string, w W
 			first.Identifier, incidentID, first.Drill).Scan(&wid); err != nil {
 			return nil, err
 		}
-		if _, err := insertVersion(ctx, tx, wid, first, actor.Name); err != nil {
+		if _, err := s.insertVersion(ctx, tx, wid, first, actor.Name); err != nil {
 			return nil, err
 		}
 		cur, err := current(ctx, tx, wid)
@@ -310,10 +370,10 @@ func (s *Store) provisional() Stamp {
 	return Stamp{Identifier: id, IssuedAt: at}
 }
 
-func withStamp(w Warning, st Stamp) Warning {
+func withStamp(w Warning, st Stamp, issuer Issuer) Warning {
 	w.Identifier, w.IssuedAt = st.Identifier, st.IssuedAt
 	if w.Sender == "" {
-		w.Sender = CountyIssuer.Code()
+		w.Sender = issuer.Code()
 	}
 	return w
 }
@@ -361,7 +421,7 @@ func (s *Store) change(ctx context.Context, actor journal.Actor, id int64, versi
 			return nil, err
 		}
 		next.Identifier, next.IssuedAt = st.Identifier, st.IssuedAt
-		if _, err := insertVersion(ctx, tx, id, next, actor.Name); err != nil {
+		if _, err := s.insertVersion(ctx, tx, id, next, actor.Name); err != nil {
 			return nil, err
 		}
 		after, err := current(ctx, tx, id)

@@ -68,7 +68,19 @@ type Warning struct {
 	// Drill marks an exercise (plan 7.3): CAP status Exercise, and every
 	// text says so, so it is never taken for a real warning.
 	Drill bool `json:"drill"`
+
+	// RelayedFrom names the neighbouring authority whose warning this one
+	// passes on (转发); only such a notice may cover an area wholly outside
+	// the county.
+	RelayedFrom string `json:"relayed_from,omitempty"`
+	// Jurisdiction is where the area lies with respect to the county
+	// (areas.Jurisdiction: inside, crosses, outside), set by the store from
+	// the county boundary; empty when no boundary is loaded.
+	Jurisdiction string `json:"jurisdiction,omitempty"`
 }
+
+// CrossesBorder reports whether the area lies partly outside the county.
+func (w Warning) CrossesBorder() bool { return w.Jurisdiction == "crosses" }
 
 // Issuing authorities by level, plan 3.2.2.
 const (
@@ -177,6 +189,7 @@ func (w Warning) Validate() error {
 	checkText(&errs, "/description", w.Description, false, maxLongText)
 	checkText(&errs, "/authority", w.Authority, true, maxShortText)
 	checkText(&errs, "/area_desc", w.AreaDesc, true, maxAreaDesc)
+	checkText(&errs, "/relayed_from", w.RelayedFrom, false, maxShortText)
 	w.Area.validate(&errs)
 
 	switch {

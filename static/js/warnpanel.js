@@ -7,6 +7,7 @@ import { api, now } from './api.js';
 import { esc } from './labels.js';
 import { warningLevels } from './roles.js';
 import { term } from './vocab.js';
+import { warningOut } from './deliveries.js';
 
 export class WarningPanel {
   constructor(box, { store, role, msg, fail }) {
@@ -29,7 +30,7 @@ export class WarningPanel {
       const p = w.properties, mine = this.levels.includes(p.level);
       return `<tr data-warning="${esc(w.id)}"><td><span class="pill ${esc(p.level)}">${lv(p.level)}</span>${p.drill ? ' <span class="drill-badge">演练</span>' : ''}<br>
         <small>${esc(p.event || p.category_name || '')} · ${esc(p.area_desc)}</small><br>
-        <a class="cap" href="/api/v1/warnings/${esc(w.id)}/cap.xml" download="预警-${esc(p.identifier || w.id)}.xml">下载 CAP 文件</a></td>
+        <a class="cap" href="/api/v1/warnings/${esc(w.id)}/cap.xml" download="预警-${esc(p.identifier || w.id)}.xml">下载 CAP 文件</a>${warningOut(p)}</td>
         <td>${mine ? `<select class="adj-level" aria-label="调整级别">${this.levels.map((l) => `<option value="${l}"${l === p.level ? ' selected' : ''}>${lv(l)}</option>`).join('')}</select>
         <button type="button" class="adjust">调整</button> <button type="button" class="lift danger">解除</button>` : '<small class="note">无权调整此级别</small>'}</td></tr>`;
     }).join('')}</tbody></table>` : '<p class="note">无生效预警</p>';

@@ -1,0 +1,11 @@
+// Package public serves what the public may see of a warning (plan 3.2.2,
+// 4.5, 4.6) with no login: the public page's situation (active warnings,
+// open shelters with free places, evacuation zones simplified) and the CAP
+// feed (Atom) with each message's CAP document.
+//
+// Nothing internal leaves: no teams, no hazard inventories, no names or
+// phone numbers of people, no drills. Every request is answered from an
+// in-memory snapshot rebuilt when the live stream reports a commit to what
+// it holds, never from a database query per request, so the surge when a
+// warning goes out does not reach the database the command centre uses.
+package public
