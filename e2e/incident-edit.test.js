@@ -23,7 +23,8 @@ test('a dispatcher edits counts, sees the grade recomputed and records a report'
     await page.click('.save-counts');
     await until(page, () => /Ⅲ级/.test(document.querySelector('.assessment .grade-now')?.textContent || ''), null);
     assert.match(await page.textContent('.assessment .grade-label'), /较大事故/);
-    assert.match(await card.locator('.grade').textContent(), /Ⅲ级/);
+    // The card follows the live stream, a moment after the form's answer.
+    await until(page, (id) => /Ⅲ级/.test(document.querySelector(`.dispatch .pick .inc[data-id="${id}"] .grade`)?.textContent || ''), inc.id, 'the card regraded');
     assert.equal((await call('viewer', 'GET', `/api/v1/incidents/${inc.id}`)).data.properties.grade, 'III');
 
     // Someone else changes the counts while this officer is typing.

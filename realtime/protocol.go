@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -65,7 +66,9 @@ func (h *Hub) parseSubscribe(data []byte, readable map[string]bool) (subscribeRe
 	if err := dec.Decode(&m); err != nil {
 		return subscribeReq{}, &fieldError{"", "消息无效：应为 JSON 对象，成员只能是 type、layers、bbox、since"}
 	}
-	if dec.More() {
+	// Not dec.More(): it is false before a stray "}" or "]", which would
+	// let {…}} through.
+	if _, err := dec.Token(); err != io.EOF {
 		return subscribeReq{}, &fieldError{"", "每条消息只能有一个 JSON 对象"}
 	}
 	if m.Type != "subscribe" {

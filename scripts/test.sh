@@ -34,5 +34,7 @@ log "staticcheck (every check)"
 go tool staticcheck -checks all ./...
 log "go test -race"
 go test -race -count=1 -timeout 12m ./...
+log "fuzz: every parser of outside input, 3s a target (the long run: ./scripts/fuzz.sh 10m)"
+./scripts/fuzz.sh 3s
 log "browser tests (e2e/: headless Chromium against a running server)"
 (cd e2e && npm ci --no-audit --no-fund && npm test)

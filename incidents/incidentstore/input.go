@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"sitrep/geo"
 	"sitrep/incidents"
 	"sitrep/internal/api"
 	"sitrep/internal/validation"
@@ -66,6 +67,10 @@ func (e *fieldErrors) point(field string, raw json.RawMessage) *string {
 		e.add(field+"/type", "%s，收到 %s", validation.WantPoint, g.Type)
 		return nil
 	}
+	if at, short := geo.ShortPosition(raw); short {
+		e.add(field+at, "%s", geo.ShortPositionDetail)
+		return nil
+	}
 	if msg := checkLonLat(p); msg != "" {
 		e.add(field+"/coordinates", "%s", msg)
 		return nil
@@ -96,6 +101,10 @@ func (e *fieldErrors) polygonal(field string, raw json.RawMessage) *string {
 		}
 	default:
 		e.add(field+"/type", "%s，收到 %s", validation.WantPolygonal, g.Type)
+		return nil
+	}
+	if at, short := geo.ShortPosition(raw); short {
+		e.add(field+at, "%s", geo.ShortPositionDetail)
 		return nil
 	}
 	n := len(*e)

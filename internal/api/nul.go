@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // NUL (U+0000) is valid in JSON and in Go strings but PostgreSQL text cannot
@@ -105,3 +106,15 @@ func escapePointerToken(s string) string {
 
 // HasNUL reports whether s holds U+0000.
 func HasNUL(s string) bool { return strings.IndexByte(s, 0) >= 0 }
+
+// Unstorable says why PostgreSQL text cannot hold s — bytes that are not
+// UTF-8, or a NUL — or "" when it can.
+func Unstorable(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "不是有效的 UTF-8 文本"
+	case HasNUL(s):
+		return NULDetail
+	}
+	return ""
+}

@@ -18,8 +18,8 @@ import (
 )
 
 // Attribution must accompany the OpenStreetMap-derived boundaries wherever
-// they are drawn (ODbL 1.0).
-const Attribution = "© OpenStreetMap contributors (ODbL 1.0)"
+// they are drawn (ODbL 1.0); in Chinese, as the page shows it to people.
+const Attribution = "© OpenStreetMap 贡献者（ODbL 1.0）"
 
 // Store reads and writes admin_areas.
 type Store struct{ pool *pgxpool.Pool }

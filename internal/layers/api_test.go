@@ -138,6 +138,8 @@ func TestBadInputStoresNothing(t *testing.T) {
 		}), 422, "/properties/inventory/0/cas"},
 		{"bad enum", "hazard_sources", hz(site, func(p map[string]any) { p["filing_status"] = "lost" }), 422, "/properties/filing_status"},
 		{"bad date", "hazard_sources", hz(site, func(p map[string]any) { p["last_inspection"] = "2024-13-40" }), 422, "/properties/last_inspection"},
+		// PostgreSQL has no year 0: this was a 500 from the insert.
+		{"date in year 0", "hazard_sources", hz(site, func(p map[string]any) { p["last_inspection"] = "0000-06-01" }), 422, "/properties/last_inspection"},
 		{"wrong type", "shelters", feature(site, map[string]any{"name": "x", "class": "emergency", "capacity": "many", "status": "open", "occupancy": 0}), 422, "/properties/capacity"},
 		{"negative capacity", "shelters", feature(site, map[string]any{"name": "x", "class": "emergency", "capacity": -5, "status": "open", "occupancy": 0}), 422, "/properties/capacity"},
 		{"occupancy over capacity", "shelters", feature(site, map[string]any{"name": "x", "class": "emergency", "capacity": 5, "status": "open", "occupancy": 6}), 422, "/properties/occupancy"},
@@ -172,7 +174,8 @@ func TestBadInputStoresNothing(t *testing.T) {
 		t.Errorf("events %d → %d", events, n)
 	}
 	// Bad query parameters name the parameter.
-	for q, field := range map[string]string{"bbox=1,2,3": "bbox", "bbox=87.5,43,87.4,44": "bbox", "stauts=open": "stauts", "status=ajar": "status", "limit=0": "limit"} {
+	for q, field := range map[string]string{"bbox=1,2,3": "bbox", "bbox=87.5,43,87.4,44": "bbox", "stauts=open": "stauts", "status=ajar": "status", "limit=0": "limit",
+		"bbox=NaN,NaN,NaN,NaN": "bbox"} {
 		p := apitest.ExpectProblem(t, e.Do("GET", "/api/v1/shelters?"+q, auth.Viewer, nil), 400)
 		if !slices.Contains(apitest.FieldsOf(p), field) {
 			t.Errorf("%s: fields %v", q, apitest.FieldsOf(p))

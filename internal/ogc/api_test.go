@@ -241,4 +241,5 @@ func TestBBoxAndDatetime(t *testing.T) {
 	}
 	apitest.ExpectProblem(t, e.Do("GET", "/ogc/collections/shelters/items?datetime=2024-05-01", auth.Viewer, nil), http.StatusBadRequest)
 	apitest.ExpectProblem(t, e.Do("GET", "/ogc/collections/shelters/items?bbox=1,2,3", auth.Viewer, nil), http.StatusBadRequest)
+	apitest.ExpectProblem(t, e.Do("GET", "/ogc/collections/shelters/items?bbox=NaN,NaN,NaN,NaN", auth.Viewer, nil), http.StatusBadRequest)
 }

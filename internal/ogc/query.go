@@ -2,6 +2,7 @@ package ogc
 
 import (
 	"errors"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -207,7 +208,7 @@ func parseBBox(s string) ([]float64, error) {
 	var xs []float64
 	for _, p := range parts {
 		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(x) { // "NaN" parses, and no range check would stop it
 			return nil, bad
 		}
 		xs = append(xs, x)

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -112,7 +113,7 @@ func parseBBox(s string) ([]float64, error) {
 	b := make([]float64, 4)
 	for i, p := range parts {
 		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(x) { // "NaN" parses, and no range check would stop it
 			return nil, api.BadRequest("bbox", validation.BBoxForm)
 		}
 		b[i] = x

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -125,34 +124,16 @@ func limitBodies(normal, imports int64) func(http.Handler) http.Handler {
 // UTF-8 (%FF) — naming where it was, so it never fails deep inside a query.
 func refuseUnstorableText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if why := unstorable(r.URL.Path); why != "" {
+		if why := api.Unstorable(r.URL.Path); why != "" {
 			api.WriteProblem(w, r, api.BadRequest("path", "路径"+why))
 			return
 		}
-		for k, vs := range r.URL.Query() {
-			if why := unstorable(k); why != "" {
-				api.WriteProblem(w, r, api.BadRequest(strings.ToValidUTF8(k, "\ufffd"), "参数名"+why))
-				return
-			}
-			for _, v := range vs {
-				if why := unstorable(v); why != "" {
-					api.WriteProblem(w, r, api.BadRequest(k, "参数值"+why))
-					return
-				}
-			}
+		if p := api.QueryProblem(r.URL.Query()); p != nil {
+			api.WriteProblem(w, r, p)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func unstorable(s string) string {
-	switch {
-	case !utf8.ValidString(s):
-		return "不是有效的 UTF-8 文本"
-	case api.HasNUL(s):
-		return api.NULDetail
-	}
-	return ""
 }
 
 // timeBodies bounds how long a request body may take to arrive, so a client

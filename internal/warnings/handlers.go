@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"sitrep/geo"
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
 	"sitrep/internal/validation"
@@ -201,6 +202,10 @@ func decodeArea(raw json.RawMessage, add func(field, format string, args ...any)
 		}
 	default:
 		add("/area/type", "%s，收到 %s", validation.WantPolygonal, g.Type)
+		return nil, nil
+	}
+	if at, short := geo.ShortPosition(raw); short {
+		add("/area"+at, "%s", geo.ShortPositionDetail)
 		return nil, nil
 	}
 	var (

@@ -179,11 +179,16 @@ func (w Warning) Validate() error {
 	checkText(&errs, "/area_desc", w.AreaDesc, true, maxAreaDesc)
 	w.Area.validate(&errs)
 
-	if w.Onset.IsZero() {
+	switch {
+	case w.Onset.IsZero():
 		add("/onset", "须填写起始时间（预案 3.2.2）")
+	case !capRepresentable(w.Onset):
+		add("/onset", "%s", capRangeDetail)
 	}
 	if !w.Expires.IsZero() {
 		switch {
+		case !capRepresentable(w.Expires):
+			add("/expires", "%s", capRangeDetail)
 		case !w.Onset.IsZero() && !w.Expires.After(w.Onset):
 			add("/expires", "须晚于起始时间")
 		case !w.IssuedAt.IsZero() && !w.Expires.After(w.IssuedAt):

@@ -14,7 +14,7 @@ import (
 // t0 is 2025-06-01 10:00 Beijing time.
 var t0 = time.Date(2025, 6, 1, 2, 0, 0, 0, time.UTC)
 
-func stamp(t *testing.T, at time.Time, seq int) Stamp {
+func stamp(t testing.TB, at time.Time, seq int) Stamp {
 	t.Helper()
 	id, err := NewIdentifier(CountyIssuer, at, seq)
 	if err != nil {
@@ -29,7 +29,7 @@ func sampleRing() [][2]float64 {
 }
 
 // draft is a complete yellow warning before New stamps it.
-func draft(t *testing.T) Warning {
+func draft(t testing.TB) Warning {
 	s := stamp(t, t0, 0)
 	return Warning{
 		Identifier: s.Identifier,

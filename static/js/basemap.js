@@ -158,7 +158,7 @@ export async function installBasemap(map, { before } = {}) {
     map.addSource(VECTOR, { type: 'vector', url: `${location.origin}${local.tilejson}`, attribution: local.attribution });
     for (const l of basemapLayers(theme)) map.addLayer(l, before);
   }
-  note(container, 'basemap-missing', roads ? '' : '未加载道路数据：底图只有行政区划（县里可用 sitrep basemap import 导入 OpenStreetMap 数据）');
+  note(container, 'basemap-missing', roads ? '' : '未加载道路数据：底图只有行政区划（请管理员导入本县的 OpenStreetMap 数据）');
   if (status.online) {
     const o = status.online;
     o.tiles.forEach((url, i) => {
