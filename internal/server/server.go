@@ -32,6 +32,7 @@ import (
 	"sitrep/internal/journal"
 	"sitrep/internal/layers"
 	"sitrep/internal/ogc"
+	"sitrep/internal/sensorstore"
 	"sitrep/internal/tiles"
 	"sitrep/internal/vocabulary"
 	"sitrep/internal/warnings"
@@ -149,6 +150,8 @@ func New(cfg Config) (*Server, error) {
 	live.Register(incidentStore)
 	live.Register(warningStore)
 	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL))
+	sensorStore := sensorstore.New(cfg.Pool)
+	live.Register(realtime.QuerySnapshotter(sensorstore.Topic, sensorstore.SnapshotSQL))
 	zoneStore, err := zones.New(cfg.Pool, incidentStore, nil)
 	if err != nil {
 		return nil, err
@@ -163,7 +166,11 @@ func New(cfg Config) (*Server, error) {
 	s.live = live
 	s.stopClock = func() {}
 	if cfg.ReportingClock {
-		s.stopClock = incidentstore.NewTicker(incidentStore, cfg.Logger).Start(context.Background())
+		// The sensor watch (stale detectors, day partitions of the
+		// readings) writes behind a test's back just the same.
+		stopIncidents := incidentstore.NewTicker(incidentStore, cfg.Logger).Start(context.Background())
+		stopSensors := sensorstore.NewTicker(sensorStore, cfg.Logger).Start(context.Background())
+		s.stopClock = func() { stopIncidents(); stopSensors() }
 	}
 
 	r := chi.NewRouter()
@@ -202,6 +209,7 @@ func New(cfg Config) (*Server, error) {
 			warnings.NewHandlers(warningStore).Routes(r)
 			zones.NewHandlers(zoneStore).Routes(r)
 			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
+			sensorstore.NewHandlers(sensorStore).Routes(r)
 			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/vocabulary", vocabulary.Handler(zoneStore.Table()))
 			ground.Routes(r)
 		})
