@@ -96,12 +96,12 @@ func TestThresholdsWithHoldAndHysteresis(t *testing.T) {
 func TestReadingsInBatchesAndOutOfOrder(t *testing.T) {
 	d := chlorine()
 	rs := at(0.2, 0.6, 0.7, 0.8, 1.1, 1.2, 1.3, 0.3)
-	whole, wantTs, _ := d.Evaluate(sensors.State{}, rs)
+	whole, wantTS, _ := d.Evaluate(sensors.State{}, rs)
 
 	reversed := []sensors.Reading{rs[7], rs[6], rs[5], rs[4], rs[3], rs[2], rs[1], rs[0]}
 	st, ts, late := d.Evaluate(sensors.State{}, reversed)
-	if late != 0 || cond(st.Condition) != cond(whole.Condition) || len(ts) != len(wantTs) {
-		t.Fatalf("reversed: %v late %d, want %v", ts, late, wantTs)
+	if late != 0 || cond(st.Condition) != cond(whole.Condition) || len(ts) != len(wantTS) {
+		t.Fatalf("reversed: %v late %d, want %v", ts, late, wantTS)
 	}
 
 	st = sensors.State{}
@@ -111,12 +111,12 @@ func TestReadingsInBatchesAndOutOfOrder(t *testing.T) {
 		st, ts, _ = d.Evaluate(st, b)
 		all = append(all, ts...)
 	}
-	if len(all) != len(wantTs) || cond(st.Condition) != cond(whole.Condition) {
-		t.Fatalf("in batches: %v, want %v", all, wantTs)
+	if len(all) != len(wantTS) || cond(st.Condition) != cond(whole.Condition) {
+		t.Fatalf("in batches: %v, want %v", all, wantTS)
 	}
 	for i := range all {
-		if all[i].At != wantTs[i].At || cond(all[i].To) != cond(wantTs[i].To) {
-			t.Fatalf("in batches: %v, want %v", all, wantTs)
+		if all[i].At != wantTS[i].At || cond(all[i].To) != cond(wantTS[i].To) {
+			t.Fatalf("in batches: %v, want %v", all, wantTS)
 		}
 	}
 

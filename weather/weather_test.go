@@ -18,7 +18,7 @@ const lon, lat = 87.41, 43.47
 // Stability from a station's readings: wind, cloud and the sun at the place
 // and time (Turner; EPA-454/R-99-005 Tables 6-4 to 6-6).
 func TestStabilityFromObservations(t *testing.T) {
-	noon := time.Date(2025, 6, 21, 6, 10, 0, 0, time.UTC)     // solar noon, sun ≈ 70° up
+	noon := time.Date(2025, 6, 21, 6, 10, 0, 0, time.UTC)      // solar noon, sun ≈ 70° up
 	midnight := time.Date(2025, 6, 21, 18, 10, 0, 0, time.UTC) // 02:10 北京时间
 	tests := []struct {
 		name      string
@@ -72,7 +72,7 @@ func TestFresh(t *testing.T) {
 		{30 * time.Minute, 0, true},
 		{31 * time.Minute, 0, false},
 		{31 * time.Minute, time.Hour, true},
-		{-time.Minute, 0, true},      // a station clock a little ahead
+		{-time.Minute, 0, true},       // a station clock a little ahead
 		{-10 * time.Minute, 0, false}, // the run's future
 	} {
 		if got := weather.Fresh(at.Add(-c.age), at, c.maxAge); got != c.want {
