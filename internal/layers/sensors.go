@@ -84,9 +84,15 @@ func checkSensor(in *registry.Input) []api.FieldError {
 	return out
 }
 
-// prepareSensor checks, under a key-share lock that keeps it from being
+// prepareSensor fills what an absent field means (a range from 0, no hold,
+// in service) and checks, under a key-share lock that keeps it from being
 // deleted until the write commits, that the hazard source exists.
 func prepareSensor(ctx context.Context, tx pgx.Tx, in *registry.Input) error {
+	for name, v := range map[string]any{"range_min": 0.0, "hold_s": int64(0), "in_service": true} {
+		if in.Values[name] == nil {
+			in.Values[name] = v
+		}
+	}
 	id, _ := in.Values["hazard_source_id"].(int64)
 	var one int
 	err := tx.QueryRow(ctx, `SELECT 1 FROM hazard_sources WHERE id = $1 FOR KEY SHARE`, id).Scan(&one)
