@@ -125,7 +125,13 @@ CREATE TABLE weather_observations (
     PRIMARY KEY (station_id, observed_at)
 );
 
+-- Where a zone run's wind came from, when a station's observation filled
+-- it (internal/zones, weather "station"): station, observation, derived
+-- stability and the inputs it filled. NULL: the inputs as a person gave them.
+ALTER TABLE zone_runs ADD COLUMN weather jsonb;
+
 -- +goose Down
+ALTER TABLE zone_runs DROP COLUMN weather;
 DROP TABLE weather_observations;
 DROP TABLE weather_stations;
 DROP TABLE alarms;

@@ -36,6 +36,7 @@ import (
 	"sitrep/internal/tiles"
 	"sitrep/internal/vocabulary"
 	"sitrep/internal/warnings"
+	"sitrep/internal/weatherstore"
 	"sitrep/internal/zones"
 	"sitrep/realtime"
 )
@@ -152,6 +153,7 @@ func New(cfg Config) (*Server, error) {
 	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL))
 	sensorStore := sensorstore.New(cfg.Pool)
 	live.Register(realtime.QuerySnapshotter(sensorstore.Topic, sensorstore.SnapshotSQL))
+	live.Register(realtime.QuerySnapshotter(weatherstore.Topic, weatherstore.SnapshotSQL))
 	zoneStore, err := zones.New(cfg.Pool, incidentStore, nil)
 	if err != nil {
 		return nil, err
@@ -210,6 +212,7 @@ func New(cfg Config) (*Server, error) {
 			zones.NewHandlers(zoneStore).Routes(r)
 			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
 			sensorstore.NewHandlers(sensorStore).Routes(r)
+			weatherstore.NewHandlers(weatherstore.New(cfg.Pool)).Routes(r)
 			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/vocabulary", vocabulary.Handler(zoneStore.Table()))
 			ground.Routes(r)
 		})

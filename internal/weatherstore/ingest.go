@@ -60,7 +60,7 @@ func (s *Store) Ingest(ctx context.Context, actor journal.Actor, batch []Observa
 		return Result{}, err
 	}
 	var res Result
-	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		res = Result{}
 		var changed []int64
 		for _, o := range batch {
@@ -75,7 +75,7 @@ func (s *Store) Ingest(ctx context.Context, actor journal.Actor, batch []Observa
 				continue
 			}
 			if err != nil {
-				return nil, err
+				return err
 			}
 			res.Stored++
 			if newest && !slices.Contains(changed, o.Station) {
@@ -86,26 +86,22 @@ func (s *Store) Ingest(ctx context.Context, actor journal.Actor, batch []Observa
 		for _, id := range changed {
 			f, err := stationFeature(ctx, tx, id)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			// The newest weather, for the wall: not an audited decision.
 			out = append(out, journal.Change{Entity: "weather_stations", EntityID: strconv.FormatInt(id, 10),
 				Action: "observation", Topic: Topic, Event: f, StreamOnly: true})
 		}
 		if len(out) == 0 {
-			// Nothing new (a batch sent again): nothing to publish, and
-			// the stored rows are none.
-			return nil, errNothingNew
+			// Nothing newer than what the wall shows (a batch sent again,
+			// or a late one): stored, nothing to publish.
+			return nil
 		}
-		return out, nil
+		_, err := journal.Record(ctx, tx, actor, out)
+		return err
 	})
-	if err == errNothingNew || err == journal.ErrNoChange {
-		return res, nil
-	}
 	return res, err
 }
-
-var errNothingNew = fmt.Errorf("weatherstore: nothing new")
 
 func (s *Store) check(ctx context.Context, batch []Observation, now time.Time) error {
 	if len(batch) == 0 {
