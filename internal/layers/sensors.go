@@ -8,6 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"sitrep/internal/api"
+	"sitrep/internal/journal"
+	"sitrep/internal/sensorstore"
 	"sitrep/internal/registry"
 	"sitrep/sensors"
 )
@@ -40,7 +42,7 @@ var Sensors = (&registry.Layer{
 		{Name: "synthetic", Title: "演示数据（虚构）", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "sensors_code_key", Fields: []string{"code"}}},
-	Hooks:  registry.Hooks{Check: checkSensor, Prepare: prepareSensor},
+	Hooks:  registry.Hooks{Check: checkSensor, Prepare: prepareSensor, AfterChange: sensorChanged},
 }).Init()
 
 // SensorDefinition is the rules' view of a sensor's validated properties.
@@ -100,4 +102,20 @@ func prepareSensor(ctx context.Context, tx pgx.Tx, in *registry.Input) error {
 		return api.InvalidField("/properties/hazard_source_id", "没有此编号的重大危险源")
 	}
 	return err
+}
+
+// sensorChanged closes the open alarms of a sensor deleted or taken out of
+// service: nobody watches it any more, and its alarms would stand forever.
+func sensorChanged(ctx context.Context, tx pgx.Tx, _ journal.Actor, id int64, action string) ([]journal.Change, error) {
+	if action == "delete" {
+		return sensorstore.CloseForSensor(ctx, tx, id, "传感器已删除")
+	}
+	var inService bool
+	if err := tx.QueryRow(ctx, `SELECT in_service FROM sensors WHERE id = $1`, id).Scan(&inService); err != nil {
+		return nil, err
+	}
+	if inService {
+		return nil, nil
+	}
+	return sensorstore.CloseForSensor(ctx, tx, id, "传感器已停用")
 }

@@ -1,6 +1,7 @@
 package layers_test
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"os"
@@ -47,7 +48,17 @@ func TestSensorLayer(t *testing.T) {
 	if n := e.Count(`SELECT count(*) FROM sensors`); n != 1 {
 		t.Fatalf("%d sensors after refusals", n)
 	}
-	r := e.Do("DELETE", "/api/v1/hazard_sources/"+hs.ID, auth.Editor, nil, "If-Match", hs.ETag)
+	// An open alarm closes when the sensor is taken out of service.
+	if _, err := e.Pool.Exec(context.Background(), `INSERT INTO alarms (sensor_id, hazard_source_id, kind, level, message, raised_at, changed_at)
+		VALUES ($1, $2, 'stale', 'warning', '失联', now(), now())`, s.ID, hs.ID); err != nil {
+		t.Fatal(err)
+	}
+	r := e.Do("PATCH", "/api/v1/sensors/"+s.ID, auth.Editor, map[string]any{"properties": map[string]any{"in_service": false}}, "If-Match", s.ETag)
+	if r.StatusCode != http.StatusOK || e.Count(`SELECT count(*) FROM alarms WHERE cleared_at IS NULL`) != 0 ||
+		e.Count(`SELECT count(*) FROM events WHERE topic = 'alarms' AND action = 'clear'`) != 1 {
+		t.Fatalf("out of service: %d %s; open alarms %d", r.StatusCode, r.Body, e.Count(`SELECT count(*) FROM alarms WHERE cleared_at IS NULL`))
+	}
+	r = e.Do("DELETE", "/api/v1/hazard_sources/"+hs.ID, auth.Editor, nil, "If-Match", hs.ETag)
 	if r.StatusCode != http.StatusConflict || !strings.Contains(string(r.Body), "监测传感器") {
 		t.Fatalf("delete a hazard source with sensors: %d %s", r.StatusCode, r.Body)
 	}

@@ -156,3 +156,36 @@ func clearStale(ctx context.Context, tx pgx.Tx, sn *sensor, at time.Time) (journ
 	c, err := change(ctx, tx, id, ActionClear, before)
 	return c, err == nil, err
 }
+
+// CloseForSensor clears the open alarms of a sensor that was deleted or
+// taken out of service (why says which), inside the registry write's
+// transaction, and forgets what the rules remembered of it, so that back
+// in service it starts afresh. It returns the journal's changes.
+func CloseForSensor(ctx context.Context, tx pgx.Tx, sensorID int64, why string) ([]journal.Change, error) {
+	rows, err := tx.Query(ctx, `SELECT id FROM alarms WHERE sensor_id = $1 AND cleared_at IS NULL ORDER BY id FOR UPDATE`, sensorID)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	var out []journal.Change
+	for _, id := range ids {
+		before, err := loadFeature(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE alarms SET version = version + 1, message = message || '；' || $2,
+				changed_at = now(), cleared_at = now() WHERE id = $1`, id, why); err != nil {
+			return nil, err
+		}
+		c, err := change(ctx, tx, id, ActionClear, before)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM sensor_state WHERE sensor_id = $1`, sensorID)
+	return out, err
+}
