@@ -9,8 +9,8 @@ import (
 
 	"sitrep/internal/api"
 	"sitrep/internal/journal"
-	"sitrep/internal/sensorstore"
 	"sitrep/internal/registry"
+	"sitrep/internal/sensorstore"
 	"sitrep/sensors"
 )
 
