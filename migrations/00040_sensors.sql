@@ -32,7 +32,7 @@ CREATE TABLE sensors (
     hold_s           integer NOT NULL DEFAULT 0 CHECK (hold_s >= 0),
     deadband         double precision CHECK (deadband >= 0),
     stale_after_s    integer CHECK (stale_after_s > 0),
-    in_service       boolean NOT NULL DEFAULT true,
+    out_of_service   boolean NOT NULL DEFAULT false,
     synthetic        boolean NOT NULL DEFAULT false,
     CONSTRAINT sensors_code_key UNIQUE (code),
     CONSTRAINT sensors_hazard_source_fkey FOREIGN KEY (hazard_source_id) REFERENCES hazard_sources (id),

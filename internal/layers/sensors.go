@@ -38,7 +38,7 @@ var Sensors = (&registry.Layer{
 		{Name: "hold_s", Title: "报警延时（秒）", Kind: registry.Integer, NonNegative: true, Doc: "达到报警值并持续此时长才报警"},
 		{Name: "deadband", Title: "回差", Kind: registry.Number, NonNegative: true, Doc: "读数回到报警值以内超过回差才解除；不填时按监测类型取量程的一定比例"},
 		{Name: "stale_after_s", Title: "失联判定（秒）", Kind: registry.Integer, NonNegative: true, Doc: "超过此时长没有读数即报失联；不填为 300 秒"},
-		{Name: "in_service", Title: "在用", Kind: registry.Boolean, Filter: true, Doc: "停用的传感器不报警，也不判失联"},
+		{Name: "out_of_service", Title: "停用", Kind: registry.Boolean, Filter: true, Doc: "停用的传感器不报警，也不判失联"},
 		{Name: "synthetic", Title: "演示数据（虚构）", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "sensors_code_key", Fields: []string{"code"}}},
@@ -86,11 +86,11 @@ func checkSensor(in *registry.Input) []api.FieldError {
 	return out
 }
 
-// prepareSensor fills what an absent field means (a range from 0, no hold,
-// in service) and checks, under a key-share lock that keeps it from being
+// prepareSensor fills what an absent field means (a range from 0, no hold)
+// and checks, under a key-share lock that keeps it from being
 // deleted until the write commits, that the hazard source exists.
 func prepareSensor(ctx context.Context, tx pgx.Tx, in *registry.Input) error {
-	for name, v := range map[string]any{"range_min": 0.0, "hold_s": int64(0), "in_service": true} {
+	for name, v := range map[string]any{"range_min": 0.0, "hold_s": int64(0)} {
 		if in.Values[name] == nil {
 			in.Values[name] = v
 		}
@@ -110,11 +110,11 @@ func sensorChanged(ctx context.Context, tx pgx.Tx, _ journal.Actor, id int64, ac
 	if action == "delete" {
 		return sensorstore.CloseForSensor(ctx, tx, id, "传感器已删除")
 	}
-	var inService bool
-	if err := tx.QueryRow(ctx, `SELECT in_service FROM sensors WHERE id = $1`, id).Scan(&inService); err != nil {
+	var out bool
+	if err := tx.QueryRow(ctx, `SELECT out_of_service FROM sensors WHERE id = $1`, id).Scan(&out); err != nil {
 		return nil, err
 	}
-	if inService {
+	if !out {
 		return nil, nil
 	}
 	return sensorstore.CloseForSensor(ctx, tx, id, "传感器已停用")

@@ -53,7 +53,7 @@ func TestSensorLayer(t *testing.T) {
 		VALUES ($1, $2, 'stale', 'warning', '失联', now(), now())`, s.ID, hs.ID); err != nil {
 		t.Fatal(err)
 	}
-	r := e.Do("PATCH", "/api/v1/sensors/"+s.ID, auth.Editor, map[string]any{"properties": map[string]any{"in_service": false}}, "If-Match", s.ETag)
+	r := e.Do("PATCH", "/api/v1/sensors/"+s.ID, auth.Editor, map[string]any{"properties": map[string]any{"out_of_service": true}}, "If-Match", s.ETag)
 	if r.StatusCode != http.StatusOK || e.Count(`SELECT count(*) FROM alarms WHERE cleared_at IS NULL`) != 0 ||
 		e.Count(`SELECT count(*) FROM events WHERE topic = 'alarms' AND action = 'clear'`) != 1 {
 		t.Fatalf("out of service: %d %s; open alarms %d", r.StatusCode, r.Body, e.Count(`SELECT count(*) FROM alarms WHERE cleared_at IS NULL`))

@@ -233,7 +233,7 @@ func (s *Store) evaluate(ctx context.Context, tx pgx.Tx, sens map[int64]*sensor,
 	for _, id := range ids {
 		sn := sens[id]
 		st := states[id]
-		if !sn.inService {
+		if sn.outOfService {
 			// Out of service: the readings are kept, the rules do not run.
 			continue
 		}

@@ -16,12 +16,12 @@ type sensor struct {
 	id             int64
 	name           string
 	hazardSourceID int64
-	inService      bool
+	outOfService   bool
 	updatedAt      time.Time
 	def            sensors.Definition
 }
 
-const sensorColumns = `id, name, hazard_source_id, in_service, updated_at, kind, unit, range_min, range_max,
+const sensorColumns = `id, name, hazard_source_id, out_of_service, updated_at, kind, unit, range_min, range_max,
 	warn_high, alarm_high, warn_low, alarm_low, hold_s, deadband, stale_after_s`
 
 func scanSensor(row pgx.Row) (*sensor, error) {
@@ -35,7 +35,7 @@ func scanSensorAnd(row pgx.Row, s *sensor, more ...any) error {
 	var kind, unit string
 	var hold int
 	var stale *int
-	dest := append([]any{&s.id, &s.name, &s.hazardSourceID, &s.inService, &s.updatedAt, &kind, &unit, &s.def.RangeMin, &s.def.RangeMax,
+	dest := append([]any{&s.id, &s.name, &s.hazardSourceID, &s.outOfService, &s.updatedAt, &kind, &unit, &s.def.RangeMin, &s.def.RangeMax,
 		&s.def.WarnHigh, &s.def.AlarmHigh, &s.def.WarnLow, &s.def.AlarmLow, &hold, &s.def.Deadband, &stale}, more...)
 	if err := row.Scan(dest...); err != nil {
 		return err

@@ -28,7 +28,7 @@ const DefaultTickInterval = 15 * time.Second
 func (s *Store) RaiseStale(ctx context.Context, now time.Time) (int, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+prefixed("s.", sensorColumns)+`, st.last_at FROM sensors s
 		LEFT JOIN sensor_state st ON st.sensor_id = s.id
-		WHERE s.in_service AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.sensor_id = s.id AND a.kind = 'stale' AND a.cleared_at IS NULL)
+		WHERE NOT s.out_of_service AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.sensor_id = s.id AND a.kind = 'stale' AND a.cleared_at IS NULL)
 		ORDER BY s.id`)
 	if err != nil {
 		return 0, err

@@ -16,6 +16,7 @@ import { term } from './vocab.js';
 import { renderModel, readModel, showFieldErrors, modelOptions } from './zoneform.js';
 import { AllocationPanel } from './allocation.js';
 import { IncidentEditor } from './incidentedit.js';
+import { takeIncidentDraft } from './alarms.js';
 import { NewIncidentForm } from './newincident.js';
 import { ZoneList } from './zonelist.js';
 import { TeamPanel } from './teampanel.js';
@@ -53,6 +54,11 @@ export function mount(side, { store, map, me }) {
   if (can(role, 'incidents:write')) {
     const form = new NewIncidentForm($('.new-box'), { map, msg, onCreated: (f) => { store.upsert('incidents', f); select(f.id); } });
     cleanups.push(() => form.destroy());
+    // An alarm's 建事件 (alarms.js) leaves a draft for this form.
+    const takeDraft = () => { const d = takeIncidentDraft(); if (d) form.prefill(d.incident); };
+    takeDraft();
+    document.addEventListener('sitrep:incident-draft', takeDraft);
+    cleanups.push(() => document.removeEventListener('sitrep:incident-draft', takeDraft));
   }
 
   // --- incidents --------------------------------------------------------
