@@ -114,7 +114,19 @@ func (s *Store) checkBatch(ctx context.Context, batch []Reading, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	oldest := now.Add(-s.Retention)
+	return sens, checkReadings(batch, sens, now, s.Retention)
+}
+
+// checkReadings refuses a batch with any reading that its sensor (in sens)
+// does not take, naming each fault (at most 100: enough to fix a gateway).
+func checkReadings(batch []Reading, sens map[int64]*sensor, now time.Time, retention time.Duration) error {
+	if len(batch) == 0 {
+		return api.InvalidField("/readings", "至少须有一条读数")
+	}
+	if len(batch) > MaxBatch {
+		return api.InvalidField("/readings", fmt.Sprintf("一批至多 %d 条读数，请分批报送", MaxBatch))
+	}
+	oldest := now.Add(-retention)
 	var errs []api.FieldError
 	bad := func(i int, field, detail string) {
 		errs = append(errs, api.FieldError{Field: "/readings/" + strconv.Itoa(i) + "/" + field, Detail: detail})
@@ -128,7 +140,7 @@ func (s *Store) checkBatch(ctx context.Context, batch []Reading, now time.Time) 
 		case r.At.IsZero():
 			bad(i, "at", "须给出读数时间（RFC 3339，带时区）")
 		case r.At.Before(oldest):
-			bad(i, "at", fmt.Sprintf("早于原始读数的保存期（%d 天）", int(s.Retention.Hours()/24)))
+			bad(i, "at", fmt.Sprintf("早于原始读数的保存期（%d 天）", int(retention.Hours()/24)))
 		case r.At.After(now.Add(clockSkew)):
 			bad(i, "at", "晚于服务器时间两分钟以上：请检查网关时钟")
 		}
@@ -140,9 +152,9 @@ func (s *Store) checkBatch(ctx context.Context, batch []Reading, now time.Time) 
 		}
 	}
 	if len(errs) > 0 {
-		return nil, api.Invalid(errs...)
+		return api.Invalid(errs...)
 	}
-	return sens, nil
+	return nil
 }
 
 // batchDays are the distinct UTC days the batch's readings fall on.

@@ -104,11 +104,8 @@ func (s *Store) Ingest(ctx context.Context, actor journal.Actor, batch []Observa
 }
 
 func (s *Store) check(ctx context.Context, batch []Observation, now time.Time) error {
-	if len(batch) == 0 {
-		return api.InvalidField("/observations", "至少须有一条观测")
-	}
-	if len(batch) > MaxBatch {
-		return api.InvalidField("/observations", fmt.Sprintf("一批至多 %d 条观测，请分批报送", MaxBatch))
+	if len(batch) == 0 || len(batch) > MaxBatch {
+		return checkObservations(batch, nil, now)
 	}
 	var ids []int64
 	for _, o := range batch {
@@ -121,6 +118,18 @@ func (s *Store) check(ctx context.Context, batch []Observation, now time.Time) e
 	known, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return err
+	}
+	return checkObservations(batch, known, now)
+}
+
+// checkObservations refuses a batch with any observation of a station not
+// in known, outside the kept window or with a value out of range.
+func checkObservations(batch []Observation, known []int64, now time.Time) error {
+	if len(batch) == 0 {
+		return api.InvalidField("/observations", "至少须有一条观测")
+	}
+	if len(batch) > MaxBatch {
+		return api.InvalidField("/observations", fmt.Sprintf("一批至多 %d 条观测，请分批报送", MaxBatch))
 	}
 	var errs []api.FieldError
 	for i, o := range batch {
