@@ -41,18 +41,18 @@ export async function launch({ viewport = WALL } = {}) {
 // Open the page as a user: through the login form (form: true), or with the
 // session setup.js made for the run (the login limiter allows only a
 // few quick tries per address).
-export async function openAs(context, user, hash = '', { form = false } = {}) {
+export async function openAs(context, user, hash = '', { form = false, base = BASE } = {}) {
   const page = context.pages()[0] || await context.newPage();
   const errors = [], warnings = [];
   page.on('pageerror', (e) => errors.push(e));
   page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
   if (!form) {
     const sessions = JSON.parse(readFileSync(process.env.SITREP_SESSIONS, 'utf8'));
-    await context.addCookies([{ name: 'sitrep_session', value: sessions[user], url: BASE, httpOnly: true, sameSite: 'Strict' }]);
+    await context.addCookies([{ name: 'sitrep_session', value: sessions[user], url: base, httpOnly: true, sameSite: 'Strict' }]);
   }
   // A fresh load (a change of the hash alone would keep the last user's page).
-  if (page.url().startsWith(BASE)) await page.goto('about:blank');
-  await page.goto(`${BASE}/${hash ? '#' + hash : ''}`);
+  if (page.url().startsWith(base)) await page.goto('about:blank');
+  await page.goto(`${base}/${hash ? '#' + hash : ''}`);
   if (form) {
     await page.fill('#login-form input[name=name]', user);
     await page.fill('#login-form input[name=password]', PASSWORDS[user]);

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sitrep/internal/validation"
 )
@@ -60,8 +61,19 @@ func (inc *Incident) Validate() error {
 	if inc.OccurredAt.IsZero() {
 		v = append(v, validation.FieldError{Field: "occurred_at", Code: "required", Detail: "事故发生时间必填"})
 	}
+	if !inc.OccurredAt.IsZero() && !validation.InYears(inc.OccurredAt) {
+		v = append(v, validation.FieldError{Field: "occurred_at", Code: "out_of_range", Detail: validation.YearsDetail})
+	}
 	if strings.TrimSpace(inc.Place) == "" && inc.Location == nil {
 		v = append(v, validation.FieldError{Field: "place", Code: "required", Detail: "事故地点或坐标至少填一项"})
+	}
+	for _, t := range []struct {
+		field, text string
+		max         int
+	}{{"place", inc.Place, 200}, {"township", inc.Township, 100}, {"unit", inc.Unit, 200}, {"other_risk_reason", inc.OtherRiskReason, 2000}} {
+		if n := utf8.RuneCountInString(t.text); n > t.max {
+			v = append(v, validation.FieldError{Field: t.field, Code: "too_long", Detail: validation.TooLong(t.max, n)})
+		}
 	}
 	if l := inc.Location; l != nil {
 		if l.Lon < -180 || l.Lon > 180 {

@@ -3,6 +3,7 @@ package incidents
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -25,6 +26,10 @@ func TestIncidentValidate(t *testing.T) {
 	assertField(t, bad.Validate(), "kind", "occurred_at", "location.lon", "location.lat", "casualties.missing", "exposure.polluted.river")
 	bad = Incident{Kind: Fire, OccurredAt: occurred}
 	assertField(t, bad.Validate(), "place")
+	long := strings.Repeat("长", 2001)
+	bad = Incident{Kind: Fire, OccurredAt: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+		Place: long[:201*3], Township: long[:101*3], Unit: long[:201*3], OtherRiskReason: long}
+	assertField(t, bad.Validate(), "occurred_at", "place", "township", "unit", "other_risk_reason")
 }
 
 func TestIncidentAssess(t *testing.T) {

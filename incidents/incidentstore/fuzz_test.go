@@ -94,33 +94,12 @@ func fuzzCreate(body []byte) (NewIncident, error) {
 	if err := api.DecodeJSONBytes(body, &b); err != nil {
 		return NewIncident{}, err
 	}
-	var errs fieldErrors
-	in := NewIncident{Kind: errs.kind("/kind", b.Kind), Place: b.Place, Township: b.Township, Unit: b.Unit,
-		Drill: b.Drill, Casualties: b.Casualties.Apply(incidents.Casualties{}), OtherRiskReason: b.OtherRiskReason}
-	in.OccurredAt = errs.parseTime("/occurred_at", b.OccurredAt)
-	if strings.TrimSpace(b.OccurredAt) == "" {
-		errs.add("/occurred_at", "required (事故发生时间)")
-	}
-	in.ReportedAt = errs.parseTime("/reported_at", b.ReportedAt)
-	in.Location = errs.point("/location", b.Location)
-	in.Area = errs.polygonal("/area", b.Area)
-	if err := errs.err(); err != nil {
+	in, err := b.input()
+	if err != nil {
 		return NewIncident{}, err
 	}
-	if in.ReportedAt.IsZero() {
-		in.ReportedAt = fuzzNow
-	}
-	var loc *incidents.LonLat
-	if in.Location != nil {
-		loc = &incidents.LonLat{}
-	}
-	inc := incidents.Incident{Kind: in.Kind, Place: strings.TrimSpace(in.Place), Location: loc, OccurredAt: in.OccurredAt,
-		Casualties: in.Casualties}
-	if err := inc.Validate(); err != nil {
+	if _, err := in.incident(fuzzNow); err != nil {
 		return NewIncident{}, problemOf(err)
-	}
-	if err := checkTimes(in.OccurredAt, in.ReportedAt, fuzzNow); err != nil {
-		return NewIncident{}, err
 	}
 	return in, nil
 }
@@ -132,26 +111,8 @@ func fuzzPatch(body []byte) (Patch, error) {
 	if err := api.DecodeJSONBytes(body, &b); err != nil {
 		return Patch{}, err
 	}
-	var errs fieldErrors
-	p := Patch{Place: b.Place, Township: b.Township, Unit: b.Unit, Casualties: b.Casualties, OtherRiskReason: b.OtherRiskReason}
-	if b.Kind != nil {
-		k := errs.kind("/kind", *b.Kind)
-		p.Kind = &k
-	}
-	if b.OccurredAt != nil {
-		t := errs.parseTime("/occurred_at", *b.OccurredAt)
-		if t.IsZero() {
-			errs.add("/occurred_at", "cannot be cleared")
-		}
-		p.OccurredAt = &t
-	}
-	if string(b.Location) == "null" {
-		errs.add("/location", "a known location cannot be cleared; correct it instead")
-	}
-	p.Location = errs.point("/location", b.Location)
-	p.Area = errs.polygonal("/area", b.Area)
-	p.ClearArea = string(b.Area) == "null"
-	if err := errs.err(); err != nil {
+	p, err := b.patch()
+	if err != nil {
 		return Patch{}, err
 	}
 	// As Store.Update revises a stored incident with the new counts.

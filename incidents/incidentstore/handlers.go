@@ -121,6 +121,19 @@ type createBody struct {
 	OtherRiskReason string          `json:"other_risk_reason"`
 }
 
+// input is what the body asks Store.Create for, every bad field named. An
+// omitted occurred_at stays zero: it happened just now, by the server's clock.
+func (b createBody) input() (NewIncident, error) {
+	var errs fieldErrors
+	in := NewIncident{Kind: errs.kind("/kind", b.Kind), Place: b.Place, Township: b.Township, Unit: b.Unit,
+		Drill: b.Drill, Casualties: b.Casualties.Apply(incidents.Casualties{}), OtherRiskReason: b.OtherRiskReason}
+	in.OccurredAt = errs.parseTime("/occurred_at", b.OccurredAt)
+	in.ReportedAt = errs.parseTime("/reported_at", b.ReportedAt)
+	in.Location = errs.point("/location", b.Location)
+	in.Area = errs.polygonal("/area", b.Area)
+	return in, errs.err()
+}
+
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	if err := auth.Check(r.Context(), auth.ManageIncidents); err != nil {
 		return err
@@ -129,16 +142,8 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	if err := api.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	var errs fieldErrors
-	in := NewIncident{Kind: errs.kind("/kind", b.Kind), Place: b.Place, Township: b.Township, Unit: b.Unit,
-		Drill: b.Drill, Casualties: b.Casualties.Apply(incidents.Casualties{}), OtherRiskReason: b.OtherRiskReason}
-	// Omitted: it happened just now, by the server's clock (a caller's own
-	// clock may run ahead of ours, and "now" must never be in the future).
-	in.OccurredAt = errs.parseTime("/occurred_at", b.OccurredAt)
-	in.ReportedAt = errs.parseTime("/reported_at", b.ReportedAt)
-	in.Location = errs.point("/location", b.Location)
-	in.Area = errs.polygonal("/area", b.Area)
-	if err := errs.err(); err != nil {
+	in, err := b.input()
+	if err != nil {
 		return err
 	}
 	f, err := h.store.Create(r.Context(), auth.Actor(r.Context()), in)
@@ -161,22 +166,8 @@ type patchBody struct {
 	OtherRiskReason *string          `json:"other_risk_reason"`
 }
 
-func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
-	if err := auth.Check(r.Context(), auth.ManageIncidents); err != nil {
-		return err
-	}
-	id, err := api.PathID(r)
-	if err != nil {
-		return err
-	}
-	version, err := api.IfMatchVersion(r)
-	if err != nil {
-		return err
-	}
-	var b patchBody
-	if err := api.DecodeJSON(r, &b); err != nil {
-		return err
-	}
+// patch is the change the body asks Store.Update for, every bad field named.
+func (b patchBody) patch() (Patch, error) {
 	var errs fieldErrors
 	p := Patch{Place: b.Place, Township: b.Township, Unit: b.Unit, Casualties: b.Casualties, OtherRiskReason: b.OtherRiskReason}
 	if b.Kind != nil {
@@ -196,7 +187,27 @@ func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 	p.Location = errs.point("/location", b.Location)
 	p.Area = errs.polygonal("/area", b.Area)
 	p.ClearArea = string(b.Area) == "null"
-	if err := errs.err(); err != nil {
+	return p, errs.err()
+}
+
+func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
+	if err := auth.Check(r.Context(), auth.ManageIncidents); err != nil {
+		return err
+	}
+	id, err := api.PathID(r)
+	if err != nil {
+		return err
+	}
+	version, err := api.IfMatchVersion(r)
+	if err != nil {
+		return err
+	}
+	var b patchBody
+	if err := api.DecodeJSON(r, &b); err != nil {
+		return err
+	}
+	p, err := b.patch()
+	if err != nil {
 		return err
 	}
 	f, err := h.store.Update(r.Context(), auth.Actor(r.Context()), id, version, p)

@@ -152,29 +152,13 @@ type NewIncident struct {
 
 // Create stores a new incident in state reported.
 func (s *Store) Create(ctx context.Context, actor journal.Actor, in NewIncident) (Feature, error) {
-	now := s.now()
-	if in.OccurredAt.IsZero() {
-		in.OccurredAt = now
-	}
-	if in.ReportedAt.IsZero() {
-		in.ReportedAt = now
-	}
-	var loc *incidents.LonLat
-	if in.Location != nil {
-		loc = &incidents.LonLat{} // presence is what Validate needs; coordinates were checked on decoding
-	}
-	inc := incidents.Incident{Kind: in.Kind, Place: strings.TrimSpace(in.Place), Location: loc,
-		Township: strings.TrimSpace(in.Township), Unit: strings.TrimSpace(in.Unit),
-		OccurredAt: in.OccurredAt.UTC(), Drill: in.Drill, Casualties: in.Casualties,
-		OtherRiskReason: strings.TrimSpace(in.OtherRiskReason)}
-	if err := inc.Validate(); err != nil {
+	inc, err := in.incident(s.now())
+	if err != nil {
 		return Feature{}, err
 	}
-	if err := checkTimes(inc.OccurredAt, in.ReportedAt.UTC(), now); err != nil {
-		return Feature{}, err
-	}
+	in.OccurredAt, in.ReportedAt = inc.OccurredAt, in.ReportedAt.UTC()
 	var out Feature
-	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+	_, err = journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		if err := checkArea(ctx, tx, in.Area); err != nil {
 			return nil, err
 		}
@@ -201,6 +185,33 @@ func (s *Store) Create(ctx context.Context, actor journal.Actor, in NewIncident)
 		return []journal.Change{ch}, nil
 	})
 	return out, err
+}
+
+// incident is the new incident in, checked by the rules before it is
+// stored: omitted times are now, by the server's clock (a caller's own clock
+// may run ahead of ours, and "now" must never be in the future).
+func (in *NewIncident) incident(now time.Time) (incidents.Incident, error) {
+	if in.OccurredAt.IsZero() {
+		in.OccurredAt = now
+	}
+	if in.ReportedAt.IsZero() {
+		in.ReportedAt = now
+	}
+	var loc *incidents.LonLat
+	if in.Location != nil {
+		loc = &incidents.LonLat{} // presence is what Validate needs; coordinates were checked on decoding
+	}
+	inc := incidents.Incident{Kind: in.Kind, Place: strings.TrimSpace(in.Place), Location: loc,
+		Township: strings.TrimSpace(in.Township), Unit: strings.TrimSpace(in.Unit),
+		OccurredAt: in.OccurredAt.UTC(), Drill: in.Drill, Casualties: in.Casualties,
+		OtherRiskReason: strings.TrimSpace(in.OtherRiskReason)}
+	if err := inc.Validate(); err != nil {
+		return incidents.Incident{}, err
+	}
+	if err := checkTimes(inc.OccurredAt, in.ReportedAt.UTC(), now); err != nil {
+		return incidents.Incident{}, err
+	}
+	return inc, nil
 }
 
 // checkTimes refuses a report received before the accident, or times in

@@ -39,8 +39,8 @@ func DecodeJSONBytes(body []byte, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return BadRequest("", MoreThanOneValue)
 	}
-	if ptr, ok := NULPointer(body); ok {
-		return InvalidField(ptr, NULDetail)
+	if ptr, detail, bad := TextPointer(body); bad {
+		return InvalidField(ptr, detail)
 	}
 	return nil
 }

@@ -5,10 +5,12 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"sitrep/internal/api"
+	"sitrep/internal/validation"
 )
 
 // Handlers serves login, logout, users and tokens.
@@ -118,6 +120,10 @@ type createUserRequest struct {
 	Password    string `json:"password"`
 }
 
+// maxNameRunes bounds a person's display name and a token's label: shown in
+// lists and in the audit trail, they are names, not notes.
+const maxNameRunes = 100
+
 type createdUser struct {
 	User  User   `json:"user"`
 	Token string `json:"token"`
@@ -131,6 +137,9 @@ func (h *Handlers) createUser(w http.ResponseWriter, r *http.Request) error {
 	role, err := ParseRole(req.Role)
 	if err != nil {
 		return api.InvalidField("/role", err.Error())
+	}
+	if n := utf8.RuneCountInString(req.DisplayName); n > maxNameRunes {
+		return api.InvalidField("/display_name", validation.TooLong(maxNameRunes, n))
 	}
 	u, secret, err := h.Store.CreateUser(r.Context(), Actor(r.Context()),
 		NewUser{Name: req.Name, DisplayName: req.DisplayName, Role: role, Password: req.Password})
@@ -183,6 +192,9 @@ func (h *Handlers) createToken(w http.ResponseWriter, r *http.Request) error {
 	var req createTokenRequest
 	if err := api.DecodeJSON(r, &req); err != nil {
 		return err
+	}
+	if n := utf8.RuneCountInString(req.Label); n > maxNameRunes {
+		return api.InvalidField("/label", validation.TooLong(maxNameRunes, n))
 	}
 	u, _ := FromContext(r.Context())
 	t, secret, err := h.Store.CreateToken(r.Context(), Actor(r.Context()), u.ID, req.Label)

@@ -57,9 +57,10 @@ func (l *Layer) Decode(raw []byte) (*Input, error) {
 		return nil, api.BadRequest("", api.MoreThanOneValue)
 	}
 	// Every way into a layer (a POST, an edit, a GeoJSON or CSV import row)
-	// comes through here, so this is where a NUL is stopped.
-	if ptr, ok := api.NULPointer(raw); ok {
-		return nil, api.InvalidField(ptr, api.NULDetail)
+	// comes through here, so this is where a NUL or a text beyond any
+	// field's size is stopped.
+	if ptr, detail, bad := api.TextPointer(raw); bad {
+		return nil, api.InvalidField(ptr, detail)
 	}
 	var errs []api.FieldError
 	if env.Type != "Feature" {
@@ -237,7 +238,7 @@ func decodeText(f Field, raw json.RawMessage) (any, string) {
 	case f.Required && s == "":
 		return nil, "必填，不能为空"
 	case utf8.RuneCountInString(s) > f.maxLen():
-		return nil, fmt.Sprintf("最多 %d 个字符（收到 %d 个）", f.maxLen(), utf8.RuneCountInString(s))
+		return nil, validation.TooLong(f.maxLen(), utf8.RuneCountInString(s))
 	case len(f.Enum) > 0 && !slices.Contains(f.Enum, s):
 		return nil, validation.OneOf(f.Enum, f.Label)
 	case s == "":
@@ -245,15 +246,6 @@ func decodeText(f Field, raw json.RawMessage) (any, string) {
 	}
 	return s, ""
 }
-
-// Dates and times a registry holds lie within these years: outside them a
-// value is a typing slip (0024 for 2024), and year 0 is not even a date to
-// PostgreSQL.
-const minYear, maxYear = 1900, 2199
-
-var yearsDetail = fmt.Sprintf("须在 %d 年至 %d 年之间", minYear, maxYear)
-
-func inYears(t time.Time) bool { return t.UTC().Year() >= minYear && t.UTC().Year() <= maxYear }
 
 func decodeDate(raw json.RawMessage) (any, string) {
 	s, ok := trimmedString(raw)
@@ -264,8 +256,8 @@ func decodeDate(raw json.RawMessage) (any, string) {
 	if err != nil {
 		return nil, "应为日期 YYYY-MM-DD"
 	}
-	if !inYears(d) {
-		return nil, yearsDetail
+	if !validation.InYears(d) {
+		return nil, validation.YearsDetail
 	}
 	return s, ""
 }
@@ -279,8 +271,8 @@ func decodeTimestamp(raw json.RawMessage) (any, string) {
 	if err != nil {
 		return nil, validation.NotRFC3339
 	}
-	if !inYears(t) {
-		return nil, yearsDetail
+	if !validation.InYears(t) {
+		return nil, validation.YearsDetail
 	}
 	return t.UTC(), ""
 }

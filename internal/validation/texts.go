@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 )
 
 // The details that recur across packages, so that one rule reads the same
@@ -24,6 +25,22 @@ const (
 	BBoxRange = "bbox 超出范围（经度 ±180，纬度 ±90，顺序为 minLon,minLat,maxLon,maxLat）"
 	BBoxOrder = "bbox 的最小值大于最大值（顺序为 minLon,minLat,maxLon,maxLat）"
 )
+
+// Dates and times Sitrep holds lie within these years: outside them a value
+// is a typing slip (0024 for 2024), and year 0 is not even a date to
+// PostgreSQL.
+const MinYear, MaxYear = 1900, 2199
+
+// YearsDetail is the detail of a date or time outside MinYear..MaxYear.
+var YearsDetail = fmt.Sprintf("须在 %d 年至 %d 年之间", MinYear, MaxYear)
+
+// InYears reports whether t lies within MinYear..MaxYear (UTC).
+func InYears(t time.Time) bool { return t.UTC().Year() >= MinYear && t.UTC().Year() <= MaxYear }
+
+// TooLong is the detail of a text of got characters where max is the most.
+func TooLong(max, got int) string {
+	return fmt.Sprintf("最多 %d 个字符（收到 %d 个）", max, got)
+}
 
 // RequiredError is a missing required field, with the stable code
 // "required" a form can switch on.

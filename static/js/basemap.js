@@ -130,11 +130,18 @@ function note(container, id, text) {
   let el = container.querySelector(`#${id}`);
   if (!text) { el?.remove(); return; }
   if (!el) {
+    // One box for the notes, so they stack instead of covering each other.
+    let box = container.querySelector('.basemap-notes');
+    if (!box) {
+      box = document.createElement('div');
+      box.className = 'basemap-notes';
+      container.appendChild(box);
+    }
     el = document.createElement('div');
     el.id = id;
     el.className = 'basemap-note';
     el.setAttribute('role', 'status');
-    container.appendChild(el);
+    box.appendChild(el);
   }
   el.textContent = text;
 }

@@ -6,11 +6,19 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"sitrep/internal/validation"
 )
 
+// Text in a JSON body is checked where input enters, naming where it was:
+//
 // NUL (U+0000) is valid in JSON and in Go strings but PostgreSQL text cannot
 // hold it: a stored NUL would fail deep inside a write as a database error.
-// So it is refused where input enters, naming where it was.
+//
+// No string may be longer than MaxTextRunes: without a bound, a megabyte in
+// a free-text field would be stored, copied into the audit trail, sent to
+// every wall on the live stream and printed in reports. Fields that need
+// less (names, places, codes) have tighter limits of their own.
 
 // NULDetail is what a person is told about a NUL character.
 const NULDetail = "不能包含空字符（U+0000）"
@@ -19,12 +27,18 @@ const NULDetail = "不能包含空字符（U+0000）"
 // not valid JSON, so a body without this escape has no NUL in any string.
 var nulEscape = []byte(`\u0000`)
 
-// NULPointer returns the JSON Pointer (RFC 6901) of the first string (a
-// member name or a value) in the JSON text raw that holds U+0000, and
-// whether there is one. raw must be valid JSON for the pointer to be exact.
-func NULPointer(raw []byte) (string, bool) {
-	if !bytes.Contains(raw, nulEscape) {
-		return "", false
+// MaxTextRunes bounds every string in a JSON body: a report section or a
+// warning's description is far shorter.
+const MaxTextRunes = 10000
+
+// TextPointer returns the JSON Pointer (RFC 6901) of the first string (a
+// member name or a value) in the JSON text raw that holds U+0000 or is
+// longer than MaxTextRunes, with what is wrong with it, and whether there is
+// one. raw must be valid JSON for the pointer to be exact.
+func TextPointer(raw []byte) (pointer, detail string, found bool) {
+	if !bytes.Contains(raw, nulEscape) && longestLiteral(raw) <= MaxTextRunes {
+		// A string's runes are never more than the bytes of its literal.
+		return "", "", false
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -37,7 +51,7 @@ func NULPointer(raw []byte) (string, bool) {
 		afterKey bool // an object's member name was read; its value is next
 	}
 	var stack []level
-	pointer := func(extra ...string) string {
+	pointerHere := func() string {
 		var b strings.Builder
 		for _, l := range stack {
 			b.WriteByte('/')
@@ -46,10 +60,6 @@ func NULPointer(raw []byte) (string, bool) {
 			} else {
 				b.WriteString(escapePointerToken(l.key))
 			}
-		}
-		for _, e := range extra {
-			b.WriteByte('/')
-			b.WriteString(escapePointerToken(e))
 		}
 		return b.String()
 	}
@@ -66,9 +76,10 @@ func NULPointer(raw []byte) (string, bool) {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			// The end (the escape was a written-out "\\u0000"), or not
-			// JSON, which the decoder reports on its own.
-			return "", false
+			// The end (the escape was a written-out "\\u0000", the long
+			// literal full of escapes), or not JSON, which the decoder
+			// reports on its own.
+			return "", "", false
 		}
 		switch t := tok.(type) {
 		case json.Delim:
@@ -87,17 +98,50 @@ func NULPointer(raw []byte) (string, bool) {
 			if n > 0 && !stack[n-1].array && !stack[n-1].afterKey {
 				// a member name
 				stack[n-1].key, stack[n-1].afterKey = t, true
-				if strings.ContainsRune(t, 0) {
-					return pointer(), true
+				if d := textFault(t); d != "" {
+					return pointerHere(), d, true
 				}
 				continue
 			}
-			if strings.ContainsRune(t, 0) {
-				return pointer(), true
+			if d := textFault(t); d != "" {
+				return pointerHere(), d, true
 			}
 		}
 		valueDone()
 	}
+}
+
+// textFault says what keeps s out of a body, or "".
+func textFault(s string) string {
+	switch n := utf8.RuneCountInString(s); {
+	case HasNUL(s):
+		return NULDetail
+	case n > MaxTextRunes:
+		return validation.TooLong(MaxTextRunes, n)
+	}
+	return ""
+}
+
+// longestLiteral is the length in bytes of the longest string literal in
+// the JSON text raw (quotes excluded): one pass over the bytes, so a body
+// with no long text costs no tokenising.
+func longestLiteral(raw []byte) int {
+	longest, start, in := 0, 0, false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case in && c == '\\':
+			i++ // the escaped byte cannot end the literal
+		case c == '"':
+			if in && i-start > longest {
+				longest = i - start
+			}
+			in, start = !in, i+1
+		}
+	}
+	if in && len(raw)-start > longest { // an unterminated literal
+		longest = len(raw) - start
+	}
+	return longest
 }
 
 func escapePointerToken(s string) string {
