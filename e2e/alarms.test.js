@@ -1,8 +1,8 @@
 // A gas detector at a hazard source crosses its set point: the wall shows
 // the alarm at the sensor and in the alarm box, and sounds; the duty
 // officer acknowledges it (the box names them) and drafts an incident from
-// it, which opens in the console prefilled. A weather station's wind shows
-// as an arrow.
+// it, which opens in the console prefilled, is recorded, and is zoned with
+// the nearest weather station's wind. The station's wind shows as an arrow.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openAs, shot, call, until, LAPTOP, WALL, viewportName } from './lib.js';
@@ -47,6 +47,18 @@ for (const viewport of [WALL, LAPTOP]) {
       assert.match(place, /〔演示〕|演示|LPG|供水/);
       assert.match(await page.textContent('.incident-form .loc'), /位置：87\./);
       await shot(page, `alarm-draft-${viewportName(viewport)}`);
+
+      // Recorded as drafted; its zone takes the wind of the nearest station.
+      await page.click('.incident-form .record');
+      const id = await (await until(page, () => document.querySelector('.incident-detail')?.dataset.id, null, 'the new incident selected')).jsonValue();
+      const inc = (await call('viewer', 'GET', `/api/v1/incidents/${id}`)).data;
+      assert.equal(inc.properties.place, place);
+      await page.check('.zone-form input[name=station]');
+      await page.click('.zone-form .compute');
+      await until(page, () => /风取自/.test(document.querySelector('.dispatch .msgs')?.textContent || ''), null, 'the zone run saying which station its wind came from');
+      const runs = (await call('viewer', 'GET', `/api/v1/incidents/${id}/zones`)).data.features;
+      assert.ok(runs.length > 0);
+      await shot(page, `alarm-zone-${viewportName(viewport)}`);
       assert.deepEqual(errors, []);
     } finally { await close(); }
   });
