@@ -14,11 +14,11 @@ func (d *demoLoader) instruments() error {
 		code, hazard, name, kind, unit string
 		rangeMax, warn, alarm          float64
 	}{
-		{"demo-gt-01", "demo-hs-01", "加药间氯气检测器 GT-01", "toxic_gas", "ppm", 10, 0.5, 1},
-		{"demo-gt-02", "demo-hs-01", "氯瓶库氯气检测器 GT-02", "toxic_gas", "ppm", 10, 0.5, 1},
-		{"demo-gt-03", "demo-hs-02", "LPG 储罐区可燃气体检测器 GT-03", "flammable_gas", "%LEL", 100, 20, 40},
-		{"demo-gt-04", "demo-hs-04", "制冷机房氨气检测器 GT-04", "toxic_gas", "ppm", 100, 20, 40},
-		{"demo-lt-01", "demo-hs-02", "1 号 LPG 储罐液位 LT-01", "tank_level", "%", 100, 85, 90},
+		{"demo-gt-01", "demo-hs-01", "加药间氯气检测器", "toxic_gas", "ppm", 10, 0.5, 1},
+		{"demo-gt-02", "demo-hs-01", "氯瓶库氯气检测器", "toxic_gas", "ppm", 10, 0.5, 1},
+		{"demo-gt-03", "demo-hs-02", "LPG 储罐区可燃气体检测器", "flammable_gas", "%LEL", 100, 20, 40},
+		{"demo-gt-04", "demo-hs-04", "制冷机房氨气检测器", "toxic_gas", "ppm", 100, 20, 40},
+		{"demo-lt-01", "demo-hs-02", "1 号 LPG 储罐液位计", "tank_level", "%", 100, 85, 90},
 	}
 	for i, s := range sensors {
 		var hs int64

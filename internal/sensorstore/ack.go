@@ -12,11 +12,12 @@ import (
 	"sitrep/internal/journal"
 )
 
-// Acknowledge records that the named person has seen the alarm: an open
+// Acknowledge records that person (their name as people know it; the
+// journal names the actor) has seen the alarm: an open
 // alarm stays open until its reading returns, and one that cleared before
 // anyone saw it still waits for a person (ISA-18.2: a cleared,
 // unacknowledged alarm). A second acknowledgement is a 409.
-func (s *Store) Acknowledge(ctx context.Context, actor journal.Actor, id int64) (json.RawMessage, error) {
+func (s *Store) Acknowledge(ctx context.Context, actor journal.Actor, person string, id int64) (json.RawMessage, error) {
 	var out json.RawMessage
 	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		var acked *time.Time
@@ -35,7 +36,7 @@ func (s *Store) Acknowledge(ctx context.Context, actor journal.Actor, id int64) 
 			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE alarms SET version = version + 1, acked_at = $2, acked_by = $3 WHERE id = $1`,
-			id, s.Now(), actor.Name); err != nil {
+			id, s.Now(), person); err != nil {
 			return nil, err
 		}
 		c, err := change(ctx, tx, id, ActionAck, before)

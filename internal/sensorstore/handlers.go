@@ -75,7 +75,13 @@ func (h *Handlers) acknowledge(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := h.store.Acknowledge(r.Context(), auth.Actor(r.Context()), id)
+	// The box on the wall names who acknowledged: the person's name.
+	u, _ := auth.FromContext(r.Context())
+	person := u.DisplayName
+	if person == "" {
+		person = u.Name
+	}
+	f, err := h.store.Acknowledge(r.Context(), auth.Actor(r.Context()), person, id)
 	if err != nil {
 		return err
 	}

@@ -137,11 +137,14 @@ func TestAlarmLifecycle(t *testing.T) {
 		t.Fatalf("raise: %+v, %v", res, err)
 	}
 	alarm := res.Alarms[0].Alarm
-	if _, err := st.Acknowledge(ctx, journal.Actor{Name: "王值班"}, alarm); err != nil {
+	if _, err := st.Acknowledge(ctx, journal.Actor{Name: "wang"}, "王值班", alarm); err != nil {
 		t.Fatal(err)
 	}
+	if n := count(t, pool, `SELECT count(*) FROM alarms WHERE acked_by = '王值班'`); n != 1 {
+		t.Fatal("the alarm does not name who acknowledged it")
+	}
 	var p *api.Problem
-	if _, err := st.Acknowledge(ctx, journal.Actor{Name: "王值班"}, alarm); !errors.As(err, &p) || p.Status != 409 {
+	if _, err := st.Acknowledge(ctx, journal.Actor{Name: "wang"}, "王值班", alarm); !errors.As(err, &p) || p.Status != 409 {
 		t.Fatalf("second acknowledgement: %v", err)
 	}
 	// Escalation needs a new acknowledgement.
@@ -167,7 +170,7 @@ func TestAlarmLifecycle(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE entity = 'alarms'`); n != 5 {
 		t.Fatalf("%d alarm audit rows", n)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE entity = 'alarms' AND actor_name = '王值班' AND action = 'acknowledge'`); n != 1 {
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE entity = 'alarms' AND actor_name = 'wang' AND action = 'acknowledge'`); n != 1 {
 		t.Fatal("the acknowledgement does not name the person")
 	}
 }
