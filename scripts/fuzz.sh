@@ -19,30 +19,40 @@ duration=${1:-10s}
 # would pass here only on a machine that has one.
 unset SITREP_TEST_DATABASE_URL
 
-# Packages with a fuzz target; go test -list then names the targets (a
-# package without one is not built for nothing).
-mapfile -t dirs < <(git ls-files --cached --others --exclude-standard '*_test.go' | xargs grep -l '^func Fuzz' | xargs -n1 dirname | sort -u)
-[ ${#dirs[@]} -gt 0 ] || die "no fuzz targets found"
+# The fuzz targets: func FuzzXxx in the module's test files, by package
+# (read from the source; listing them with go test -list would build every
+# package once more just to name them).
 targets=()
-pkg_targets=()
-while read -r line; do
-  case "$line" in
-    Fuzz*) pkg_targets+=("$line") ;;
-    ok*) pkg=$(awk '{print $2}' <<<"$line")
-         for t in "${pkg_targets[@]}"; do targets+=("$pkg $t"); done
-         pkg_targets=() ;;
-  esac
-done < <(go test -list '^Fuzz' "${dirs[@]/#/./}")
+while read -r pkg dir; do
+  for name in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go | awk '{print $2}' | sort -u); do
+    targets+=("$pkg $name")
+  done
+done < <(go list -f '{{.ImportPath}} {{.Dir}}' $(git ls-files --cached --others --exclude-standard '*_test.go' | xargs grep -l '^func Fuzz' | xargs -n1 dirname | sort -u | sed 's|^|./|'))
+[ ${#targets[@]} -gt 0 ] || die "no fuzz targets found"
 log "fuzzing ${#targets[@]} targets for $duration each"
 
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+# Each package's instrumented test binary is built once (go test -c) and
+# run for each of its targets from the package's folder, where its
+# testdata/fuzz corpus is: "go test -fuzz" would relink it for every target,
+# which took most of the step's time. The cache of inputs found before is
+# the one "go test -fuzz" keeps, so both ways grow the same corpus.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+out=$work/out
+cache=$(go env GOCACHE)/fuzz
+declare -A bins
 for entry in "${targets[@]}"; do
   read -r pkg name <<<"$entry"
+  if [ -z "${bins[$pkg]:-}" ]; then
+    bins[$pkg]=$work/$(tr / _ <<<"$pkg").test
+    go test -c -fuzz=. -o "${bins[$pkg]}" "$pkg"
+  fi
+  dir=$(go list -f '{{.Dir}}' "$pkg")
   # -fuzzminimizetime: Go spends up to 60 s shrinking each new input it
   # finds, and on the larger bodies (a warning, an incident) that left a
   # 30 s run about 500 executions; 5 s still shrinks a failing input.
-  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$duration" -fuzzminimizetime 5s "$pkg" >"$out" 2>&1; then
+  if ! (cd "$dir" && "${bins[$pkg]}" -test.run '^$' -test.fuzz "^${name}\$" -test.fuzztime "$duration" \
+        -test.fuzzminimizetime 5s -test.fuzzcachedir "$cache/$pkg") >"$out" 2>&1; then
     if grep -q 'context deadline exceeded' "$out" && ! grep -q 'Failing input written to' "$out"; then
       # Go before 1.27 may report its own -fuzztime deadline as a failure
       # when a worker is mid-input as time runs out (go.dev/issue/75804);
@@ -51,7 +61,6 @@ for entry in "${targets[@]}"; do
       continue
     fi
     cat "$out" >&2
-    dir=$(go list -f '{{.Dir}}' "$pkg")
     crasher=$(sed -n 's/.*Failing input written to \(testdata\/fuzz\/[^ ]*\).*/\1/p' "$out" | tail -1)
     if [ -n "$crasher" ]; then
       die "$name ($pkg) failed; the input is in ${dir#"$PWD"/}/$crasher — rerun it with: go test -run=$name/$(basename "$crasher") $pkg"
