@@ -109,7 +109,7 @@ export async function layoutProblems(page) {
 // in visible placeholders, buttons and options) outside a short allowlist of
 // units, codes and names.
 const ALLOWED = new Set(['m', 'km', 'kg', 'g', 's', 't', 'h', 'ppm', 'kpa', 'kw', 'mj', 'mol', 'min', 'psi', 'aegl', 'cas', 'un', 'cap', 'erg', 'bleve', 'tnt', 'gb',
-  'pdf', 'openstreetmap', 'maplibre', 'odbl', 'sitrep', 'xml', 'utc', 'csv', 'geojson', 'json', 'wgs', 'lpg', 'lng', 'cng']);
+  'pdf', 'openstreetmap', 'maplibre', 'odbl', 'sitrep', 'xml', 'utc', 'csv', 'geojson', 'json', 'wgs', 'lpg', 'lng', 'cng', 'lel', 'vol']);
 export async function englishWords(page) {
   const text = await page.evaluate(() => {
     const parts = [document.body.innerText];

@@ -268,3 +268,30 @@ func TestRunFireball(t *testing.T) {
 		t.Error("ambiguous level accepted")
 	}
 }
+
+// The RMP screening rule beside the model: 10 % yield fixed, 17 m/kg^⅓ to
+// 1 psi (EPA 550-B-99-009 eq. C-1). 1,000 kg of propane (46.35 MJ/kg):
+// W_TNT = 0.1 × 1000 × 46.35/4.68 = 990 kg, X = 17 × 990^⅓ ≈ 169 m; the
+// Kingery–Bulmash 1 psi distance for the same charge is of the same order
+// (its scaled distance at 1 psi is near 18 m/kg^⅓).
+func TestRMPScreening(t *testing.T) {
+	res, err := RunExplosion(ExplosionInputs{Source: orb.Point{87.4, 43.5}, Substance: "propane", FlammableMassKg: 1000, HeatOfCombustionJPerKg: 46.35e6, YieldFactor: 0.03})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(res.RMP.TNTMassKg-990.4) > 1 || math.Abs(res.RMP.Distance1PsiM-169.4) > 1 {
+		t.Fatalf("RMP %+v", res.RMP)
+	}
+	// The run used a 3 % yield: its own 1 psi distance is for 297 kg.
+	kb, _ := RadiusForOverpressureM(res.TNTMassKg, PSI)
+	if res.RMP.KingeryBulmash1PsiM != kb || !(kb > 0.5*17*math.Cbrt(res.TNTMassKg) && kb < 1.5*17*math.Cbrt(res.TNTMassKg)) {
+		t.Fatalf("Kingery–Bulmash 1 psi %v m for %v kg", kb, res.TNTMassKg)
+	}
+	if res.Method == "" || res.RMP.Method == "" {
+		t.Fatal("no method stated")
+	}
+	tnt, err := RunExplosion(ExplosionInputs{Source: orb.Point{87.4, 43.5}, TNTMassKg: 1000})
+	if err != nil || tnt.RMP.TNTMassKg != 1000 || math.Abs(tnt.RMP.Distance1PsiM-170) > 0.01 {
+		t.Fatalf("condensed: %+v %v", tnt.RMP, err)
+	}
+}

@@ -38,6 +38,10 @@ type ExplosionResult struct {
 	Inputs    ExplosionInputs `json:"inputs"`
 	TNTMassKg float64         `json:"tntMassKg"`
 	Zones     []geo.Zone      `json:"zones"`
+	// Method says how the rings were drawn; RMP is the US EPA screening
+	// rule's 1 psi distance beside this model's, for comparison.
+	Method string       `json:"method"`
+	RMP    RMPScreening `json:"rmpScreening"`
 }
 
 // RunExplosion computes overpressure rings. Defaults that were applied are
@@ -67,7 +71,12 @@ func RunExplosion(in ExplosionInputs) (ExplosionResult, error) {
 	if in.Levels == nil {
 		in.Levels = DefaultOverpressureLevels
 	}
-	res.Inputs, res.TNTMassKg = in, w
+	res.Inputs, res.TNTMassKg, res.Method = in, w, ExplosionMethod
+	rmp, err := ScreenRMP(in, w)
+	if err != nil {
+		return res, geo.Under("tntMassKg", err)
+	}
+	res.RMP = rmp
 	for i, l := range in.Levels {
 		z := geo.Zone{Level: i + 1, Name: l.Name, Threshold: l.KPa, ThresholdUnit: "kPa"}
 		r, err := RadiusForOverpressureM(w, l.KPa)

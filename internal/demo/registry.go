@@ -56,7 +56,7 @@ func loadRegistry(ctx context.Context, pool *pgxpool.Pool) error {
 		if err := d.placeSeats(); err != nil {
 			return nil, err
 		}
-		steps := []func() error{d.population, d.hazardSources, d.sites, d.shelters, d.teams, d.depots, d.medical, d.experts}
+		steps := []func() error{d.population, d.hazardSources, d.sites, d.shelters, d.teams, d.depots, d.medical, d.experts, d.instruments}
 		for _, step := range steps {
 			if err := step(); err != nil {
 				return nil, err

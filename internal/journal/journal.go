@@ -44,6 +44,13 @@ type Change struct {
 	Event any
 	// Drill marks changes that belong to an exercise (plan 7.3).
 	Drill bool
+	// StreamOnly publishes the change on the live stream without an audit
+	// row: a latest-value event (a sensor's newest reading, a weather
+	// station's newest observation) that a device sends many times a
+	// minute. The audit trail records decisions — a person's, or a rule's
+	// such as an alarm raised — and would drown in readings, which are kept
+	// in their own tables instead. A StreamOnly change must have a Topic.
+	StreamOnly bool
 }
 
 // ErrNoChange is returned when a write's function reports no change: every
@@ -82,6 +89,8 @@ func Record(ctx context.Context, tx pgx.Tx, actor Actor, changes []Change) ([]in
 		}
 		if c.Topic != "" {
 			published++
+		} else if c.StreamOnly {
+			return nil, fmt.Errorf("journal: stream-only change %s %s has no topic", c.Entity, c.EntityID)
 		}
 	}
 	// The counter is taken last: its row lock is what orders concurrent writers,
@@ -131,6 +140,9 @@ func Record(ctx context.Context, tx pgx.Tx, actor Actor, changes []Change) ([]in
 			seqs = append(seqs, s)
 			batch.Queue(`INSERT INTO events (seq, topic, entity_id, action, drill, data) VALUES ($1, $2, $3, $4, $5, $6)`,
 				s, c.Topic, c.EntityID, c.Action, c.Drill, data)
+		}
+		if c.StreamOnly {
+			continue
 		}
 		batch.Queue(`INSERT INTO audit_log (actor_id, actor_name, entity, entity_id, action, before, after, event_seq)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

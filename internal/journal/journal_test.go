@@ -116,3 +116,32 @@ func TestAuditOnlyChangesTakeNoSequence(t *testing.T) {
 		t.Fatalf("seqs %v, err %v; want [1]", seqs, err)
 	}
 }
+
+// A stream-only change (a latest reading) takes a sequence number and an
+// event, and no audit row; one without a topic is a programming mistake.
+func TestStreamOnlyChangesLeaveNoAuditRow(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	seqs, err := journal.Write(ctx, pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+		return []journal.Change{
+			{Entity: "weather_stations", EntityID: "1", Action: "reading", Topic: "weather", StreamOnly: true, After: map[string]int{"v": 1}},
+			{Entity: "alarms", EntityID: "2", Action: "raise", Topic: "alarms"},
+		}, nil
+	})
+	if err != nil || len(seqs) != 2 {
+		t.Fatalf("seqs %v, err %v", seqs, err)
+	}
+	var events, audits int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM audit_log)`).Scan(&events, &audits); err != nil {
+		t.Fatal(err)
+	}
+	if events != 2 || audits != 1 {
+		t.Fatalf("%d events, %d audit rows; want 2 and 1", events, audits)
+	}
+	_, err = journal.Write(ctx, pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+		return []journal.Change{{Entity: "x", EntityID: "1", Action: "reading", StreamOnly: true}}, nil
+	})
+	if err == nil {
+		t.Fatal("a stream-only change without a topic was recorded")
+	}
+}

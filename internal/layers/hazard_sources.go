@@ -60,7 +60,8 @@ var HazardSources = (&registry.Layer{
 		{Constraint: "hazard_sources_code_key", Fields: []string{"code"}},
 		{Constraint: "hazard_sources_enterprise_name_key", Fields: []string{"enterprise", "name"}},
 	},
-	Hooks: registry.Hooks{Check: checkInventory, Prepare: thenAttributeTownship(prepareGrade)},
+	ReferencedBy: []registry.Reference{{Constraint: "sensors_hazard_source_fkey", Title: "监测传感器"}},
+	Hooks:        registry.Hooks{Check: checkInventory, Prepare: thenAttributeTownship(prepareGrade)},
 }).Init()
 
 // holdings turns validated inventory lines into the grading's input.

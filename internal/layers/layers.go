@@ -16,6 +16,7 @@ import (
 var All = []*registry.Layer{
 	HazardSources, SensitiveSites, Shelters, RescueTeams,
 	SupplyDepots, MedicalFacilities, Experts, PopulationCells,
+	Sensors, WeatherStations,
 }
 
 // ByName returns the named layer.

@@ -123,5 +123,10 @@ func (l *Layer) writeError(err error) error {
 	if c := db.CheckViolation(err); c != "" {
 		return api.InvalidField("/properties", "违反规则 "+c)
 	}
+	if c := db.ForeignKeyViolation(err); c != "" {
+		// The layer's Prepare hook checks what a feature refers to, under a
+		// lock; this is the backstop.
+		return api.Conflict("/properties", "引用的要素不存在或已被删除（"+c+"）")
+	}
 	return err
 }

@@ -116,6 +116,21 @@ type Hooks struct {
 	// re-grade of hazard sources near population cells) is done once per
 	// affected feature rather than once per imported row.
 	AfterImport func(ctx context.Context, tx pgx.Tx, actor journal.Actor, geoms []string) ([]journal.Change, error)
+	// AfterChange runs after one feature is created, updated or deleted
+	// (also by an import, row by row), in the same transaction, with its id
+	// and the action; it returns further changes. AfterWrite is about where
+	// a feature is, this about which one it is: a sensor taken out of
+	// service closes its open alarms, a weather station's move reaches the
+	// wind on the wall.
+	AfterChange func(ctx context.Context, tx pgx.Tx, actor journal.Actor, id int64, action string) ([]journal.Change, error)
+}
+
+// Reference is a foreign key from another layer's table to this one (a
+// sensor's hazard source): a feature others point at cannot be deleted,
+// and the 409 says what points at it.
+type Reference struct {
+	Constraint string // the foreign key's name, to recognise its violation
+	Title      string // what points here, in Chinese (监测传感器)
 }
 
 // Unique is a uniqueness rule of a layer, backed by a database constraint.
@@ -137,7 +152,9 @@ type Layer struct {
 	GeometryDoc string
 	Fields      []Field
 	Unique      []Unique
-	Hooks       Hooks
+	// ReferencedBy lists the foreign keys that point at the layer.
+	ReferencedBy []Reference
+	Hooks        Hooks
 	// PlaceBy names a Point field that, when set, is where the feature is
 	// on the map instead of its geometry (a rescue team's last_position; its
 	// geometry is its home base): live-stream boxes follow it.

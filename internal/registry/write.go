@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"sitrep/internal/api"
+	"sitrep/internal/db"
 	"sitrep/internal/journal"
 )
 
@@ -140,6 +141,9 @@ func (l *Layer) written(ctx context.Context, tx pgx.Tx, actor journal.Actor, id 
 	if err := l.afterWrite(ctx, tx, actor, oldGeom, newGeom, w); err != nil {
 		return nil, err
 	}
+	if err := l.afterChange(ctx, tx, actor, id, action, w); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -203,7 +207,7 @@ func (l *Layer) Delete(ctx context.Context, tx pgx.Tx, actor journal.Actor, id i
 	}
 	var oldGeom string
 	if err := tx.QueryRow(ctx, "DELETE FROM "+ident(l.Table)+" WHERE id = $1 RETURNING ST_AsGeoJSON(geom)", id).Scan(&oldGeom); err != nil {
-		return nil, err
+		return nil, l.deleteError(err)
 	}
 	if err := l.recordHistory(ctx, tx, actor, id, ifMatch+1, "delete", before); err != nil {
 		return nil, err
@@ -215,7 +219,37 @@ func (l *Layer) Delete(ctx context.Context, tx pgx.Tx, actor journal.Actor, id i
 	if err := l.afterWrite(ctx, tx, actor, oldGeom, "", w); err != nil {
 		return nil, err
 	}
+	if err := l.afterChange(ctx, tx, actor, id, "delete", w); err != nil {
+		return nil, err
+	}
 	return w.Changes, nil
+}
+
+// deleteError names what still points at a feature that cannot go.
+func (l *Layer) deleteError(err error) error {
+	c := db.ForeignKeyViolation(err)
+	if c == "" {
+		return err
+	}
+	what := "其他登记数据"
+	for _, r := range l.ReferencedBy {
+		if r.Constraint == c {
+			what = r.Title
+		}
+	}
+	return api.Conflict("/id", "仍有"+what+"属于此"+l.Title+"，不能删除；请先删除这些"+what+"，或将其改属其他"+l.Title)
+}
+
+func (l *Layer) afterChange(ctx context.Context, tx pgx.Tx, actor journal.Actor, id int64, action string, w *Written) error {
+	if l.Hooks.AfterChange == nil {
+		return nil
+	}
+	more, err := l.Hooks.AfterChange(ctx, tx, actor, id, action)
+	if err != nil {
+		return err
+	}
+	w.Changes = append(w.Changes, more...)
+	return nil
 }
 
 func (l *Layer) afterWrite(ctx context.Context, tx pgx.Tx, actor journal.Actor, before, after string, w *Written) error {

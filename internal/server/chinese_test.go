@@ -314,6 +314,7 @@ func knownCodes(t *testing.T, e *apitest.Env) map[string]bool {
 	}
 	e.Do("GET", "/ogc/collections?f=json", auth.Viewer, nil).JSON(t, &cols)
 	for _, c := range cols.Collections {
+		codes[c.ID] = true // a collection's id is a code, like a layer's name
 		var q struct{ Properties map[string]any }
 		e.Do("GET", "/ogc/collections/"+c.ID+"/queryables", auth.Viewer, nil).JSON(t, &q)
 		for name := range q.Properties {

@@ -120,7 +120,7 @@ func phase(op *operation) int {
 	return 2
 }
 
-var registryLayer = regexp.MustCompile(`^/api/v1/(hazard_sources|sensitive_sites|shelters|rescue_teams|supply_depots|medical_facilities|experts|population_cells)(/|$)`)
+var registryLayer = regexp.MustCompile(`^/api/v1/(hazard_sources|sensitive_sites|shelters|rescue_teams|supply_depots|medical_facilities|experts|population_cells|sensors|weather_stations)(/|$)`)
 
 // Caps per operation and category keep the sweep bounded (reads are cheap,
 // writes are not); the cases in a category are ordered so that a cap drops
@@ -320,8 +320,25 @@ func (h *hostile) buildWorld() {
 			f(gjSquare(c[0]+0.005, c[1]-0.003, 0.006), map[string]any{"code": "P1", "night_people": 400, "day_people": 600}),
 			f(gjSquare(c[0]+0.012, c[1]-0.003, 0.006), map[string]any{"code": "P2", "night_people": 300}),
 		},
+		"weather_stations": {
+			f(gjPoint(c[0]-0.01, c[1]-0.01), map[string]any{"code": "51463", "name": "乌鲁木齐县气象站"}),
+			f(gjPoint(c[0]+0.02, c[1]-0.02), map[string]any{"name": "厂区气象站"}),
+		},
 	}
-	for _, l := range []string{"hazard_sources", "sensitive_sites", "shelters", "rescue_teams", "supply_depots", "medical_facilities", "experts", "population_cells"} {
+	// A sensor belongs to a hazard source made above.
+	sensorsOf := func(hs int64) []map[string]any {
+		return []map[string]any{
+			f(gjPoint(c[0]+0.0041, c[1]+0.0041), map[string]any{"code": "GT-101", "name": "液氯库有毒气体检测器", "hazard_source_id": hs,
+				"kind": "toxic_gas", "unit": "ppm", "range_max": 10, "warn_high": 0.5, "alarm_high": 1, "hold_s": 10}),
+			f(gjPoint(c[0]+0.0042, c[1]+0.0042), map[string]any{"name": "液氯储罐液位", "hazard_source_id": hs,
+				"kind": "tank_level", "unit": "%", "range_max": 100, "warn_high": 85, "alarm_high": 90, "warn_low": 10}),
+		}
+	}
+	for _, l := range []string{"hazard_sources", "sensitive_sites", "shelters", "rescue_teams", "supply_depots", "medical_facilities", "experts", "population_cells", "sensors", "weather_stations"} {
+		if l == "sensors" {
+			hs, _ := strconv.ParseInt(w.ids["hazard_sources"][0], 10, 64)
+			feats[l] = sensorsOf(hs)
+		}
 		w.layers = append(w.layers, l)
 		for _, ft := range feats[l] {
 			id := idOf(h.must("POST", "/api/v1/"+l, ft, 201))

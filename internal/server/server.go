@@ -34,9 +34,11 @@ import (
 	"sitrep/internal/layers"
 	"sitrep/internal/ogc"
 	"sitrep/internal/public"
+	"sitrep/internal/sensorstore"
 	"sitrep/internal/tiles"
 	"sitrep/internal/vocabulary"
 	"sitrep/internal/warnings"
+	"sitrep/internal/weatherstore"
 	"sitrep/internal/zones"
 	"sitrep/realtime"
 )
@@ -168,6 +170,9 @@ func New(cfg Config) (*Server, error) {
 	live.Register(incidentStore)
 	live.Register(warningStore)
 	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL))
+	sensorStore := sensorstore.New(cfg.Pool)
+	live.Register(realtime.QuerySnapshotter(sensorstore.Topic, sensorstore.SnapshotSQL))
+	live.Register(realtime.QuerySnapshotter(weatherstore.Topic, weatherstore.SnapshotSQL))
 	zoneStore, err := zones.New(cfg.Pool, incidentStore, nil)
 	if err != nil {
 		return nil, err
@@ -182,7 +187,11 @@ func New(cfg Config) (*Server, error) {
 	s.live = live
 	s.stopClock = func() {}
 	if cfg.ReportingClock {
-		s.stopClock = incidentstore.NewTicker(incidentStore, cfg.Logger).Start(context.Background())
+		// The sensor watch (stale detectors, day partitions of the
+		// readings) writes behind a test's back just the same.
+		stopIncidents := incidentstore.NewTicker(incidentStore, cfg.Logger).Start(context.Background())
+		stopSensors := sensorstore.NewTicker(sensorStore, cfg.Logger).Start(context.Background())
+		s.stopClock = func() { stopIncidents(); stopSensors() }
 	}
 	s.stopDeliveries = func() {}
 	if cfg.Deliveries {
@@ -229,6 +238,8 @@ func New(cfg Config) (*Server, error) {
 			channels.NewStore(cfg.Pool).Routes(r)
 			zones.NewHandlers(zoneStore).Routes(r)
 			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
+			sensorstore.NewHandlers(sensorStore).Routes(r)
+			weatherstore.NewHandlers(weatherstore.New(cfg.Pool)).Routes(r)
 			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/vocabulary", vocabulary.Handler(zoneStore.Table()))
 			ground.Routes(r)
 		})

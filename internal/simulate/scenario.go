@@ -59,6 +59,17 @@ func (s *Simulator) Scenario(ctx context.Context) (Report, error) {
 		if step != 3 {
 			return nil
 		}
+		// The wind has turned since the first zone: zone again from the
+		// station's newest wind, and switch the old zones off.
+		if next, err := s.computeZone(ctx, incPath); err == nil {
+			for _, f := range zones.Features {
+				path := fmt.Sprint("/api/v1/zones/", f.ID)
+				if etag, err := s.api.etag(ctx, path); err == nil {
+					_, _ = s.api.call(ctx, http.MethodPatch, path, map[string]any{"active": false}, nil, "If-Match", etag)
+				}
+			}
+			zones = next
+		}
 		return s.patchIncident(ctx, incPath, map[string]any{"casualties": map[string]any{
 			"endangered": 12 + s.rnd.IntN(20), "serious_injuries": 1 + s.rnd.IntN(3), "evacuated": 100 + s.rnd.IntN(300)}})
 	}
@@ -114,11 +125,18 @@ type zoneRun struct {
 func (s *Simulator) computeZone(ctx context.Context, incPath string) (zoneRun, error) {
 	var run zoneRun
 	substance := []string{"chlorine", "ammonia"}[s.rnd.IntN(2)]
+	// The wind of the nearest weather station; a random one where no
+	// station has reported.
 	if _, err := s.api.call(ctx, http.MethodPost, incPath+"/zones", map[string]any{
-		"model":  "protective",
-		"inputs": map[string]any{"key": substance, "case": "small", "windFromDeg": float64(s.rnd.IntN(360)), "time": rfc3339(time.Now())},
+		"model": "protective", "weather": "station",
+		"inputs": map[string]any{"key": substance, "case": "small", "time": rfc3339(time.Now())},
 	}, &run); err != nil {
-		return run, err
+		if _, err := s.api.call(ctx, http.MethodPost, incPath+"/zones", map[string]any{
+			"model":  "protective",
+			"inputs": map[string]any{"key": substance, "case": "small", "windFromDeg": float64(s.rnd.IntN(360)), "time": rfc3339(time.Now())},
+		}, &run); err != nil {
+			return run, err
+		}
 	}
 	if len(run.Features) == 0 {
 		return run, fmt.Errorf("zone computation returned no zones")

@@ -82,6 +82,8 @@ func New(cfg Config) *Simulator {
 // one call failed. It returns early only if the very first scenario fails,
 // which means the URL, token or data are wrong.
 func (s *Simulator) Run(ctx context.Context) error {
+	// The instruments report all along, beside the scenarios.
+	go s.runInstruments(ctx)
 	for n := 1; ; n++ {
 		rep, err := s.Scenario(ctx)
 		switch {

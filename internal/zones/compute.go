@@ -31,6 +31,10 @@ type ComputeRequest struct {
 	EvacuateLevels []int `json:"evacuate_levels,omitempty"`
 	// HazardSourceID names the hazard source of a what-if (POST /zones/what-if).
 	HazardSourceID *int64 `json:"hazard_source_id,omitempty"`
+	// Weather is where the wind comes from: WeatherManual (the inputs, the
+	// default) or WeatherStation (the nearest station's fresh observation
+	// fills what the inputs leave out).
+	Weather string `json:"weather,omitempty"`
 }
 
 // Computed is the answer to a computation: the run and its zones.
@@ -43,6 +47,8 @@ type Computed struct {
 	Inputs   json.RawMessage   `json:"inputs"`
 	Result   json.RawMessage   `json:"result"`
 	Features []json.RawMessage `json:"features"`
+	// Weather is the station and observation the run took its wind from.
+	Weather *StationWeather `json:"weather,omitempty"`
 }
 
 // Compute runs the model for an incident (incidentID > 0) or as a what-if
@@ -57,7 +63,11 @@ func (s *Store) Compute(ctx context.Context, actor journal.Actor, incidentID int
 	if err != nil {
 		return nil, err
 	}
-	r, err := runModel(req.Model, req.Inputs, s.table, source, s.Now())
+	inputs, sw, err := s.stationWeather(ctx, req, source)
+	if err != nil {
+		return nil, err
+	}
+	r, err := runModel(req.Model, inputs, s.table, source, s.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -73,13 +83,13 @@ func (s *Store) Compute(ctx context.Context, actor journal.Actor, incidentID int
 		return nil, err
 	}
 
-	out := &Computed{Model: r.Model, Name: r.Name, Version: r.Version, WhatIf: incidentID == 0, Inputs: r.Inputs, Result: r.Result}
+	out := &Computed{Model: r.Model, Name: r.Name, Version: r.Version, WhatIf: incidentID == 0, Inputs: r.Inputs, Result: r.Result, Weather: sw}
 	var incident *int64
 	if incidentID > 0 {
 		incident = &incidentID
 	}
 	_, err = journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
-		runID, change, err := insertRun(ctx, tx, actor, r, incident, req.HazardSourceID, evac)
+		runID, change, err := insertRun(ctx, tx, actor, r, incident, req.HazardSourceID, evac, sw)
 		if err != nil {
 			return nil, err
 		}
@@ -179,18 +189,18 @@ func zonePolygons(r *run) ([]string, error) {
 
 // insertRun stores the run with everything needed to replay it; incident
 // nil makes it a what-if.
-func insertRun(ctx context.Context, tx pgx.Tx, actor journal.Actor, r *run, incident, hazardSourceID *int64, evac []int) (int64, journal.Change, error) {
+func insertRun(ctx context.Context, tx pgx.Tx, actor journal.Actor, r *run, incident, hazardSourceID *int64, evac []int, sw *StationWeather) (int64, journal.Change, error) {
 	var id int64
 	if err := tx.QueryRow(ctx, `INSERT INTO zone_runs (incident_id, hazard_source_id, what_if, model, model_name, model_version,
-			inputs, result, evacuate_levels, at, day, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			inputs, result, evacuate_levels, at, day, created_by, weather)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		incident, hazardSourceID, incident == nil, r.Model, r.Name, r.Version, []byte(r.Inputs), []byte(r.Result),
-		evac, r.At, r.Day(), actor.Name).Scan(&id); err != nil {
+		evac, r.At, r.Day(), actor.Name, sw).Scan(&id); err != nil {
 		return 0, journal.Change{}, err
 	}
 	change := journal.Change{Entity: "zone_runs", EntityID: strconv.FormatInt(id, 10), Action: "create",
 		After: map[string]any{"model": r.Name, "version": r.Version, "inputs": r.Inputs, "incident_id": incident,
-			"hazard_source_id": hazardSourceID, "evacuate_levels": evac}}
+			"hazard_source_id": hazardSourceID, "evacuate_levels": evac, "weather": sw}}
 	return id, change, nil
 }
 

@@ -10,17 +10,21 @@ import { esc } from './labels.js';
 import { incidentCard, activeIncidents, tickCountdowns } from './wall.js';
 import { can } from './roles.js';
 import { bbox, mapPadding } from './map.js';
-import { onTick } from './time.js';
+import { onTick, beijing } from './time.js';
 import { GRADE_NUMERAL } from './style.js';
 import { term } from './vocab.js';
 import { renderModel, readModel, showFieldErrors, modelOptions } from './zoneform.js';
 import { AllocationPanel } from './allocation.js';
 import { IncidentEditor } from './incidentedit.js';
+import { takeIncidentDraft, windName } from './alarms.js';
 import { NewIncidentForm } from './newincident.js';
 import { ZoneList } from './zonelist.js';
 import { TeamPanel } from './teampanel.js';
 import { IncidentLog } from './incidentlog.js';
 import { WarningPanel } from './warnpanel.js';
+
+// The inputs a station's observation fills, per model that takes a wind.
+const STATION_WIND = { protective: ['windFromDeg'], plume: ['windFromDeg', 'windSpeedMS', 'cloudOktas'] };
 
 export function mount(side, { store, map, me }) {
   const role = me.role;
@@ -53,6 +57,11 @@ export function mount(side, { store, map, me }) {
   if (can(role, 'incidents:write')) {
     const form = new NewIncidentForm($('.new-box'), { map, msg, onCreated: (f) => { store.upsert('incidents', f); select(f.id); } });
     cleanups.push(() => form.destroy());
+    // An alarm's 建事件 (alarms.js) leaves a draft for this form.
+    const takeDraft = () => { const d = takeIncidentDraft(); if (d) form.prefill(d.incident); };
+    takeDraft();
+    document.addEventListener('sitrep:incident-draft', takeDraft);
+    cleanups.push(() => document.removeEventListener('sitrep:incident-draft', takeDraft));
   }
 
   // --- incidents --------------------------------------------------------
@@ -94,6 +103,7 @@ export function mount(side, { store, map, me }) {
         <form class="zone-form" novalidate>
           <label class="field"><span>模型</span><select name="model">${modelOptions()}</select></label>
           <div class="model-fields"></div>
+          <label class="check station-wind"><input type="checkbox" name="station"> 风向、风速、云量取最近气象站的观测（不勾选则用上面手填的值）</label>
           <div class="row"><button type="submit" class="primary compute" ${can(role, 'incidents:write') ? '' : 'disabled'}>计算区域（草稿）</button></div>
           <div class="field-err zone-err"></div>
         </form>
@@ -103,8 +113,11 @@ export function mount(side, { store, map, me }) {
         <h4>事件日志</h4><div class="incident-log"></div>`;
       const zf = box.querySelector('.zone-form');
       const fields = zf.querySelector('.model-fields');
-      zf.elements.model.onchange = () => { renderModel(fields, zf.elements.model.value); zf.querySelector('.zone-err').textContent = ''; };
+      // Only the models that take a wind can take a station's.
+      const stationWind = () => { zf.querySelector('.station-wind').hidden = !STATION_WIND[zf.elements.model.value]; };
+      zf.elements.model.onchange = () => { renderModel(fields, zf.elements.model.value); stationWind(); zf.querySelector('.zone-err').textContent = ''; };
       renderModel(fields, 'protective');
+      stationWind();
       zf.onsubmit = (e) => { e.preventDefault(); computeZone(zf); };
       const canWrite = can(role, 'incidents:write');
       parts.editor = new IncidentEditor(box.querySelector('.incident-edit'), store, { id: selected, canWrite });
@@ -142,14 +155,20 @@ export function mount(side, { store, map, me }) {
     err.textContent = '';
     const inputs = readModel(zf, model);
     if (!inputs) { err.textContent = '请检查标出的输入项'; return; }
+    // The server fills the wind from the nearest station with a fresh
+    // observation (and says which): the typed wind is left out.
+    const fromStation = STATION_WIND[model] && zf.elements.station.checked;
+    if (fromStation) for (const k of STATION_WIND[model]) delete inputs[k];
     const btn = zf.querySelector('button[type=submit]');
     btn.disabled = true;
     try {
-      const r = await api('POST', `/api/v1/incidents/${selected}/zones`, { body: { model, inputs } });
+      const r = await api('POST', `/api/v1/incidents/${selected}/zones`, { body: { model, inputs, ...(fromStation ? { weather: 'station' } : {}) } });
       // Show the whole run: a plume can reach tens of kilometres downwind.
       const b = (r.data.features || []).map((z) => bbox(z.geometry)).reduce((a, c) => [Math.min(a[0], c[0]), Math.min(a[1], c[1]), Math.max(a[2], c[2]), Math.max(a[3], c[3])], [Infinity, Infinity, -Infinity, -Infinity]);
       if (Number.isFinite(b[0])) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: mapPadding(map), maxZoom: 14, duration: 600 });
-      msg('ok', `已计算 ${(r.data.features || []).length} 级区域（${term('zone.model', model)}），现为草稿：核对后点“发布到态势图”`);
+      const w = r.data.weather;
+      msg('ok', `已计算 ${(r.data.features || []).length} 级区域（${term('zone.model', model)}），现为草稿：核对后点“发布到态势图”` +
+        (w ? `；风取自${w.station_name}（${Math.round(w.distance_m / 100) / 10} km，${beijing(Date.parse(w.observation.observed_at)).hm} 观测：${windName(w.derived.windFromDeg)} ${w.derived.windSpeedMS} m/s，稳定度 ${w.derived.stability.class}${w.derived.cloudAssumed ? '，云量未观测按最稳定计' : ''}）` : ''));
       await parts.zones?.load();
       parts.log?.load();
     } catch (e) {

@@ -15,6 +15,7 @@ import { mountSearch } from './search.js';
 import { FeaturePopups } from './popup.js';
 import { MeasureTool } from './measure.js';
 import { Alerts } from './alerts.js';
+import { mountAlarms, ALARM_LAYERS } from './alarms.js';
 import { declutter } from './declutter.js';
 
 const $ = (s) => document.querySelector(s);
@@ -105,7 +106,7 @@ async function start() {
   new MeasureTool(maplibregl, map, $('#measure'));
 
   // The expert roster is personal data: only roles that call experts in read it.
-  const layers = STREAM_LAYERS.filter((l) => l !== 'experts' || can(me.role, 'experts:read'));
+  const layers = [...STREAM_LAYERS.filter((l) => l !== 'experts' || can(me.role, 'experts:read')), ...ALARM_LAYERS];
   const stream = new LiveStream({
     layers,
     onSnapshot: (got) => { for (const name of layers) store.replace(name, got[name]); },
@@ -125,6 +126,7 @@ async function start() {
   exposeTestHooks(ctx, drawn);
   const alerts = new Alerts($('#alerts'), store, me);
   window.__sitrep.alerts = alerts;
+  mountAlarms({ ...ctx, alerts });
 
   // Modes: tabs for what this role may do; the choice lives in the URL hash.
   const allowed = MODES.filter((m) => m.allowed(me.role));

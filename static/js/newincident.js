@@ -89,6 +89,18 @@ export class NewIncidentForm {
     };
   }
 
+  // prefill fills the form from a draft (an alarm's: its hazard source,
+  // place and time); a person checks it and records.
+  prefill(d) {
+    const f = this.form.elements;
+    if (d.kind) f.kind.value = d.kind;
+    f.place.value = d.place || '';
+    if (d.occurred_at) { const b = beijing(Date.parse(d.occurred_at)); f.occurred.value = `${b.date} ${b.hm}`; }
+    if (d.location?.coordinates) this.setLocation(d.location.coordinates);
+    this.form.closest('details').open = true;
+    f.place.focus();
+  }
+
   arm(on) {
     this.armed = on;
     this.map.sitrepTool = on ? 'place-incident' : (this.map.sitrepTool === 'place-incident' ? null : this.map.sitrepTool);
