@@ -5,13 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"sitrep/incidents"
 	"sitrep/internal/journal"
+	"sitrep/internal/periodic"
 )
 
 // DefaultTickInterval is how often the reporting clock looks for missed
@@ -151,34 +151,7 @@ func (t *Ticker) Tick(ctx context.Context) (int, error) {
 	return t.Store.RecordOverdue(ctx, t.Now())
 }
 
-// Start runs the clock in a goroutine, once at once and then every
-// Interval, until ctx ends or stop is called; stop waits for the goroutine,
-// so the caller may close the pool after it.
+// Start runs the clock: see periodic.Start.
 func (t *Ticker) Start(ctx context.Context) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tk := time.NewTicker(t.Interval)
-		defer tk.Stop()
-		for {
-			n, err := t.Tick(ctx)
-			switch {
-			case err != nil && ctx.Err() == nil:
-				t.Logger.Error("reporting clock", "err", err)
-			case n > 0:
-				t.Logger.Info("reporting clock: deadlines overdue", "count", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tk.C:
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		wg.Wait()
-	}
+	return periodic.Start(ctx, t.Interval, t.Logger, "reporting clock", "deadlines overdue", t.Tick)
 }

@@ -147,7 +147,7 @@ func has(list []string, s string) bool {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // generous: the stream is asynchronous and the machine may be busy
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatal("timed out waiting: " + what)

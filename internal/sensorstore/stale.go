@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"sitrep/internal/beijing"
 	"sitrep/internal/journal"
+	"sitrep/internal/periodic"
 )
 
 // watchActor is who the journal names for what the ticker records.
@@ -116,33 +116,7 @@ func (t *Ticker) Tick(ctx context.Context) (int, error) {
 	return n, errors.Join(err, err2)
 }
 
-// Start runs the checks in a goroutine, once at once and then every
-// Interval, until ctx ends or stop is called; stop waits for the goroutine.
+// Start runs the checks: see periodic.Start.
 func (t *Ticker) Start(ctx context.Context) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tk := time.NewTicker(t.Interval)
-		defer tk.Stop()
-		for {
-			n, err := t.Tick(ctx)
-			switch {
-			case err != nil && ctx.Err() == nil:
-				t.Logger.Error("sensor watch", "err", err)
-			case n > 0:
-				t.Logger.Info("sensor watch: sensors stale", "count", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tk.C:
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		wg.Wait()
-	}
+	return periodic.Start(ctx, t.Interval, t.Logger, "sensor watch", "sensors stale", t.Tick)
 }
