@@ -2,12 +2,13 @@
 // laptop and the 1920×1080 wall — as each role sees it: the header keeps
 // its tabs, clock, user and 退出 inside the window, nothing in the header or
 // over the map overlaps, no map label sits on another, and no word people
-// read is English. On the laptop the legend starts folded; on the wall it is
+// read is English; alarms raised at two hazard sources show in a strip that
+// moves the search row, legend and notes down. On the laptop the legend starts folded; on the wall it is
 // open and readable from across the room (large keys, labels and scale), and
 // the team and shelter labels show at the zoom the wall opens at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAs, shot, call, until, layoutProblems, englishWords, LAPTOP, WALL, viewportName } from './lib.js';
+import { launch, openAs, shot, call, until, raiseAlarm, layoutProblems, englishWords, LAPTOP, WALL, viewportName } from './lib.js';
 
 const SCREENS = [['viewer', ''], ['duty', 'dispatch'], ['editor', 'registry'], ['admin', 'admin']];
 
@@ -17,6 +18,11 @@ test('every screen fits, in Chinese, on the laptop and the wall', async (t) => {
     location: { type: 'Point', coordinates: [87.42, 43.45] } })).data;
   const run = (await call('dispatcher', 'POST', `/api/v1/incidents/${inc.id}/zones`, { model: 'protective', inputs: { key: 'ammonia', case: 'small', windFromDeg: 90 } })).data;
   for (const z of run.features) await call('dispatcher', 'PATCH', `/api/v1/zones/${z.id}`, { active: true }, { 'If-Match': `"${z.properties.version}"` });
+  // Alarms at two hazard sources: the alarm strip across the map's top
+  // must push the tools down, not cover them.
+  for (const code of ['demo-gt-02', 'demo-gt-04']) await raiseAlarm(code);
+  const open = (await call('viewer', 'GET', '/api/v1/alarms')).data.features.filter((f) => f.properties.active);
+  assert.ok(new Set(open.map((f) => f.properties.hazard_source_id)).size >= 2, 'alarms open at two hazard sources');
   for (const viewport of [LAPTOP, WALL]) {
     const { context, close } = await launch({ viewport });
     try {

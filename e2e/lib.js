@@ -82,7 +82,7 @@ export async function layoutProblems(page) {
     const visible = (el) => { const r = el.getBoundingClientRect(); const cs = getComputedStyle(el); return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none'; };
     const name = (el) => el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}${el.textContent ? `「${el.textContent.trim().slice(0, 12)}」` : ''}`;
     const groups = [[...document.querySelectorAll('#bar > *')], [...document.querySelectorAll('#modes > button')],
-      [...document.querySelectorAll('#maptools > *, #legend, #side')], [...document.querySelectorAll('#user .who, #user button')]];
+      [...document.querySelectorAll('#maptools > *, #legend, #side, #alarm-box .list, .basemap-note')], [...document.querySelectorAll('#user .who, #user button')]];
     for (const g of groups) {
       const els = g.filter(visible);
       for (const el of els) {
@@ -160,3 +160,18 @@ export async function computeZones(user, incidentId, body) {
 }
 
 export const minutesAgo = (m) => new Date(Date.now() - m * 60000).toISOString();
+
+// raiseAlarm holds a demo sensor (by code) above its 二级 set point for
+// longer than its hold time; returns the alarm raised (or escalated) and
+// the sensor.
+export async function raiseAlarm(code) {
+  const fc = (await call('admin', 'GET', '/api/v1/sensors?limit=100')).data;
+  const s = fc.features.find((f) => f.properties.code === code);
+  if (!s) throw new Error(`no demo sensor ${code}`);
+  const p = s.properties;
+  const at = (ago) => new Date(Date.now() - ago * 1000).toISOString();
+  const readings = [30, 20, 10, 0].map((ago) => ({ sensor: Number(s.id), at: at(ago), value: p.alarm_high * 1.5, unit: p.unit }));
+  const res = (await call('editor', 'POST', '/api/v1/sensor-readings', { readings })).data;
+  const first = res.alarms?.[0];
+  return { alarm: first?.alarm, action: first?.action, sensor: s, result: res };
+}

@@ -35,6 +35,8 @@ test('the public page shows a warning, its zone and the shelters on a phone with
       assert.match(text, /关闭门窗/);
       assert.match(text, /发布于/);
       assert.match(await page.locator('#shelter-list .card').first().innerText(), /尚余 \d+ 个位置/);
+      // The demo's shelters are made up, and the page says so first.
+      assert.match(await page.locator('#demo-banner').innerText(), /演示数据（虚构）/);
       // Nothing internal: no teams, phone numbers, hazard inventories, drills.
       const body = await page.evaluate(() => document.body.innerText);
       assert.doesNotMatch(body, /1[3-9]\d{9}|救援队|演练|储量|危险源/);

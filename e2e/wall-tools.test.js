@@ -25,7 +25,12 @@ test('search, details, measuring and alerts on the wall', async () => {
     await page.click('.maplibregl-popup-close-button');
 
     // Click a hazard source for its details: grade, fields by title, no codes.
-    const hs = (await call('viewer', 'GET', '/api/v1/hazard_sources/1')).data;
+    // One with no incident over it (other tests record incidents at hazard
+    // sources, and an incident's marker is drawn above).
+    const incidents = (await call('viewer', 'GET', '/api/v1/incidents?limit=500')).data.features.filter((f) => f.geometry);
+    const clear = (c) => incidents.every((f) => Math.hypot((f.geometry.coordinates[0] - c[0]) * 0.73, f.geometry.coordinates[1] - c[1]) > 0.005);
+    const hs = (await call('viewer', 'GET', '/api/v1/hazard_sources?limit=100')).data.features.find((f) => f.geometry.type === 'Point' && clear(f.geometry.coordinates));
+    assert.ok(hs, 'a hazard source with no incident over it');
     await page.evaluate((c) => window.__sitrep.map.jumpTo({ center: c, zoom: 13 }), hs.geometry.coordinates);
     await page.waitForTimeout(600);
     const p = await page.evaluate((c) => window.__sitrep.project(c), hs.geometry.coordinates);

@@ -295,3 +295,15 @@ func TestRMPScreening(t *testing.T) {
 		t.Fatalf("condensed: %+v %v", tnt.RMP, err)
 	}
 }
+
+// The guidance states its rule in US units too: X = 0.0081·(0.1·W·ΔHc/
+// ΔHc,TNT)^⅓ with X in miles and W in pounds. The metric constant, turned
+// into miles per pound^⅓, must round to the same 0.0081: a transcription
+// slip in either form (1.7, 71, 0.081) shows here.
+func TestRMPConstantMatchesTheGuidanceInUSUnits(t *testing.T) {
+	const metresPerMile, kgPerPound = 1609.344, 0.45359237
+	milesPerPoundCbrt := rmpScaledDistance1Psi / metresPerMile * math.Cbrt(kgPerPound)
+	if got := math.Round(milesPerPoundCbrt*1e4) / 1e4; got != 0.0081 {
+		t.Fatalf("17 m/kg^⅓ is %.5f mi/lb^⅓, the guidance says 0.0081", milesPerPoundCbrt)
+	}
+}

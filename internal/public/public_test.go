@@ -30,8 +30,9 @@ type situation struct {
 		Headline   string `json:"headline"`
 		CAP        string `json:"cap"`
 	} `json:"warnings"`
-	Shelters []map[string]any `json:"shelters"`
-	Zones    []map[string]any `json:"zones"`
+	Shelters  []map[string]any `json:"shelters"`
+	Zones     []map[string]any `json:"zones"`
+	Synthetic bool             `json:"synthetic"`
 }
 
 // publishZones records an incident (a drill or not), computes its
@@ -137,6 +138,18 @@ func TestPublicSituation(t *testing.T) {
 	if again := e.Do("GET", "/public/situation.json", "", nil, "If-None-Match", r.Header.Get("ETag")); again.StatusCode != 304 || len(again.Body) != 0 {
 		t.Fatalf("If-None-Match: %d %s", again.StatusCode, again.Body)
 	}
+
+	// Real shelters only: not demo data. A made-up shelter opens: the page
+	// is told it shows demo data.
+	if s.Synthetic {
+		t.Fatal("real shelters reported as demo data")
+	}
+	demo := map[string]any{"type": "Feature", "geometry": map[string]any{"type": "Point", "coordinates": []float64{87.42, 43.48}},
+		"properties": map[string]any{"name": "演示避难场所〔演示〕", "class": "emergency", "capacity": 100, "status": "open", "occupancy": 0, "synthetic": true}}
+	if r := e.Do("POST", "/api/v1/shelters", auth.Editor, demo); r.StatusCode != 201 {
+		t.Fatalf("demo shelter: %d %s", r.StatusCode, r.Body)
+	}
+	waitFor(t, e, "the demo-data flag", func(s situation) bool { return s.Synthetic })
 }
 
 type feed struct {

@@ -44,6 +44,9 @@ type situation struct {
 	Shelters           json.RawMessage  `json:"shelters"`
 	Zones              json.RawMessage  `json:"zones"`
 	County             *json.RawMessage `json:"county"`
+	// Synthetic is true when a shelter the page lists is demo data (made
+	// up): the page then says so above everything else.
+	Synthetic bool `json:"synthetic"`
 }
 
 // publicWarning is a warning as the public page shows it.
@@ -85,8 +88,9 @@ func capHref(identifier string) string { return capPrefix + identifier + ".xml" 
 const sheltersSQL = `SELECT coalesce(json_agg(json_build_object(
 		'name', s.name, 'class', s.class, 'address', s.address, 'township_code', s.township_code,
 		'capacity', s.capacity, 'free', s.capacity - s.occupancy, 'facilities', s.facilities,
-		'outside_county', s.outside_county,
-		'lon', round(ST_X(s.geom)::numeric, 6), 'lat', round(ST_Y(s.geom)::numeric, 6)) ORDER BY s.name), '[]')
+		'outside_county', s.outside_county, 'synthetic', s.synthetic,
+		'lon', round(ST_X(s.geom)::numeric, 6), 'lat', round(ST_Y(s.geom)::numeric, 6)) ORDER BY s.name), '[]'),
+		coalesce(bool_or(s.synthetic), false)
 	FROM shelters s WHERE s.status = 'open' AND s.occupancy < s.capacity`
 
 // zonesSQL: the active evacuation and shelter-in-place zones of real
@@ -133,7 +137,7 @@ func build(ctx context.Context, pool *pgxpool.Pool, store *warnings.Store, now t
 		return nil, err
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
-	if err := tx.QueryRow(ctx, sheltersSQL).Scan(&sit.Shelters); err != nil {
+	if err := tx.QueryRow(ctx, sheltersSQL).Scan(&sit.Shelters, &sit.Synthetic); err != nil {
 		return nil, fmt.Errorf("shelters: %w", err)
 	}
 	if err := tx.QueryRow(ctx, zonesSQL).Scan(&sit.Zones); err != nil {

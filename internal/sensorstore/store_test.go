@@ -219,7 +219,8 @@ func TestDraftFromAlarm(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.Incident.Kind != "hazardous_chemicals" || d.Incident.Place != "某化工公司 液氯库" || d.Zone.Model != "plume" ||
-		d.Zone.Chemical == nil || *d.Zone.Chemical != "氯" || d.Zone.Lon != 87.4101 || len(d.Incident.Location) == 0 {
+		d.Zone.Chemical == nil || *d.Zone.Chemical != "氯" ||
+		d.Zone.CatalogueID == nil || *d.Zone.CatalogueID != "chlorine" || d.Zone.Lon != 87.4101 || len(d.Incident.Location) == 0 {
 		t.Fatalf("draft %+v", d)
 	}
 }

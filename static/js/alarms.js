@@ -15,29 +15,6 @@ export const ALARM_LAYERS = ['alarms', 'weather'];
 const REPEAT_S = 8;
 const DRAFT_KEY = 'sitrep.incidentDraft';
 
-const CSS = `
-#alarm-box { position: absolute; top: 10px; left: calc((100% - var(--side-w)) / 2); transform: translateX(-50%); z-index: 7;
-  width: min(40rem, calc(100% - var(--side-w) - 360px)); pointer-events: none; }
-#alarm-box ul { list-style: none; margin: 0; padding: .4rem .6rem; display: grid; gap: .3rem; max-height: 28vh; overflow-y: auto;
-  background: #3d1a06; border: 3px solid #ff9f0a; border-radius: 10px; box-shadow: 0 0 18px rgba(255, 159, 10, .5); }
-#alarm-box li { display: flex; gap: .5rem; align-items: center; font-size: 1.02rem; font-weight: 700; }
-#alarm-box li .txt { flex: 1; }
-#alarm-box li .tag { border-radius: 4px; padding: 0 .3em; margin-right: .3em; font-size: .85rem; background: #ff9f0a; color: #2b1200; }
-#alarm-box li.alarm .tag { background: #ff453a; color: #fff; }
-#alarm-box li.stale .tag { background: #8e8e93; color: #fff; }
-#alarm-box li.cleared .txt { opacity: .7; }
-#alarm-box li small { font-weight: 400; opacity: .8; margin-left: .3em; }
-#alarm-box button { pointer-events: auto; background: #fff; color: #2b1200; font-weight: 800; flex-shrink: 0; }
-.alarm-pin { width: 26px; height: 26px; border-radius: 50%; border: 4px solid #ff9f0a; background: rgba(255, 159, 10, .25); animation: alarm-pulse 1.2s ease-in-out infinite; }
-.alarm-pin.alarm { border-color: #ff453a; background: rgba(255, 69, 58, .3); }
-.alarm-pin.stale { border-color: #8e8e93; background: rgba(142, 142, 147, .3); animation: none; border-style: dashed; }
-.alarm-pin.cleared { animation: none; opacity: .6; }
-@keyframes alarm-pulse { 50% { transform: scale(1.5); opacity: .6; } }
-.wind-pin { display: flex; align-items: center; gap: 2px; font: 700 12px/1 system-ui, sans-serif; color: #fff; text-shadow: 0 0 3px #000, 0 0 3px #000; pointer-events: none; }
-.wind-pin svg { width: 26px; height: 26px; filter: drop-shadow(0 0 2px #000); }
-.wind-pin.old { opacity: .45; }
-`;
-
 // Wind from θ blows toward θ+180: the arrow points where the gas goes.
 const ARROW = '<svg viewBox="-12 -12 24 24"><path d="M0 -11 L6 4 L0 1 L-6 4 Z" fill="#64d2ff" stroke="#003a4d" stroke-width="1.2"/></svg>';
 const DIRS = ['北', '东北', '东', '东南', '南', '西南', '西', '西北'];
@@ -45,18 +22,34 @@ export const windName = (from) => `${DIRS[Math.round(((from % 360) + 360) % 360 
 
 const visible = (p) => p.active || !p.acked_at;
 
-export function mountAlarms({ store, map, maplibregl, me, alerts }) {
-  if (!document.getElementById('alarm-css')) {
-    const st = document.createElement('style');
-    st.id = 'alarm-css';
-    st.textContent = CSS;
-    document.head.append(st);
+// How bad an alarm is, for ordering: 二级, 一级, 失联, then recovered but
+// not yet acknowledged.
+const rank = (p) => (!p.active ? 3 : p.kind === 'stale' ? 2 : p.level === 'alarm' ? 0 : 1);
+const TAG = ['二级报警', '一级报警', '失联', '已恢复'];
+const CLS = ['alarm', 'warning', 'stale', 'cleared'];
+
+// groupBySource is the visible alarms as one group per hazard source, the
+// worst group first; each group's alarms worst and latest first.
+export function groupBySource(list) {
+  const groups = new Map();
+  for (const f of list) {
+    const k = f.properties.hazard_source_id ?? `sensor-${f.properties.sensor_id}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(f);
   }
+  const order = (a, b) => rank(a.properties) - rank(b.properties) || Date.parse(b.properties.changed_at) - Date.parse(a.properties.changed_at);
+  return [...groups.values()].map((g) => g.sort(order)).sort((a, b) => order(a[0], b[0]));
+}
+
+export function mountAlarms({ store, map, maplibregl, me, alerts }) {
+  const app = document.getElementById('app');
   const box = document.createElement('div');
   box.id = 'alarm-box';
   box.setAttribute('aria-live', 'assertive');
   box.setAttribute('aria-label', '监测报警');
-  document.getElementById('app').append(box);
+  app.append(box);
+  // What the box takes from the top of the map moves the tools below it.
+  new ResizeObserver(() => app.style.setProperty('--alarm-h', box.offsetHeight ? `${box.offsetHeight + 8}px` : '0px')).observe(box);
   const mayAck = can(me.role, 'incidents:write');
   const pins = new Map(), winds = new Map();
   let heard = null; // alarm id → version last sounded
@@ -83,19 +76,29 @@ export function mountAlarms({ store, map, maplibregl, me, alerts }) {
     }
     prune(pins, keep);
     state.shown = list.length;
-    box.innerHTML = list.length ? `<ul>${list.map((f) => {
-      const p = f.properties, cls = p.kind === 'stale' ? 'stale' : (p.active ? p.level : 'cleared');
-      const tag = p.kind === 'stale' ? '失联' : (!p.active ? '已恢复' : p.level === 'alarm' ? '二级报警' : '一级报警');
-      const when = beijing(Date.parse(p.changed_at)).hm;
-      return `<li class="${cls}" data-id="${f.id}"><span class="txt"><span class="tag">${tag}</span>${esc(p.enterprise || '')} ${esc(p.message)}<small>${when}${p.acked_by ? ` · ${esc(p.acked_by)} 已确认` : ''}</small></span>
-        ${mayAck && p.active && p.kind === 'threshold' ? '<button type="button" data-act="draft">建事件</button>' : ''}
-        ${mayAck && !p.acked_at ? '<button type="button" data-act="ack">确认</button>' : ''}</li>`;
-    }).join('')}</ul>` : '';
+    const groups = groupBySource(list);
+    box.innerHTML = groups.length ? `<div class="list">${groups.length > 3 ? `<div class="sum">监测报警：${groups.length} 处危险源，共 ${list.length} 条</div>` : ''}
+      <ul>${groups.map(row).join('')}</ul></div>` : '';
     // Sound for what is new or escalated since last heard; the first
     // snapshot sounds too when something is unacknowledged.
     const was = heard;
     heard = new Map(list.map((f) => [String(f.id), f.properties.level]));
     if (list.some((f) => !f.properties.acked_at && f.properties.active && (!was || was.get(String(f.id)) !== f.properties.level))) sound();
+  }
+
+  // One hazard source's row: its worst alarm, the others counted by kind.
+  function row(g) {
+    const top = g[0], p = top.properties, r = rank(p);
+    const more = g.slice(1).reduce((m, f) => m.set(TAG[rank(f.properties)], (m.get(TAG[rank(f.properties)]) || 0) + 1), new Map());
+    const unacked = g.filter((f) => !f.properties.acked_at).map((f) => f.id);
+    const when = beijing(Date.parse(p.changed_at)).hm;
+    const title = g.map((f) => `${TAG[rank(f.properties)]}：${f.properties.message}`).join('\n');
+    const drafted = g.find((f) => f.properties.active && f.properties.kind === 'threshold');
+    return `<li class="${CLS[r]}" data-source="${esc(String(p.hazard_source_id ?? ''))}" data-alarms="${g.map((f) => esc(String(f.id))).join(' ')}" title="${esc(title)}">
+      <span class="tag">${TAG[r]}</span>
+      <span class="txt">${esc(p.enterprise || '')} ${esc(p.message)}<small>${when}${more.size ? ` · 另有${[...more].map(([t, n]) => `${t} ${n}`).join('、')}` : ''}${!unacked.length && p.acked_by ? ` · ${esc(p.acked_by)} 已确认` : ''}</small></span>
+      ${mayAck && drafted ? `<button type="button" data-act="draft" data-alarm="${esc(String(drafted.id))}">建事件</button>` : ''}
+      ${mayAck && unacked.length ? `<button type="button" data-act="ack" data-alarms="${unacked.map((id) => esc(String(id))).join(' ')}">确认${unacked.length > 1 ? `（${unacked.length}）` : ''}</button>` : ''}</li>`;
   }
 
   function sound() { state.sounded++; alerts?.tone(); }
@@ -119,14 +122,15 @@ export function mountAlarms({ store, map, maplibregl, me, alerts }) {
   box.addEventListener('click', async (e) => {
     const b = e.target.closest('button[data-act]');
     if (!b) return;
-    const id = b.closest('li').dataset.id;
     b.disabled = true;
     try {
       if (b.dataset.act === 'ack') {
-        const r = await api('POST', `/api/v1/alarms/${id}/acknowledge`);
-        store.upsert('alarms', r.data);
+        for (const id of b.dataset.alarms.split(' ')) {
+          const r = await api('POST', `/api/v1/alarms/${id}/acknowledge`);
+          store.upsert('alarms', r.data);
+        }
       } else {
-        const r = await api('GET', `/api/v1/alarms/${id}/draft`);
+        const r = await api('GET', `/api/v1/alarms/${b.dataset.alarm}/draft`);
         openDraft(r.data);
       }
     } catch (err) {

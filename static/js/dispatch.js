@@ -13,7 +13,7 @@ import { bbox, mapPadding } from './map.js';
 import { onTick, beijing } from './time.js';
 import { GRADE_NUMERAL } from './style.js';
 import { term } from './vocab.js';
-import { renderModel, readModel, showFieldErrors, modelOptions } from './zoneform.js';
+import { renderModel, readModel, showFieldErrors, modelOptions, prefillModel } from './zoneform.js';
 import { AllocationPanel } from './allocation.js';
 import { IncidentEditor } from './incidentedit.js';
 import { takeIncidentDraft, windName } from './alarms.js';
@@ -55,10 +55,16 @@ export function mount(side, { store, map, me }) {
   const warnings = new WarningPanel($('.warnings'), { store, role, msg, fail });
   cleanups.push(() => warnings.destroy());
   if (can(role, 'incidents:write')) {
-    const form = new NewIncidentForm($('.new-box'), { map, msg, onCreated: (f) => { store.upsert('incidents', f); select(f.id); } });
+    const onCreated = (f, zone) => {
+      store.upsert('incidents', f);
+      select(f.id);
+      if (zone) prefillZone(zone);
+    };
+    const form = new NewIncidentForm($('.new-box'), { map, msg, onCreated });
     cleanups.push(() => form.destroy());
-    // An alarm's 建事件 (alarms.js) leaves a draft for this form.
-    const takeDraft = () => { const d = takeIncidentDraft(); if (d) form.prefill(d.incident); };
+    // An alarm's 建事件 (alarms.js) leaves a draft for this form; its zone
+    // run opens on the incident once recorded.
+    const takeDraft = () => { const d = takeIncidentDraft(); if (d) form.prefill(d.incident, d.zone); };
     takeDraft();
     document.addEventListener('sitrep:incident-draft', takeDraft);
     cleanups.push(() => document.removeEventListener('sitrep:incident-draft', takeDraft));
@@ -86,6 +92,20 @@ export function mount(side, { store, map, me }) {
     if (f?.geometry) map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 11.5), padding: mapPadding(map, 40) });
     warnings.setIncident(f || null);
     $('.incident-detail').scrollIntoView({ block: 'start' });
+  }
+
+  // An alarm's zone run, prefilled on the incident just recorded from it:
+  // its model and substance, the nearest station's wind; a person checks
+  // the release and computes.
+  function prefillZone(zone) {
+    const zf = $('.incident-detail .zone-form');
+    if (!zf) return;
+    const note = prefillModel(zf, zone);
+    const station = zf.elements.station;
+    if (!zf.querySelector('.station-wind').hidden) station.checked = true;
+    zf.querySelector('.zone-draft')?.remove();
+    zf.insertAdjacentHTML('afterbegin', `<p class="note zone-draft">${esc(note)}</p>`);
+    zf.scrollIntoView({ block: 'start' });
   }
 
   // --- the selected incident -------------------------------------------

@@ -38,7 +38,8 @@ export class Labels {
       } else {
         m.marker.setLngLat(d.geometry.coordinates);
       }
-      const html = this.render(d.properties, f);
+      // Across the county line: said on the label too (the ring is style.js's).
+      const html = this.render(d.properties, f) + (d.properties.outside_county ? '<small class="outside">县外</small>' : '');
       if (m.html !== html) { m.el.innerHTML = html; m.html = html; }
       m.el.dataset.priority = this.priority(d.properties);
     }

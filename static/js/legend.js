@@ -2,7 +2,7 @@
 // and a switch per layer (population cells start hidden: they are context
 // for editors, clutter on the wall). It folds to one button, and starts
 // folded on a laptop-sized screen, so it never hides a third of the map.
-import { LAYER_NAMES, GRADE_COLOUR, GRADE_NUMERAL, WARNING_COLOUR, ZONE_COLOUR, TEAM_COLOUR } from './style.js';
+import { LAYER_NAMES, GRADE_COLOUR, GRADE_NUMERAL, WARNING_COLOUR, ZONE_COLOUR, TEAM_COLOUR, OUTSIDE_RING, OUTSIDE_COLOUR } from './style.js';
 import { term } from './vocab.js';
 import { esc } from './labels.js';
 
@@ -12,6 +12,7 @@ const MAP_LAYERS = {
   sensitive_sites: ['sites', 'sites-fill', 'sites-line'], zones: ['zones-fill', 'zones-line'],
   warnings: ['warnings-fill', 'warnings-line', 'warnings-line-drill'], population_cells: ['population'],
 };
+for (const [source, id] of Object.entries(OUTSIDE_RING)) MAP_LAYERS[source].push(id);
 
 const sw = (c, shape = '') => `<i class="sw ${shape}" style="--c:${c}"></i>`;
 const key = (items) => items.map(([swatch, text]) => `<span class="k">${swatch}${esc(text)}</span>`).join('');
@@ -29,6 +30,7 @@ export function mountLegend(el, map, store) {
   el.innerHTML = `<button type="button" class="fold" aria-expanded="${!folded}">图例与图层</button><ul>${Object.keys(MAP_LAYERS).map((n) => `
     <li><label><input type="checkbox" data-layer="${n}" ${n === 'population_cells' ? '' : 'checked'}>
       ${LAYER_NAMES[n]} <span class="n" data-count="${n}"></span></label>${keys[n] ? `<div class="key">${keys[n]}</div>` : ''}</li>`).join('')}
+    <li class="outside-key"><div class="key">${key([[sw(OUTSIDE_COLOUR, 'ring'), '灰圈：在县界外（相邻区县）']])}</div></li>
     </ul>`;
   el.querySelector('.fold').onclick = () => {
     const f = el.classList.toggle('folded');

@@ -128,12 +128,13 @@ export function fitCounty(map, store) {
 }
 
 // Padding that keeps what is fitted clear of the legend and tools drawn
-// over the map's top-left corner.
+// over the map's top-left corner, and of the alarm strip across its top.
 export function mapPadding(map, base = 60) {
   const c = map.getContainer().getBoundingClientRect();
   const legend = document.querySelector('#legend')?.getBoundingClientRect();
   const left = legend && legend.width && legend.right > c.left ? Math.min(legend.right - c.left + 16, c.width / 2) : base;
-  return { top: base + 50, bottom: base, left: Math.max(base, left), right: base };
+  const alarms = Math.min(document.querySelector('#alarm-box')?.offsetHeight || 0, c.height / 3);
+  return { top: base + 50 + alarms, bottom: base, left: Math.max(base, left), right: base };
 }
 
 export function bbox(g) {

@@ -79,9 +79,10 @@ export class NewIncidentForm {
       btn.disabled = true;
       try {
         const r = await api('POST', '/api/v1/incidents', { body });
-        this.reset();
         msg('ok', `已记录事件 #${r.data.id}`);
-        onCreated(r.data);
+        const zone = this.zoneDraft;
+        this.reset();
+        onCreated(r.data, zone);
       } catch (err) {
         const rest = placeFieldErrors(form, err, LABELS);
         out.innerHTML = `<div class="msg bad">${esc(summary(err, rest))}</div>`;
@@ -89,9 +90,11 @@ export class NewIncidentForm {
     };
   }
 
-  // prefill fills the form from a draft (an alarm's: its hazard source,
-  // place and time); a person checks it and records.
-  prefill(d) {
+  // prefill fills the form from an alarm's draft (its hazard source, place
+  // and time); a person checks it and records. The draft's zone run goes to
+  // onCreated with the incident it was drafted with.
+  prefill(d, zone = null) {
+    this.zoneDraft = zone;
     const f = this.form.elements;
     if (d.kind) f.kind.value = d.kind;
     f.place.value = d.place || '';
@@ -115,6 +118,7 @@ export class NewIncidentForm {
   }
 
   reset() {
+    this.zoneDraft = null;
     this.form.reset();
     this.location = null;
     this.arm(false);

@@ -39,6 +39,14 @@ export function iconNames() {
 const matchGrade = (what, fallback) => ['match', ['coalesce', ['get', 'grade'], ''],
   ...Object.entries(what).flat(), fallback];
 
+// Point layers whose features may lie across the county line: each gets a
+// grey ring under its symbol where outside_county is set (the registry's
+// flag, and the incidents'), so the wall tells a neighbour's site from the
+// county's own at a glance. The map layer ids, by source.
+export const OUTSIDE_RING = Object.fromEntries(['sensitive_sites', 'hazard_sources', 'shelters', 'supply_depots', 'medical_facilities',
+  'experts', 'rescue_teams', 'incidents'].map((s) => [s, `outside-${s}`]));
+export const OUTSIDE_COLOUR = '#d0d6de';
+
 // MapLibre layers drawing each source, bottom to top.
 export function mapLayers() {
   const gradeHex = Object.fromEntries(Object.entries(GRADE_COLOUR).map(([k, v]) => [k, hex(v)]));
@@ -65,6 +73,8 @@ export function mapLayers() {
     { id: 'sites-fill', type: 'fill', source: 'sensitive_sites', filter: area, paint: { 'fill-color': '#bf5af2', 'fill-opacity': 0.25 } },
     { id: 'sites-line', type: 'line', source: 'sensitive_sites', filter: area, paint: { 'line-color': '#bf5af2', 'line-width': 1.5 } },
     { id: 'sites', type: 'circle', source: 'sensitive_sites', filter: point, paint: { 'circle-radius': 5, 'circle-color': '#bf5af2', 'circle-stroke-color': '#0b1118', 'circle-stroke-width': 1.5 } },
+    ...Object.entries(OUTSIDE_RING).map(([source, id]) => ({ id, type: 'circle', source, filter: ['all', point, ['==', ['get', 'outside_county'], true]],
+      paint: { 'circle-radius': source === 'incidents' ? 26 : 17, 'circle-opacity': 0, 'circle-stroke-color': OUTSIDE_COLOUR, 'circle-stroke-width': 2.5 } })),
     { id: 'hazards-fill', type: 'fill', source: 'hazard_sources', filter: area, paint: { 'fill-color': matchGrade(GRADE_COLOUR, '#8e8e93'), 'fill-opacity': 0.35 } },
     { id: 'experts', type: 'symbol', source: 'experts', layout: { 'icon-image': 'ic:circle:5ac8fa:' + encodeURIComponent('专'), 'icon-size': 0.55, 'icon-allow-overlap': true } },
     { id: 'depots', type: 'symbol', source: 'supply_depots', layout: { 'icon-image': 'ic:sq:a2845e:' + encodeURIComponent('物'), 'icon-size': 0.6, 'icon-allow-overlap': true } },

@@ -65,6 +65,35 @@ const FIELDS = {
   fireball: () => `${pick('fuel', '可燃物质', FUELS, 'lpg', 'substance')}${num('fuelMassKg', '容器内可燃物质量', 'kg', 5000, { min: 0 })}`,
 };
 
+// The form's substance for a hazard-catalogue id (hazards/catalogue.json),
+// per model: what an alarm's draft names (GET /alarms/{id}/draft).
+const FROM_CATALOGUE = {
+  protective: { chlorine: 'chlorine', ammonia: 'ammonia', 'hydrogen-sulphide': 'hydrogen-sulfide', lpg: 'flammable-gas',
+    'methane-natural-gas': 'flammable-gas', hydrogen: 'flammable-gas', gasoline: 'flammable-liquid', tnt: 'explosives-1.1' },
+  plume: { chlorine: 'chlorine', ammonia: 'ammonia', 'hydrogen-sulphide': 'hydrogen-sulfide' },
+  explosion: { lpg: 'lpg', 'methane-natural-gas': 'methane', hydrogen: 'hydrogen', gasoline: 'gasoline' },
+};
+FROM_CATALOGUE.fireball = FROM_CATALOGUE.explosion;
+const SUBSTANCE_FIELD = { protective: 'key', plume: 'substance', explosion: 'fuel', fireball: 'fuel' };
+
+// prefillModel sets a zone form (its model select and .model-fields) from
+// an alarm's zone draft: the model, and the substance when the model knows
+// it. Returns what a person should check, in Chinese.
+export function prefillModel(form, zone) {
+  const model = FIELDS[zone.model] ? zone.model : 'protective';
+  form.elements.model.value = model;
+  form.elements.model.dispatchEvent(new Event('change'));
+  const key = FROM_CATALOGUE[model][zone.catalogue_id];
+  const sel = form.querySelector(`.model-fields [name="${SUBSTANCE_FIELD[model]}"]`);
+  const chem = zone.chemical || '未登记';
+  if (key && sel?.querySelector(`option[value="${CSS.escape(key)}"]`)) {
+    sel.value = key;
+    sel.dispatchEvent(new Event('change'));
+    return `已按报警预填：${term('zone.model', model)}，${chem}。请核对泄漏量等数值后计算。`;
+  }
+  return `已按报警预填：${term('zone.model', model)}。此模型没有“${chem}”，请选择物质并核对数值后计算。`;
+}
+
 // Renders the form's inputs for a model into box.
 export function renderModel(box, model) {
   box.innerHTML = FIELDS[model]();

@@ -65,6 +65,7 @@ const fc = (features) => ({ type: 'FeatureCollection', features });
 
 function render(s) {
   $('updated').textContent = '更新于 ' + s.generated_at_beijing;
+  $('demo-banner').hidden = !s.synthetic;
   list('warning-list', s.warnings, warningCard, '目前没有生效的预警。');
   list('zone-list', s.zones, zoneCard, '目前没有撤离或避险区域。');
   const shelters = here ? [...s.shelters].sort((a, b) => metres(here, [a.lon, a.lat]) - metres(here, [b.lon, b.lat])) : s.shelters;
