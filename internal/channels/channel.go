@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"sitrep/internal/api"
+	"sitrep/internal/validation"
 )
 
 // Channel is a release channel as the API shows it. The secret is never
@@ -44,21 +45,25 @@ type Input struct {
 	Secret       *string `json:"secret"`
 }
 
-// The kinds of channel, formats and ways to authenticate, with their labels.
+// The kinds of channel, formats and ways to authenticate, with their
+// labels (also served by GET /api/v1/vocabulary for the administrator's
+// form).
 var (
 	Kinds     = map[string]string{"sms": "短信平台", "broadcast": "应急广播", "newsroom": "广播电视新闻机构", "cap_hub": "预警信息发布平台（CAP）", "other": "其他"}
-	Formats   = map[string]string{"cap_xml": "CAP 1.2 XML", "json": "JSON（含渠道所需文本）"}
+	Formats   = map[string]string{"cap_xml": "CAP 1.2 XML 文档", "json": "JSON（含渠道所需文本）"}
 	AuthTypes = map[string]string{"none": "无", "bearer": "持有者令牌", "basic": "用户名和密码", "header": "自定义请求头"}
 )
 
-func oneOf(m map[string]string) string {
-	var parts []string
-	for _, k := range []string{"sms", "broadcast", "newsroom", "cap_hub", "other", "cap_xml", "json", "none", "bearer", "basic", "header"} {
-		if l, ok := m[k]; ok {
-			parts = append(parts, k+"（"+l+"）")
-		}
-	}
-	return "须为以下之一：" + strings.Join(parts, "、")
+// KindCodes, FormatCodes and AuthTypeCodes are the maps' codes in the order
+// a form and an error message list them (the defaults first).
+var (
+	KindCodes     = []string{"sms", "broadcast", "newsroom", "cap_hub", "other"}
+	FormatCodes   = []string{"cap_xml", "json"}
+	AuthTypeCodes = []string{"none", "bearer", "basic", "header"}
+)
+
+func oneOf(codes []string, labels map[string]string) string {
+	return validation.OneOf(codes, func(c string) string { return labels[c] })
 }
 
 // check validates in; stored says whether a secret is stored already (an
@@ -73,13 +78,13 @@ func (in *Input) check(storedSecret bool) error {
 		add("/name", "不超过 100 个字符")
 	}
 	if _, ok := Kinds[in.Kind]; !ok {
-		add("/kind", oneOf(Kinds))
+		add("/kind", oneOf(KindCodes, Kinds))
 	}
 	if in.Format == "" {
 		in.Format = "cap_xml"
 	}
 	if _, ok := Formats[in.Format]; !ok {
-		add("/format", oneOf(Formats))
+		add("/format", oneOf(FormatCodes, Formats))
 	}
 	if u, err := url.Parse(in.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 		add("/url", "须为以超文本传输协议开头的网络地址（明文或加密）；地址中不能含用户名和密码，凭据请另行填写")
@@ -99,7 +104,7 @@ func (in *Input) check(storedSecret bool) error {
 		in.AuthType = "none"
 	}
 	if _, ok := AuthTypes[in.AuthType]; !ok {
-		add("/auth_type", oneOf(AuthTypes))
+		add("/auth_type", oneOf(AuthTypeCodes, AuthTypes))
 	}
 	hasSecret := storedSecret
 	if in.Secret != nil {

@@ -19,6 +19,7 @@ import (
 	"sitrep/internal/api"
 	"sitrep/internal/areas"
 	"sitrep/internal/auth"
+	"sitrep/internal/channels"
 	"sitrep/internal/layers"
 	"sitrep/internal/registry"
 	"sitrep/internal/warnings"
@@ -89,8 +90,16 @@ func All(table *protective.Table) map[string]Vocabulary {
 	for i, r := range auth.Roles {
 		roles[i] = string(r)
 	}
+	out["warning_channel.kind"] = Vocabulary{"发布渠道类型", channelTerms(channels.KindCodes, channels.Kinds)}
+	out["warning_channel.format"] = Vocabulary{"发布渠道报文格式", channelTerms(channels.FormatCodes, channels.Formats)}
+	out["warning_channel.auth_type"] = Vocabulary{"发布渠道认证方式", channelTerms(channels.AuthTypeCodes, channels.AuthTypes)}
 	out["role"] = Vocabulary{"角色", terms(roles, func(c string) string { return auth.Role(c).Label() })}
 	return out
+}
+
+// channelTerms lists a release channel's codes with their labels.
+func channelTerms(codes []string, labels map[string]string) []Term {
+	return terms(codes, func(c string) string { return labels[c] })
 }
 
 // addLayer adds "<layer>.<field>" for every field of l with allowed values,

@@ -7,6 +7,7 @@ import (
 
 	"sitrep/geo/protective"
 	"sitrep/internal/areas"
+	"sitrep/internal/channels"
 	"sitrep/internal/layers"
 	"sitrep/internal/vocabulary"
 )
@@ -27,7 +28,8 @@ func TestVocabularies(t *testing.T) {
 	for _, name := range []string{"township", "incident.kind", "incident.state", "incident.grade", "response.level",
 		"report.tier", "report.kind", "warning.level", "warning.category", "zone.model", "zone.level",
 		"plume.substance", "protective.substance", "role", "sensitive_sites.kind", "hazard_sources.filing_status",
-		"rescue_teams.capabilities", "rescue_teams.status", "shelters.class"} {
+		"rescue_teams.capabilities", "rescue_teams.status", "shelters.class",
+		"warning_channel.kind", "warning_channel.format", "warning_channel.auth_type"} {
 		if _, ok := all[name]; !ok {
 			t.Errorf("no vocabulary %s", name)
 		}
@@ -65,6 +67,11 @@ func TestVocabularies(t *testing.T) {
 		if term.Label != areas.TownshipName(term.Code) {
 			t.Errorf("township %+v", term)
 		}
+	}
+	// The release channels' form offers what the channel checks accept, in
+	// their order, with the labels their errors use.
+	if got := all["warning_channel.kind"].Terms; len(got) != len(channels.KindCodes) || got[0].Code != "sms" || got[0].Label != channels.Kinds["sms"] {
+		t.Errorf("channel kinds: %+v", got)
 	}
 	if got := all["sensitive_sites.kind"].Terms; got[0].Code != "residential" || got[0].Label != "居住区、村庄" {
 		t.Errorf("site kinds: %+v", got)
