@@ -6,7 +6,7 @@ const grants = {
   dispatcher: ['map:read', 'incidents:write', 'teams:dispatch', 'experts:read'],
   duty_officer: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'experts:read'],
   commander: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate', 'experts:read'],
-  admin: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate', 'experts:read', 'users:manage', 'audit:read'],
+  admin: ['map:read', 'registry:write', 'incidents:write', 'teams:dispatch', 'warnings:blue-yellow', 'warnings:orange-red', 'response:activate', 'experts:read', 'metrics:read', 'users:manage', 'audit:read', 'warnings:channels'],
 };
 
 export function can(role, permission) { return (grants[role] || []).includes(permission); }
