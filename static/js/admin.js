@@ -1,7 +1,8 @@
 // The administrator's screens: users (list, add with a role and a first
-// token), API tokens (list everyone's, add one for oneself, revoke), and the
+// token), API tokens (list everyone's, add one for oneself, revoke), the
 // audit trail (who changed what, when; filter by kind of record, record id
-// and person; newest first, page by page).
+// and person; newest first, page by page), and the warning release
+// channels (channeladmin.js, for a role that manages them).
 import { api } from './api.js';
 import { esc } from './labels.js';
 import { can } from './roles.js';
@@ -9,25 +10,27 @@ import { options, term } from './vocab.js';
 import { placeFieldErrors, summary } from './fielderrors.js';
 import { beijing } from './time.js';
 import { LAYER_NAMES } from './style.js';
+import { mount as mountChannels } from './channeladmin.js';
 
 // The audit trail's entity names (the tables the journal writes), in words.
 const ENTITY = { ...Object.fromEntries(Object.entries(LAYER_NAMES).filter(([k]) => k !== 'boundaries')), incidents: '事件', warnings: '预警', zones: '区域', zone_runs: '区域计算', users: '用户', api_tokens: '令牌', sessions: '登录会话',
-  shelter_allocations: '安置', team_assignments: '派遣' };
+  shelter_allocations: '安置', team_assignments: '派遣', warning_channels: '发布渠道', warning_deliveries: '预警推送' };
 const ACTION = { create: '新建', update: '修改', delete: '删除', revoke: '吊销', login: '登录', logout: '退出', import: '导入', dispatch: '派遣', status: '状态变更',
   overdue: '报告超时', activate: '启动响应', lift: '解除', issue: '发布', adjust: '调整', report: '收到报告', exposure: '重新评估', transition: '状态变更', position: '定位',
-  confirm: '确认', allocate: '安置', checklist: '核查' };
+  confirm: '确认', allocate: '安置', checklist: '核查', send: '推送', deliver: '推送结果' };
 const when = (t) => { const b = beijing(Date.parse(t)); return `${b.date} ${b.time}`; };
 
 export function mount(side, { me }) {
   side.innerHTML = `<section class="panel admin">
     <h2>系统管理</h2>
-    <div class="tabs"><button type="button" data-tab="users" class="on">用户</button><button type="button" data-tab="tokens">令牌</button><button type="button" data-tab="audit">审计记录</button></div>
+    <div class="tabs"><button type="button" data-tab="users" class="on">用户</button><button type="button" data-tab="tokens">令牌</button><button type="button" data-tab="audit">审计记录</button>${can(me.role, 'warnings:channels') ? '<button type="button" data-tab="channels">发布渠道</button>' : ''}</div>
     <div class="msgs" aria-live="polite"></div>
-    <div class="tab" data-tab="users"></div><div class="tab" data-tab="tokens" hidden></div><div class="tab" data-tab="audit" hidden></div>
+    <div class="tab" data-tab="users"></div><div class="tab" data-tab="tokens" hidden></div><div class="tab" data-tab="audit" hidden></div><div class="tab" data-tab="channels" hidden></div>
   </section>`;
   const $ = (s) => side.querySelector(s);
   const msg = (kind, html) => { $('.msgs').innerHTML = `<div class="msg ${kind}">${html}</div>`; };
-  const tabs = { users, tokens, audit };
+  const channels = () => mountChannels($('.tab[data-tab="channels"]'), msg);
+  const tabs = { users, tokens, audit, channels };
   $('.tabs').onclick = (e) => {
     const t = e.target.dataset.tab;
     if (!t) return;

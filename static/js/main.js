@@ -45,7 +45,7 @@ const MODES = [
   { id: 'wall', label: '态势', allowed: () => true, load: async () => ({ mount: (side, ctx) => mountWall(side, ctx.store) }) },
   { id: 'registry', label: '登记维护', allowed: (r) => can(r, 'registry:write'), load: () => import('./registry.js') },
   { id: 'dispatch', label: '调度指挥', allowed: (r) => can(r, 'incidents:write') || can(r, 'teams:dispatch'), load: () => import('./dispatch.js') },
-  { id: 'admin', label: '系统管理', allowed: (r) => can(r, 'users:manage') || can(r, 'audit:read'), load: () => import('./admin.js') },
+  { id: 'admin', label: '系统管理', allowed: (r) => can(r, 'users:manage') || can(r, 'audit:read') || can(r, 'warnings:channels'), load: () => import('./admin.js') },
 ];
 
 function connectionIndicator(el) {
