@@ -1,9 +1,10 @@
 // The administrator's release channels (plan 3.2.2), on the laptop and on
 // the wall: add a channel with a secret (listed as set, shown nowhere, not
 // in any answer of the API), change its address keeping the secret, a bad
-// address refused at its field, and a change made from a stale version
+// address refused at its field, a change made from a stale version
 // (someone changed the channel through the API meanwhile) refused in
-// Chinese with the form refilled from what is stored now.
+// Chinese with the form refilled from what is stored now, and the secret
+// cleared on request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openAs, shot, call, until, englishWords, layoutProblems, LAPTOP, WALL, viewportName } from './lib.js';
@@ -55,6 +56,9 @@ for (const viewport of [LAPTOP, WALL]) {
       assert.ok(answers.every((a) => !a.includes(secret)), 'the API never sends the secret');
       assert.ok(!JSON.stringify((await call('admin', 'GET', '/api/v1/warning-channels')).data).includes(secret));
 
+      await page.evaluate(() => document.querySelector('#side').scrollTo(0, 0));
+      await shot(page, `admin-channels-added-${vp}`);
+
       // Edit: a bad address is refused at its field, in Chinese.
       await page.click(`${row} .edit`);
       await until(page, (n) => document.querySelector('.channel-form input[name=name]').value === n, name, 'the form filled for editing');
@@ -98,6 +102,17 @@ for (const viewport of [LAPTOP, WALL]) {
       assert.equal(now.has_secret, true);
       await page.locator(`${form} .form-msg`).scrollIntoViewIfNeeded();
       await shot(page, `admin-channels-conflict-${vp}`);
+
+      // No credentials any more: the stored secret cleared on request.
+      await page.selectOption(`${form} select[name=auth_type]`, 'none');
+      await page.click(`${form} .clear-secret`);
+      assert.match(await page.textContent(`${form} .secret-hint`), /清除/);
+      await page.click(`${form} button[type=submit]`);
+      await until(page, (r) => /未设置/.test(document.querySelector(`${r} .has-secret`)?.textContent || ''), row, 'the secret cleared');
+      now = (await call('admin', 'GET', '/api/v1/warning-channels')).data.channels.find((c) => c.id === id);
+      assert.equal(now.has_secret, false);
+      assert.equal(now.auth_type, 'none');
+      assert.equal(now.timeout_s, 30, 'the change was made on the stored channel');
 
       assert.deepEqual(await layoutProblems(page), []);
       // Login names and the channels' addresses are what people type: the
