@@ -29,9 +29,9 @@ Roles: viewer, editor, dispatcher, duty_officer, commander, admin.`
 
 // cliActor names the operator at the terminal in the audit trail.
 func cliActor() journal.Actor {
-	name := "cli"
+	name := "命令行"
 	if u, err := user.Current(); err == nil {
-		name = "cli:" + u.Username
+		name = "命令行：" + u.Username
 	}
 	return journal.Actor{Name: name}
 }

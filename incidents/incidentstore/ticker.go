@@ -20,7 +20,7 @@ import (
 const DefaultTickInterval = 15 * time.Second
 
 // clockActor is who the journal names for overdue records.
-var clockActor = journal.Actor{Name: "reporting-clock"}
+var clockActor = journal.Actor{Name: "系统·报告时限"}
 
 // RecordOverdue finds the deadlines overdue as of now that are not yet
 // recorded and records each — a row in incident_overdue, a timeline entry

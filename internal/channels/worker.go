@@ -58,7 +58,7 @@ type Worker struct {
 func NewWorker(pool *pgxpool.Pool, logger *slog.Logger) *Worker {
 	return &Worker{pool: pool, logger: logger, Now: time.Now, Rand: rand.Float64,
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		actor:  journal.Actor{Name: "warning-channels"}}
+		actor:  journal.Actor{Name: "系统·预警发布渠道"}}
 }
 
 // claimed is a delivery this worker holds the lease of.

@@ -22,7 +22,7 @@ import (
 var dataFS embed.FS
 
 // Actor is who the audit trail names for demo loads.
-var Actor = journal.Actor{Name: "demo"}
+var Actor = journal.Actor{Name: "演示数据载入"}
 
 // Credential is a demo login, printed by `sitrep demo`.
 type Credential struct {

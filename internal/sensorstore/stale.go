@@ -14,7 +14,7 @@ import (
 )
 
 // watchActor is who the journal names for what the ticker records.
-var watchActor = journal.Actor{Name: "sensor-watch"}
+var watchActor = journal.Actor{Name: "系统·监测失联检查"}
 
 // DefaultTickInterval is how often the stale check runs: the shortest
 // stale time is minutes, so 15 s late is nothing.
