@@ -462,16 +462,12 @@ func (x *TeamIndex) Nearest(ctx context.Context, q NearestQuery, f teamFilter, n
 			}
 		}
 	}
-	c0 := cellOf(origin)
-	span := x.gridSpan(c0)
-	for r := int32(0); r <= span && usable; r++ {
-		// Every team in ring r is at least r−1 cells away in latitude or
-		// in longitude.
-		if top.full() && float64(r-1)*cellDeg > dLat && float64(r-1)*cellDeg > dLon {
-			break
-		}
-		ring(c0, r, visit)
+	// Every team in ring r is at least r−1 cells away in latitude or in
+	// longitude: once the box is inside, the walk stops.
+	done := func(r int32) bool {
+		return !usable || top.full() && float64(r-1)*cellDeg > dLat && float64(r-1)*cellDeg > dLon
 	}
+	walkCells(cellOf(origin), x.cells, x.gridSpan(cellOf(origin)), visit, done)
 	if !usable {
 		return nil, 0, false, nil // near a pole or the antimeridian: PostgreSQL answers
 	}
@@ -489,6 +485,36 @@ func (x *TeamIndex) Nearest(ctx context.Context, q NearestQuery, f teamFilter, n
 	}
 	return res, x.applied, true, nil
 }
+
+// walkCells visits the populated cells around c0, ring by ring (nearest
+// first) while the rings so far cost less than the populated cells, then
+// every populated cell not yet visited, in no order; done(r) ends the walk
+// before ring r. The rings alone would walk every empty cell between the
+// county and a team far away (a filter that nothing matches walks them
+// all: billions of cells for one team across the world); this way a
+// question costs at most about twice the populated cells. It returns how
+// many cells it looked at.
+func walkCells(c0 cellKey, cells map[cellKey][]*indexedTeam, span int32, visit func(cellKey), done func(r int32) bool) (looked int) {
+	for r := int32(0); r <= span; r++ {
+		if done(r) {
+			return looked
+		}
+		if looked+max(1, 8*int(r)) > len(cells) {
+			for c := range cells {
+				if chebyshev(c, c0) >= r {
+					visit(c)
+				}
+				looked++
+			}
+			return looked
+		}
+		ring(c0, r, visit)
+		looked += max(1, 8*int(r))
+	}
+	return looked
+}
+
+func chebyshev(a, b cellKey) int32 { return max(abs32(a.x-b.x), abs32(a.y-b.y)) }
 
 // gridSpan is how many rings around c cover every populated cell.
 func (x *TeamIndex) gridSpan(c cellKey) int32 {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"sitrep/internal/journal"
 	"sitrep/internal/pgtest"
 	"sitrep/realtime"
@@ -94,5 +96,32 @@ func TestTeamIndexSeesOwnWrites(t *testing.T) {
 	}
 	if id, _ := nearest(87.0003, 43.0); id != a {
 		t.Fatalf("after moving away, nearest %d, want %d", id, a)
+	}
+}
+
+// A team across the world and a question nothing matches: the walk looks
+// at about the populated cells, not at every empty cell in between (the
+// rings alone would look at billions; the hostile sweep's /nearest with an
+// empty filter hung on them).
+func TestWalkCellsBoundedByPopulatedCells(t *testing.T) {
+	cells := map[cellKey][]*indexedTeam{}
+	for i := range 50 {
+		cells[cellOf(orb.Point{87.40 + float64(i)*0.02, 43.5})] = []*indexedTeam{{}}
+	}
+	far := cellOf(orb.Point{-179.9, -80})
+	cells[far] = []*indexedTeam{{}}
+	c0 := cellOf(orb.Point{87.5, 43.5})
+	span := max(chebyshev(far, c0), 1)
+	seen := map[cellKey]bool{}
+	looked := walkCells(c0, cells, span, func(c cellKey) {
+		if _, ok := cells[c]; ok {
+			seen[c] = true
+		}
+	}, func(int32) bool { return false })
+	if len(seen) != len(cells) {
+		t.Fatalf("visited %d of %d populated cells", len(seen), len(cells))
+	}
+	if looked > 2*len(cells)+8 {
+		t.Fatalf("looked at %d cells for %d populated", looked, len(cells))
 	}
 }
