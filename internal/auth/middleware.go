@@ -21,7 +21,7 @@ const SessionCookie = "sitrep_session"
 // or stripped request lacks it.
 func (s *Store) Authenticate(next http.Handler) http.Handler {
 	return api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		u, err := s.identify(r)
+		u, err := s.identify(r, true)
 		if err != nil {
 			return err
 		}
@@ -31,14 +31,23 @@ func (s *Store) Authenticate(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Store) identify(r *http.Request) (User, error) {
+// identify resolves the request's credential; cached answers it from the
+// identity cache when it can.
+func (s *Store) identify(r *http.Request, cached bool) (User, error) {
 	ctx := r.Context()
+	lookup := func(key string, fn func() (User, error)) (User, error) {
+		if !cached {
+			return fn()
+		}
+		return s.cachedUser(key, fn)
+	}
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, secret, _ := strings.Cut(h, " ")
 		if !strings.EqualFold(scheme, "Bearer") || secret == "" {
 			return User{}, api.Unauthorized("Authorization 请求头须为“Bearer <令牌>”")
 		}
-		u, err := s.UserByToken(ctx, strings.TrimSpace(secret))
+		secret = strings.TrimSpace(secret)
+		u, err := lookup("token "+string(hashSecret(secret)), func() (User, error) { return s.UserByToken(ctx, secret) })
 		if errors.Is(err, ErrNotFound) {
 			return User{}, api.Unauthorized("API 令牌无效或已吊销")
 		}
@@ -48,7 +57,7 @@ func (s *Store) identify(r *http.Request) (User, error) {
 		if !safeMethod(r.Method) && !s.Origins.SameOrigin(r) {
 			return User{}, api.Forbidden("Origin", "用登录会话提交的修改只能来自本系统的页面（请求须带本站的 Origin）")
 		}
-		u, err := s.UserBySession(ctx, c.Value)
+		u, err := lookup("session "+string(hashSecret(c.Value)), func() (User, error) { return s.UserBySession(ctx, c.Value) })
 		if errors.Is(err, ErrNotFound) {
 			return User{}, api.Unauthorized("登录已过期，请重新登录")
 		}

@@ -22,7 +22,7 @@ func (s *Store) Recheck(ctx context.Context, h http.Header) (User, error) {
 		return User{}, err
 	}
 	r.Header = h
-	u, err := s.identify(r)
+	u, err := s.identify(r, false) // never from the cache: the point is to notice an end
 	var p *api.Problem
 	if errors.As(err, &p) && p.Status == http.StatusUnauthorized {
 		return User{}, ErrNotFound

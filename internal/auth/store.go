@@ -55,10 +55,44 @@ type Store struct {
 	// Origins decides which browser pages may write with a session cookie;
 	// the zero value is the request's own scheme and host.
 	Origins Origins
+	// IdentityTTL is how long a resolved credential is answered from
+	// memory (see identitycache.go); 0 asks the database every time.
+	IdentityTTL time.Duration
+	// Now is the cache's clock (tests move it).
+	Now        func() time.Time
+	identities identityCache
 }
 
 // NewStore returns a store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, IdentityTTL: DefaultIdentityTTL, Now: time.Now}
+}
+
+// cachedUser answers from the identity cache, else from lookup (whose
+// answer it keeps for IdentityTTL).
+func (s *Store) cachedUser(key string, lookup func() (User, error)) (User, error) {
+	if s.IdentityTTL <= 0 {
+		return lookup()
+	}
+	now := s.Now()
+	if u, ok := s.identities.get(key, now); ok {
+		return u, nil
+	}
+	gen := credentialsGen.Load()
+	u, err := lookup()
+	if err == nil {
+		s.identities.put(key, u, now.Add(s.IdentityTTL), gen)
+	}
+	return u, err
+}
+
+// write is journal.Write for credentials: when it returns, no identity
+// cached in this process predates it.
+func (s *Store) write(ctx context.Context, actor journal.Actor, fn func(tx pgx.Tx) ([]journal.Change, error)) ([]int64, error) {
+	seqs, err := journal.Write(ctx, s.pool, actor, fn)
+	credentialsGen.Add(1)
+	return seqs, err
+}
 
 const userColumns = `id, name, display_name, role, password_hash IS NOT NULL, disabled_at, created_at`
 
@@ -97,7 +131,7 @@ func (s *Store) CreateUser(ctx context.Context, actor journal.Actor, nu NewUser)
 	}
 	secret := tokenPrefix + newSecret()
 	var u User
-	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+	_, err := s.write(ctx, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		var err error
 		u, err = scanUser(tx.QueryRow(ctx, `INSERT INTO users (name, display_name, role, password_hash)
 			VALUES ($1, $2, $3, $4) RETURNING `+userColumns, nu.Name, nu.DisplayName, nu.Role, hash))
@@ -128,7 +162,7 @@ func (s *Store) SetPassword(ctx context.Context, actor journal.Actor, name, pass
 	if err != nil {
 		return err
 	}
-	_, err = journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+	_, err = s.write(ctx, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		u, err := scanUser(tx.QueryRow(ctx, `UPDATE users SET password_hash = $2 WHERE name = $1 RETURNING `+userColumns, name, h))
 		if db.IsNotFound(err) {
 			return nil, ErrNotFound
@@ -171,7 +205,7 @@ func insertToken(ctx context.Context, tx pgx.Tx, userID int64, label, secret str
 func (s *Store) CreateToken(ctx context.Context, actor journal.Actor, userID int64, label string) (Token, string, error) {
 	secret := tokenPrefix + newSecret()
 	var t Token
-	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+	_, err := s.write(ctx, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		var err error
 		t, err = insertToken(ctx, tx, userID, label, secret)
 		if db.ForeignKeyViolation(err) != "" {
@@ -201,7 +235,7 @@ func (s *Store) ListTokens(ctx context.Context, userID int64) ([]Token, error) {
 // RevokeToken stops a token from working from the next request on. ownerID,
 // when not 0, restricts the revocation to that user's own tokens.
 func (s *Store) RevokeToken(ctx context.Context, actor journal.Actor, tokenID, ownerID int64) error {
-	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+	_, err := s.write(ctx, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		var t Token
 		err := tx.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
 			WHERE id = $1 AND ($2 = 0 OR user_id = $2)
@@ -212,7 +246,9 @@ func (s *Store) RevokeToken(ctx context.Context, actor journal.Actor, tokenID, o
 		} else if err != nil {
 			return nil, err
 		}
-		return []journal.Change{{Entity: "api_tokens", EntityID: strconv.FormatInt(t.ID, 10), Action: "revoke", After: t}}, nil
+		id := strconv.FormatInt(t.ID, 10)
+		return []journal.Change{{Entity: "api_tokens", EntityID: id, Action: "revoke", After: t,
+			Topic: CredentialsTopic, Event: map[string]string{"entity": "api_tokens", "id": id}}}, nil
 	})
 	return err
 }
@@ -245,7 +281,7 @@ func (s *Store) Login(ctx context.Context, name, password string) (User, string,
 	}
 	secret := newSecret()
 	actor := journal.Actor{UserID: u.ID, Name: u.Name}
-	_, err = journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+	_, err = s.write(ctx, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		// Sweep expired sessions while we are here, so the table stays small
 		// without a background job.
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at < now()`); err != nil {
@@ -277,11 +313,13 @@ func (s *Store) UserBySession(ctx context.Context, secret string) (User, error) 
 
 // Logout ends a session.
 func (s *Store) Logout(ctx context.Context, u User, secret string) error {
-	_, err := journal.Write(ctx, s.pool, journal.Actor{UserID: u.ID, Name: u.Name}, func(tx pgx.Tx) ([]journal.Change, error) {
+	_, err := s.write(ctx, journal.Actor{UserID: u.ID, Name: u.Name}, func(tx pgx.Tx) ([]journal.Change, error) {
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashSecret(secret)); err != nil {
 			return nil, err
 		}
-		return []journal.Change{{Entity: "sessions", EntityID: strconv.FormatInt(u.ID, 10), Action: "logout"}}, nil
+		id := strconv.FormatInt(u.ID, 10)
+		return []journal.Change{{Entity: "sessions", EntityID: id, Action: "logout",
+			Topic: CredentialsTopic, Event: map[string]string{"entity": "sessions", "user_id": id}}}, nil
 	})
 	return err
 }

@@ -257,6 +257,7 @@ func TestNearestFromAnIncidentNamesItsOrigin(t *testing.T) {
 	e := apitest.Start(t)
 	inc := newIncident(t, e)
 	newTeam(t, e, "available")
+	announceTeams(t, e)
 	var got struct {
 		From    []float64 `json:"from"`
 		Results []struct {

@@ -94,15 +94,19 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	if err := ResolveOrigin(r.Context(), h.store.pool, &q); err != nil {
 		return err
 	}
-	res, err := Nearest(r.Context(), h.store.pool, q)
+	res, seq, indexed, err := h.store.Nearest(r.Context(), q)
 	if err != nil {
 		return err
 	}
 	if res == nil {
 		res = []Result{}
 	}
-	return api.WriteJSON(w, http.StatusOK, map[string]any{"layer": q.Layer, "from": []float64{q.Lon, q.Lat}, "k": q.K,
-		"distance": "WGS 84 椭球面上的距离，单位米", "results": res})
+	out := map[string]any{"layer": q.Layer, "from": []float64{q.Lon, q.Lat}, "k": q.K,
+		"distance": "WGS 84 椭球面上的距离，单位米", "results": res}
+	if indexed {
+		out["seq"] = seq
+	}
+	return api.WriteJSON(w, http.StatusOK, out)
 }
 
 // layerChoices lists the layers /nearest serves, with their Chinese names.

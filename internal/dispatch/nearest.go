@@ -83,38 +83,44 @@ func Layers() []string {
 	return out
 }
 
-func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError) {
+// teamFilter is a /nearest request's filters on rescue teams, parsed once
+// for both answers: the SQL conditions and the in-memory index's test.
+type teamFilter struct {
+	statuses []string // any of
+	kind     string
+	caps     []string // every one
+	maxAgeS  float64  // 0: none
+}
+
+func parseTeamFilter(q url.Values) (teamFilter, []api.FieldError) {
 	var (
-		conds []string
-		errs  []api.FieldError
+		f    teamFilter
+		errs []api.FieldError
 	)
 	if v := q.Get("status"); v != "" {
-		sts := strings.Split(v, ",")
-		for _, s := range sts {
+		f.statuses = strings.Split(v, ",")
+		for _, s := range f.statuses {
 			if !slices.Contains(layers.TeamStatuses, s) {
 				errs = append(errs, api.FieldError{Field: "status", Detail: "未知状态 " + strconv.Quote(s) + "；" + teamFieldChoices("status")})
 			}
 		}
-		conds = append(conds, "t.status = ANY("+arg(sts)+"::text[])")
 	}
 	if v := q.Get("kind"); v != "" {
 		if !slices.Contains(layers.TeamKinds, v) {
 			errs = append(errs, api.FieldError{Field: "kind", Detail: "未知队伍类别 " + strconv.Quote(v) + "；" + teamFieldChoices("kind")})
 		}
-		conds = append(conds, "t.kind = "+arg(v)+"::text")
+		f.kind = v
 	}
 	if v := q["capability"]; len(v) > 0 {
 		// Every capability asked for (repeat the parameter or separate by commas).
-		var caps []string
 		for _, s := range v {
-			caps = append(caps, strings.Split(s, ",")...)
+			f.caps = append(f.caps, strings.Split(s, ",")...)
 		}
-		for _, c := range caps {
+		for _, c := range f.caps {
 			if !slices.Contains(layers.TeamCapabilities, c) {
 				errs = append(errs, api.FieldError{Field: "capability", Detail: "未知救援能力 " + strconv.Quote(c) + "；" + teamFieldChoices("capabilities")})
 			}
 		}
-		conds = append(conds, "t.capabilities @> "+arg(caps)+"::text[]")
 	}
 	if v := q.Get("max_age_s"); v != "" {
 		n, err := strconv.ParseFloat(v, 64)
@@ -123,9 +129,27 @@ func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError
 		if err != nil || !(n > 0) || n > maxAgeSeconds {
 			errs = append(errs, api.FieldError{Field: "max_age_s", Detail: fmt.Sprintf("须为不超过 %d 的正秒数", maxAgeSeconds)})
 		}
+		f.maxAgeS = n
+	}
+	return f, errs
+}
+
+func teamFilters(q url.Values, arg func(any) string) ([]string, []api.FieldError) {
+	f, errs := parseTeamFilter(q)
+	var conds []string
+	if f.statuses != nil {
+		conds = append(conds, "t.status = ANY("+arg(f.statuses)+"::text[])")
+	}
+	if f.kind != "" {
+		conds = append(conds, "t.kind = "+arg(f.kind)+"::text")
+	}
+	if f.caps != nil {
+		conds = append(conds, "t.capabilities @> "+arg(f.caps)+"::text[]")
+	}
+	if f.maxAgeS != 0 {
 		// A team whose last fix is older (or that has none) does not qualify:
 		// the commander asked for teams whose whereabouts are known.
-		conds = append(conds, "t.observed_at >= now() - make_interval(secs => "+arg(n)+"::float8)")
+		conds = append(conds, "t.observed_at >= now() - make_interval(secs => "+arg(f.maxAgeS)+"::float8)")
 	}
 	return conds, errs
 }
@@ -288,6 +312,27 @@ func ResolveOrigin(ctx context.Context, pool *pgxpool.Pool, q *NearestQuery) err
 	}
 	q.Lon, q.Lat, q.IncidentID = *lon, *lat, 0
 	return nil
+}
+
+// Nearest answers q, rescue teams from the in-memory index when there is
+// one that can (indexed, and seq is the last event the answer reflects),
+// anything else and every fallback from PostgreSQL.
+func (s *Store) Nearest(ctx context.Context, q NearestQuery) (res []Result, seq int64, indexed bool, err error) {
+	if s.Teams != nil && q.Layer == layers.RescueTeams.Name {
+		if err := ResolveOrigin(ctx, s.pool, &q); err != nil {
+			return nil, 0, false, err
+		}
+		f, errs := parseTeamFilter(q.Values)
+		if len(errs) > 0 {
+			return nil, 0, false, api.Invalid(errs...)
+		}
+		res, seq, ok, err := s.Teams.Nearest(ctx, q, f, s.Now())
+		if err != nil || ok {
+			return res, seq, ok, err
+		}
+	}
+	res, err = Nearest(ctx, s.pool, q)
+	return res, 0, false, err
 }
 
 // Nearest answers q (resolving its incident first, if it names one).

@@ -3,8 +3,8 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -93,71 +93,34 @@ func validateFixes(fixes []Fix, now time.Time) error {
 	return nil
 }
 
-var errNothingNew = errors.New("dispatch: nothing new in the batch")
-
-// Ingest stores a batch of fixes in one transaction. Each (team,
-// observed_at) is stored once however often it is sent; a fix older than
-// the team's last position goes to the track only; each team that moved
-// gets one event with its Feature (the batch's latest fix), so a device
-// sending once a second in batches of 30 costs one event, not 30.
+// Ingest stores a batch of fixes. Each (team, observed_at) is stored once
+// however often it is sent; a fix older than the team's last position goes
+// to the track only; each team that moved gets one event with its Feature
+// (its latest fix), so a device sending once a second in batches of 30
+// costs one event, not 30. Batches that arrive while another commits are
+// committed together in one transaction (group commit, see groupCommit):
+// one event per team per group, each batch's audit row under its own
+// caller, and each batch answered for its own fixes.
 func (s *Store) Ingest(ctx context.Context, actor journal.Actor, fixes []Fix) (*Ingested, error) {
 	if err := validateFixes(fixes, s.Now()); err != nil {
 		return nil, err
 	}
-	res := &Ingested{Received: len(fixes), Moved: []int64{}, Crossings: []Crossing{}}
-	batch := columnsOf(fixes)
-	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
-		res.Moved, res.Crossings, res.Stored = []int64{}, []Crossing{}, 0
-		if err := lockBatchTeams(ctx, tx, batch.teamIDs); err != nil {
-			return nil, err
-		}
-		stored, err := storeTrack(ctx, tx, batch)
-		if err != nil {
-			return nil, err
-		}
-		if stored == 0 {
-			return nil, errNothingNew
-		}
-		res.Stored = stored
-		moved, err := moveTeams(ctx, tx, batch)
-		if err != nil {
-			return nil, err
-		}
-		changes := []journal.Change{{Entity: "team_positions", EntityID: "batch", Action: "ingest",
-			After: map[string]any{"received": res.Received, "stored": res.Stored, "moved": moved}}}
-		features, err := teamFeatures(ctx, tx, moved)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range moved {
-			changes = append(changes, journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(id, 10), Action: "update",
-				After: features[id], Topic: layers.RescueTeams.Name, Event: features[id]})
-		}
-		res.Moved = moved
-		crossings, err := s.fences(ctx, tx, moved)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range crossings {
-			ch, err := crossingChange(c, features[c.TeamID])
-			if err != nil {
-				return nil, err
-			}
-			changes = append(changes, ch)
-		}
-		res.Crossings = crossings
-		return changes, nil
-	})
-	if errors.Is(err, errNothingNew) {
-		res.Stored, res.Moved, res.Crossings = 0, []int64{}, []Crossing{}
-		res.Duplicates = res.Received
-		return res, nil
+	// As PostgreSQL keeps them (pgx sends whole microseconds), so that a
+	// fix is recognised in what the track returns.
+	fixes = slices.Clone(fixes)
+	for i := range fixes {
+		fixes[i].ObservedAt = fixes[i].ObservedAt.Truncate(time.Microsecond).UTC()
 	}
-	if err != nil {
-		return nil, err
+	req := &ingestReq{actor: actor, fixes: fixes, done: make(chan struct{})}
+	s.positions.submit(s, req)
+	select {
+	case <-req.done:
+		return req.res, req.err
+	case <-ctx.Done():
+		// The group goes on (it may commit this batch): as with any write
+		// whose caller left mid-commit, a retry is harmless.
+		return nil, ctx.Err()
 	}
-	res.Duplicates = res.Received - res.Stored
-	return res, nil
 }
 
 // fixColumns is a batch of fixes as one array per column, the shape
@@ -180,35 +143,35 @@ func columnsOf(fixes []Fix) fixColumns {
 	return c
 }
 
-// lockBatchTeams locks the batch's teams, so that a status change cannot
-// interleave with their move, and refuses a fix for a team that does not
-// exist.
-func lockBatchTeams(ctx context.Context, tx pgx.Tx, teamIDs []int64) error {
-	teams, err := lockTeams(ctx, tx, teamIDs)
-	if err != nil {
-		return err
-	}
-	for i, id := range teamIDs {
-		if _, ok := teams[id]; !ok {
-			return api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "没有编号为 "+strconv.FormatInt(id, 10)+" 的救援队伍")
-		}
-	}
-	return nil
+// fixKey is what makes a fix the same fix: idempotence is per (team,
+// observed_at).
+type fixKey struct {
+	team int64
+	at   time.Time
 }
 
-// storeTrack adds the batch's fixes to the teams' tracks and returns how
-// many were new: ON CONFLICT DO NOTHING is what makes a retried batch
-// harmless.
-func storeTrack(ctx context.Context, tx pgx.Tx, b fixColumns) (int, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO team_positions (team_id, observed_at, geom, speed_ms, heading_deg)
+// storeTrack adds the fixes to the teams' tracks and returns those that
+// were new: ON CONFLICT DO NOTHING is what makes a retried batch harmless.
+func storeTrack(ctx context.Context, tx pgx.Tx, b fixColumns) (map[fixKey]bool, error) {
+	rows, err := tx.Query(ctx, `INSERT INTO team_positions (team_id, observed_at, geom, speed_ms, heading_deg)
 		SELECT f.team_id, f.t, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.speed, f.heading
 		FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[])
 			AS f(team_id, t, lon, lat, speed, heading)
-		ON CONFLICT (team_id, observed_at) DO NOTHING`, b.teamIDs, b.times, b.lons, b.lats, b.speeds, b.headings)
+		ON CONFLICT (team_id, observed_at) DO NOTHING
+		RETURNING team_id, observed_at`, b.teamIDs, b.times, b.lons, b.lats, b.speeds, b.headings)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return int(tag.RowsAffected()), nil
+	stored := map[fixKey]bool{}
+	for rows.Next() {
+		var k fixKey
+		if err := rows.Scan(&k.team, &k.at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		stored[fixKey{k.team, k.at.UTC()}] = true
+	}
+	return stored, rows.Err()
 }
 
 // moveTeams sets each team's last position to its latest fix of the batch
@@ -231,15 +194,7 @@ func moveTeams(ctx context.Context, tx pgx.Tx, b fixColumns) ([]int64, error) {
 // teamFeatures reads the teams' Features as the rescue_teams layer serves
 // them: what their events carry.
 func teamFeatures(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]json.RawMessage, error) {
-	features := make(map[int64]json.RawMessage, len(ids))
-	for _, id := range ids {
-		f, _, err := layers.RescueTeams.Get(ctx, tx, id)
-		if err != nil {
-			return nil, err
-		}
-		features[id] = f
-	}
-	return features, nil
+	return layers.RescueTeams.GetMany(ctx, tx, ids)
 }
 
 // crossingChange is the event of a team entering or leaving a zone: the

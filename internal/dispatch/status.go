@@ -45,6 +45,10 @@ type Store struct {
 	// enter (exit) event.
 	HysteresisM float64
 	Now         func() time.Time
+	// Teams, when set, answers nearest rescue teams from memory.
+	Teams *TeamIndex
+	// positions groups concurrent position batches into one transaction.
+	positions groupCommit
 }
 
 // DefaultHysteresisM is wider than consumer GPS error (a few metres to

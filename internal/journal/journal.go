@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -34,7 +36,9 @@ type Change struct {
 	// did not exist. json.RawMessage passes through as is.
 	Before, After any
 	// Topic, when set, also publishes the change on the live stream under that
-	// topic (usually a map layer). Credentials and the like leave it empty.
+	// topic (usually a map layer). Credentials and the like leave it empty,
+	// but for the ids of ended ones (auth.CredentialsTopic), which servers
+	// read to drop cached identities and map clients are never sent.
 	Topic string
 	// Event is what the stream carries; After when nil. For map layers it
 	// is the contract with the live stream and the map page: on create and
@@ -76,8 +80,34 @@ func Write(ctx context.Context, pool *pgxpool.Pool, actor Actor, fn func(tx pgx.
 	if err != nil {
 		return nil, err
 	}
+	NoteCommitted(seqs)
 	return seqs, nil
 }
+
+// committed is the highest event seq this process has seen commit.
+var committed atomic.Int64
+
+// NoteCommitted records that the events seqs have committed. Write calls
+// it; code that commits Record's transaction itself calls it after the
+// commit. In-memory views of the map (dispatch's team index) read up to
+// Committed before answering, so a client's own write through this server
+// is in its next read.
+func NoteCommitted(seqs []int64) {
+	if len(seqs) == 0 {
+		return
+	}
+	top := slices.Max(seqs)
+	for {
+		cur := committed.Load()
+		if top <= cur || committed.CompareAndSwap(cur, top) {
+			return
+		}
+	}
+}
+
+// Committed is the highest event seq this process has seen commit (0
+// before the first).
+func Committed() int64 { return committed.Load() }
 
 // Record writes the audit rows and events for changes inside tx. Prefer Write;
 // Record is for code that must own its transaction (bulk imports).

@@ -41,6 +41,8 @@ func OpenAPI() ([]byte, error) {
 			map[string]any{"name": "bbox", "in": "query", "description": "minLon,minLat,maxLon,maxLat (WGS 84)", "schema": map[string]any{"type": "string"}},
 			map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": registry.MaxLimit, "default": registry.DefaultLimit}},
 			map[string]any{"name": "after", "in": "query", "description": "return features with a larger id (from the next link)", "schema": map[string]any{"type": "integer"}},
+			map[string]any{"name": "properties", "in": "query", "description": "only these comma-separated properties in each feature (default: all); answers are gzip-compressed when the request accepts it",
+				"schema": map[string]any{"type": "string"}},
 		}
 		for _, f := range l.Fields {
 			if f.Filter {

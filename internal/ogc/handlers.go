@@ -345,9 +345,7 @@ func (s *Service) items(w http.ResponseWriter, r *http.Request) error {
 		`,"timeStamp":"` + time.Now().UTC().Format(time.RFC3339) + `","links":`)
 	buf.Write(tail)
 	buf.WriteByte('}')
-	w.Header().Set("Content-Type", GeoJSON)
-	_, err = w.Write(buf.Bytes())
-	return err
+	return api.WriteBody(w, r, GeoJSON, buf.Bytes())
 }
 
 func (s *Service) item(w http.ResponseWriter, r *http.Request) error {

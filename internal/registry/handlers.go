@@ -72,9 +72,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	buf.WriteString(`],"numberReturned":` + strconv.Itoa(len(page.Features)) + `,"links":`)
 	buf.Write(tail)
 	buf.WriteByte('}')
-	w.Header().Set("Content-Type", api.GeoJSONType)
-	_, err = w.Write(buf.Bytes())
-	return err
+	return api.WriteBody(w, r, api.GeoJSONType, buf.Bytes())
 }
 
 func (h *handlers) get(w http.ResponseWriter, r *http.Request) error {

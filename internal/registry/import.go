@@ -148,12 +148,14 @@ func (l *Layer) Import(ctx context.Context, db Beginner, actor journal.Actor, fo
 	if !rep.OK() || opts.DryRun || len(run.changes) == 0 {
 		return rep, nil // the deferred rollback undoes the trial inserts
 	}
-	if _, err := journal.Record(ctx, tx, actor, l.importEvents(run.changes, rep)); err != nil {
+	seqs, err := journal.Record(ctx, tx, actor, l.importEvents(run.changes, rep))
+	if err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}
+	journal.NoteCommitted(seqs)
 	rep.Created = rep.Valid
 	return rep, nil
 }

@@ -20,7 +20,7 @@ type Page struct {
 // List returns the page of the layer that lq asks for.
 func (l *Layer) List(ctx context.Context, q db.Querier, lq *ListQuery) (*Page, error) {
 	where, args := l.listWhere(lq)
-	rows, err := q.Query(ctx, "SELECT t.id, "+l.featureExpr("t")+" FROM "+ident(l.Table)+" t WHERE "+
+	rows, err := q.Query(ctx, "SELECT t.id, "+l.featureExprOf("t", lq.props)+" FROM "+ident(l.Table)+" t WHERE "+
 		strings.Join(where, " AND ")+" ORDER BY t.id LIMIT $2", args...)
 	if err != nil {
 		return nil, err

@@ -19,8 +19,11 @@ const (
 
 // ListQuery is a parsed, checked list request; ParseList makes one.
 type ListQuery struct {
-	bbox    []float64 // minLon, minLat, maxLon, maxLat; nil for none
-	limit   int
+	bbox  []float64 // minLon, minLat, maxLon, maxLat; nil for none
+	limit int
+	// props are the properties each feature carries (nil: all), from
+	// ?properties=a,b: a map of team names needs no equipment lists.
+	props   []string
 	after   int64
 	filters []filter
 }
@@ -59,6 +62,14 @@ func (l *Layer) ParseList(q url.Values) (*ListQuery, error) {
 				return nil, api.BadRequest("limit", "limit 须为 1 到 "+strconv.Itoa(MaxLimit)+" 之间的整数")
 			}
 			lq.limit = n
+		case "properties":
+			names := strings.Split(v, ",")
+			for _, n := range names {
+				if !slices.Contains(l.propertyNames(), n) {
+					return nil, api.BadRequest("properties", "未知属性 "+strconv.Quote(n)+"；可选："+strings.Join(l.propertyNames(), ", "))
+				}
+			}
+			lq.props = names
 		case "after":
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 0 {
@@ -82,8 +93,18 @@ func (l *Layer) ParseList(q url.Values) (*ListQuery, error) {
 	return lq, nil
 }
 
+// propertyNames are what ?properties= may name: every property a feature
+// carries.
+func (l *Layer) propertyNames() []string {
+	out := []string{"version", "updated_at"}
+	for _, f := range l.Fields {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
 func (l *Layer) filterNames() []string {
-	out := []string{"bbox", "limit", "after"}
+	out := []string{"bbox", "limit", "after", "properties"}
 	for _, f := range l.Fields {
 		if f.Filter {
 			out = append(out, f.Name)

@@ -3,6 +3,7 @@ package registry
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,14 +16,29 @@ func ident(name string) string { return pgx.Identifier{name}.Sanitize() }
 
 // featureExpr is the SQL that makes one row into its GeoJSON Feature, as
 // text. PostGIS writes the geometry; Go never decodes it on the way out.
-func (l *Layer) featureExpr(alias string) string {
+func (l *Layer) featureExpr(alias string) string { return l.featureExprOf(alias, nil) }
+
+// featureExprOf is featureExpr with only the properties named in props
+// (nil: every one), for a client that asked for fewer bytes.
+func (l *Layer) featureExprOf(alias string, props []string) string {
 	col := func(c string) string { return alias + "." + ident(c) }
+	want := func(name string) bool { return props == nil || slices.Contains(props, name) }
 	var b strings.Builder
 	b.WriteString("json_build_object('type', 'Feature', 'id', " + col("id") + "::text" +
-		", 'geometry', ST_AsGeoJSON(" + col("geom") + ")::json, 'properties', json_build_object(" +
-		"'version', " + col("version") + ", 'updated_at', " + col("updated_at"))
+		", 'geometry', ST_AsGeoJSON(" + col("geom") + ")::json, 'properties', json_build_object(")
+	sep := ""
+	for _, name := range []string{"version", "updated_at"} {
+		if want(name) {
+			b.WriteString(sep + "'" + name + "', " + col(name))
+			sep = ", "
+		}
+	}
 	for _, f := range l.Fields {
-		b.WriteString(", '" + f.Name + "', ")
+		if !want(f.Name) {
+			continue
+		}
+		b.WriteString(sep + "'" + f.Name + "', ")
+		sep = ", "
 		if f.Kind == Point {
 			b.WriteString("ST_AsGeoJSON(" + col(f.Name) + ")::json")
 		} else {

@@ -110,6 +110,8 @@ type Server struct {
 	stopDeliveries func()
 	// closeBasemap closes the basemap's PMTiles archive.
 	closeBasemap func() error
+	// closeTeams stops the team index's loader.
+	closeTeams func()
 }
 
 // New builds the server. Call Close when done.
@@ -151,6 +153,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	live := realtime.New(realtime.Config{Pool: cfg.Pool, Logger: cfg.Logger, Registry: s.Registry,
 		Recheck: authStore.StillAllowed(auth.ReadMap), AllowedOrigins: wallOrigins, MayRead: mayReadLayer})
+	live.OnEvents(func(evs []realtime.Event) {
+		for _, e := range evs {
+			if e.Topic == auth.CredentialsTopic { // a credential ended on another server
+				auth.CredentialsEnded()
+				return
+			}
+		}
+	})
 	live.Register(realtime.Boundaries())
 	for _, l := range layers.All {
 		if l.PlaceBy != "" {
@@ -185,6 +195,10 @@ func New(cfg Config) (*Server, error) {
 	tileService := tiles.NewWith(cfg.Pool, live, append(slices.Clone(tiles.Layers), ground.TileLayer()), tiles.DefaultCacheBytes)
 	s.OnShutdown(live.Shutdown)
 	s.live = live
+	// Nearest rescue teams from memory, kept current by the live stream.
+	dispatchStore := dispatch.NewStore(cfg.Pool)
+	dispatchStore.Teams = dispatch.NewTeamIndex(cfg.Pool, live)
+	s.closeTeams = dispatchStore.Teams.Close
 	s.stopClock = func() {}
 	if cfg.ReportingClock {
 		// The sensor watch (stale detectors, day partitions of the
@@ -237,7 +251,7 @@ func New(cfg Config) (*Server, error) {
 			warnings.NewHandlers(warningStore).Routes(r)
 			channels.NewStore(cfg.Pool).Routes(r)
 			zones.NewHandlers(zoneStore).Routes(r)
-			dispatch.NewHandlers(dispatch.NewStore(cfg.Pool)).Routes(r)
+			dispatch.NewHandlers(dispatchStore).Routes(r)
 			sensorstore.NewHandlers(sensorStore).Routes(r)
 			weatherstore.NewHandlers(weatherstore.New(cfg.Pool)).Routes(r)
 			r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/vocabulary", vocabulary.Handler(zoneStore.Table()))
@@ -307,6 +321,7 @@ func (s *Server) Shutdown() {
 // pool next, the live stream's listener and the migrator.
 func (s *Server) Close() error {
 	s.stopClock()
+	s.closeTeams()
 	s.stopDeliveries()
 	s.live.Close()
 	return errors.Join(s.closeBasemap(), s.migrator.Close())

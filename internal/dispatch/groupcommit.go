@@ -1,0 +1,283 @@
+package dispatch
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"sitrep/internal/api"
+	"sitrep/internal/db"
+	"sitrep/internal/journal"
+	"sitrep/internal/layers"
+)
+
+// Group commit for position fixes. Devices post small batches often; each
+// batch alone pays a transaction, a commit's WAL flush, the team locks and
+// the event counter's lock. Batches that arrive while a group commits wait
+// and go together in the next transaction, so under load the cost is paid
+// once per group, and with one caller at a time nothing waits (a group of
+// one). Each batch is still refused whole for its own bad fixes, answered
+// for its own fixes and audited under its own caller; a team gets one
+// event per group, from its latest fix.
+
+// maxGroupFixes bounds one group's transaction.
+const maxGroupFixes = 4 * MaxBatch
+
+// ingestReq is one caller's batch waiting for its group.
+type ingestReq struct {
+	actor journal.Actor
+	fixes []Fix
+	res   *Ingested
+	err   error
+	done  chan struct{}
+}
+
+func (r *ingestReq) finish(res *Ingested, err error) {
+	r.res, r.err = res, err
+	close(r.done)
+}
+
+// groupCommit is the queue of batches and whether a group is committing.
+type groupCommit struct {
+	mu      sync.Mutex
+	queue   []*ingestReq
+	running bool
+}
+
+// submit queues req; if no group is committing, this caller commits the
+// queue (its own batch included) at once.
+func (g *groupCommit) submit(s *Store, req *ingestReq) {
+	g.mu.Lock()
+	g.queue = append(g.queue, req)
+	if g.running {
+		g.mu.Unlock()
+		return
+	}
+	g.running = true
+	g.mu.Unlock()
+	g.lead(s)
+}
+
+// lead commits one group, then hands what queued meanwhile to a new
+// goroutine, so that this caller is answered as soon as its group is done.
+func (g *groupCommit) lead(s *Store) {
+	g.mu.Lock()
+	n, take := 0, 0
+	for take < len(g.queue) && (take == 0 || n+len(g.queue[take].fixes) <= maxGroupFixes) {
+		n += len(g.queue[take].fixes)
+		take++
+	}
+	batch := slices.Clone(g.queue[:take])
+	g.queue = slices.Delete(g.queue, 0, take)
+	g.mu.Unlock()
+
+	s.commitGroup(batch)
+
+	g.mu.Lock()
+	if len(g.queue) == 0 {
+		g.running = false
+		g.mu.Unlock()
+		return
+	}
+	g.mu.Unlock()
+	go g.lead(s)
+}
+
+// commitGroup commits the batches together; if the transaction fails for
+// a reason no single batch owns, each batch is tried alone, so that one
+// cannot sink the others.
+func (s *Store) commitGroup(batch []*ingestReq) {
+	// The group is not any one caller's: it runs to the end (each statement
+	// bounded by the pool's statement timeout) even if a caller leaves.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	results, err := s.ingestGroup(ctx, batch)
+	if err != nil && len(batch) > 1 {
+		for _, r := range batch {
+			s.commitGroup([]*ingestReq{r})
+		}
+		return
+	}
+	for i, r := range batch {
+		if r.err != nil {
+			close(r.done)
+			continue
+		}
+		if err != nil {
+			r.finish(nil, err)
+			continue
+		}
+		r.finish(results[i], nil)
+	}
+}
+
+// ingestGroup is the transaction of a group. A batch refused for its own
+// fixes (a team that does not exist) gets its error in req.err and leaves
+// the group; results are by batch.
+func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingested, error) {
+	results := make([]*Ingested, len(batch))
+	var seqs []int64
+	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		seqs = nil
+		for _, r := range batch {
+			r.err = nil
+		}
+		var all []int64
+		for _, r := range batch {
+			for _, f := range r.fixes {
+				all = append(all, f.TeamID)
+			}
+		}
+		// Locked in id order (concurrent writers never deadlock), so that a
+		// status change cannot interleave with a move; a batch naming a team
+		// that does not exist is refused whole.
+		teams, err := lockTeams(ctx, tx, all)
+		if err != nil {
+			return err
+		}
+		var fixes []Fix
+		owner := []int{} // batch index of each fix in fixes
+		for bi, r := range batch {
+			for i, f := range r.fixes {
+				if _, ok := teams[f.TeamID]; !ok {
+					r.err = api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "没有编号为 "+strconv.FormatInt(f.TeamID, 10)+" 的救援队伍")
+					break
+				}
+			}
+			if r.err == nil {
+				fixes = append(fixes, r.fixes...)
+				for range r.fixes {
+					owner = append(owner, bi)
+				}
+			}
+		}
+		for bi, r := range batch {
+			if r.err == nil {
+				results[bi] = &Ingested{Received: len(r.fixes), Moved: []int64{}, Crossings: []Crossing{}}
+			}
+		}
+		if len(fixes) == 0 {
+			return nil
+		}
+		cols := columnsOf(fixes)
+		prev, err := lastObserved(ctx, tx, cols.teamIDs)
+		if err != nil {
+			return err
+		}
+		stored, err := storeTrack(ctx, tx, cols)
+		if err != nil {
+			return err
+		}
+		if len(stored) == 0 {
+			for _, res := range results {
+				if res != nil {
+					res.Duplicates = res.Received
+				}
+			}
+			return nil
+		}
+		// Each new fix counts for the first batch that sent it; a team's
+		// latest fix of the group says which batch moved it.
+		latest := map[int64]int{} // team → index in fixes of its latest fix
+		for i, f := range fixes {
+			k := fixKey{f.TeamID, f.ObservedAt.UTC()}
+			if stored[k] {
+				results[owner[i]].Stored++
+				delete(stored, k)
+			}
+			if j, ok := latest[f.TeamID]; !ok || f.ObservedAt.After(fixes[j].ObservedAt) {
+				latest[f.TeamID] = i
+			}
+		}
+		moved, err := moveTeams(ctx, tx, cols)
+		if err != nil {
+			return err
+		}
+		features, err := teamFeatures(ctx, tx, moved)
+		if err != nil {
+			return err
+		}
+		crossings, err := s.fences(ctx, tx, moved)
+		if err != nil {
+			return err
+		}
+		changes := make([][]journal.Change, len(batch))
+		movedSet := map[int64]bool{}
+		for _, id := range moved {
+			movedSet[id] = true
+			bi := owner[latest[id]]
+			changes[bi] = append(changes[bi], journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(id, 10), Action: "update",
+				After: features[id], Topic: layers.RescueTeams.Name, Event: features[id]})
+		}
+		for _, c := range crossings {
+			bi := owner[latest[c.TeamID]]
+			ch, err := crossingChange(c, features[c.TeamID])
+			if err != nil {
+				return err
+			}
+			changes[bi] = append(changes[bi], ch)
+			results[bi].Crossings = append(results[bi].Crossings, c)
+		}
+		// A batch moved a team when one of its new fixes is newer than the
+		// team's position before the group (as it would have alone).
+		for i, f := range fixes {
+			res := results[owner[i]]
+			if !movedSet[f.TeamID] || slices.Contains(res.Moved, f.TeamID) {
+				continue
+			}
+			if p, ok := prev[f.TeamID]; !ok || f.ObservedAt.After(p) {
+				res.Moved = append(res.Moved, f.TeamID)
+			}
+		}
+		for bi, r := range batch {
+			res := results[bi]
+			if res == nil {
+				continue
+			}
+			slices.Sort(res.Moved)
+			res.Duplicates = res.Received - res.Stored
+			if res.Stored == 0 {
+				continue // nothing new: nothing to record, as a lone duplicate batch
+			}
+			audit := journal.Change{Entity: "team_positions", EntityID: "batch", Action: "ingest",
+				After: map[string]any{"received": res.Received, "stored": res.Stored, "moved": res.Moved}}
+			got, err := journal.Record(ctx, tx, r.actor, append([]journal.Change{audit}, changes[bi]...))
+			if err != nil {
+				return err
+			}
+			seqs = append(seqs, got...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	journal.NoteCommitted(seqs)
+	return results, nil
+}
+
+// lastObserved is each team's position time before the batch (teams with
+// none are absent).
+func lastObserved(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]time.Time, error) {
+	rows, err := tx.Query(ctx, `SELECT id, observed_at FROM rescue_teams WHERE id = ANY($1) AND observed_at IS NOT NULL`, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var (
+			id int64
+			at time.Time
+		)
+		if err := rows.Scan(&id, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[id] = at
+	}
+	return out, rows.Err()
+}

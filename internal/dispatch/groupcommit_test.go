@@ -1,0 +1,76 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"sitrep/internal/api"
+	"sitrep/internal/journal"
+	"sitrep/internal/pgtest"
+)
+
+// Batches committed as one group are each answered for their own fixes,
+// audited under their own caller and refused alone for their own bad
+// fixes; each team gets one event per group, from its latest fix.
+func TestGroupCommit(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	s := NewStore(pool)
+	a, b := newIndexedTeam(t, s, 87.0, 43.0), newIndexedTeam(t, s, 87.5, 43.5)
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Microsecond).UTC()
+	fix := func(team int64, lon float64, sec int) Fix {
+		lat := 43.2
+		return Fix{TeamID: team, Lon: &lon, Lat: &lat, ObservedAt: t0.Add(time.Duration(sec) * time.Second)}
+	}
+	req := func(actor string, fixes ...Fix) *ingestReq {
+		return &ingestReq{actor: journal.Actor{Name: actor}, fixes: fixes, done: make(chan struct{})}
+	}
+	r1 := req("one", fix(a, 87.1, 10), fix(b, 87.2, 10))
+	r2 := req("two", fix(a, 87.3, 20), fix(a, 87.1, 10)) // a's latest, and a fix r1 sent
+	r3 := req("three", fix(a, 87.4, 30), fix(1<<40, 87.4, 30))
+	r4 := req("four", fix(b, 87.05, 5)) // older than b's fix in r1
+	s.commitGroup([]*ingestReq{r1, r2, r3, r4})
+	for _, r := range []*ingestReq{r1, r2, r3, r4} {
+		<-r.done
+	}
+	if r1.err != nil || r1.res.Stored != 2 || r1.res.Duplicates != 0 || len(r1.res.Moved) != 2 {
+		t.Fatalf("first batch: %+v %v", r1.res, r1.err)
+	}
+	if r2.err != nil || r2.res.Stored != 1 || r2.res.Duplicates != 1 || len(r2.res.Moved) != 1 || r2.res.Moved[0] != a {
+		t.Fatalf("second batch: %+v %v", r2.res, r2.err)
+	}
+	var p *api.Problem
+	if !errors.As(r3.err, &p) || len(p.Errors) != 1 || p.Errors[0].Field != "/1/team_id" {
+		t.Fatalf("third batch (unknown team): %+v %v", r3.res, r3.err)
+	}
+	if r4.err != nil || r4.res.Stored != 1 || len(r4.res.Moved) != 1 {
+		// Alone, b's fix at 5 s would move it from home: it is newer than
+		// b's position before the group.
+		t.Fatalf("fourth batch: %+v %v", r4.res, r4.err)
+	}
+	count := func(sql string, args ...any) int {
+		var n int
+		if err := pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(`SELECT count(*) FROM events WHERE topic = 'rescue_teams'`); n != 2 {
+		t.Fatalf("%d team events for a group moving two teams, want 2", n)
+	}
+	if n := count(`SELECT count(*) FROM audit_log WHERE entity = 'team_positions' AND actor_name = ANY('{one,two,four}')`); n != 3 {
+		t.Fatalf("%d batch audit rows under their callers, want 3", n)
+	}
+	if n := count(`SELECT count(*) FROM team_positions WHERE observed_at = $1`, t0.Add(30*time.Second)); n != 0 {
+		t.Fatal("the refused batch left a fix")
+	}
+	var lon float64
+	if err := pool.QueryRow(ctx, `SELECT ST_X(last_position) FROM rescue_teams WHERE id = $1`, a).Scan(&lon); err != nil || lon != 87.3 {
+		t.Fatalf("team a at %v (%v), want its latest fix 87.3", lon, err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT ST_X(last_position) FROM rescue_teams WHERE id = $1`, b).Scan(&lon); err != nil || lon != 87.2 {
+		t.Fatalf("team b at %v (%v), want its latest fix 87.2", lon, err)
+	}
+}
