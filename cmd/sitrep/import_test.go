@@ -65,8 +65,8 @@ func TestImportCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "imported 2 features into sensitive_sites") {
 		t.Fatalf("output: %s", out.String())
 	}
-	if n := count(`SELECT count(*) FROM audit_log WHERE entity = 'sensitive_sites' AND action = 'create' AND actor_name LIKE 'cli%'`); n != 2 {
-		t.Fatalf("%d audit rows by cli", n)
+	if n := count(`SELECT count(*) FROM audit_log WHERE entity = 'sensitive_sites' AND action = 'create' AND actor_name LIKE '命令行%'`); n != 2 {
+		t.Fatalf("%d audit rows by the command line", n)
 	}
 	out.Reset()
 	if err := runExport(ctx, []string{"sensitive_sites", "--format", "csv", "--database-url", url}, &out); err != nil {
