@@ -91,6 +91,9 @@ func printImport(w io.Writer, file string, rep *basemap.Report) {
 			fmt.Fprintf(w, "乡镇边界 %s：不是本县乡镇或名称不符，只绘制，不用于归属\n", t.Name)
 		}
 	}
+	n := rep.Network
+	fmt.Fprintf(w, "道路网络：%d 个节点，%d 条路段，%d 个互不连通的部分，最大部分占道路总长 %.1f%%\n",
+		n.Vertices, n.Edges, n.Components, n.LargestShare*100)
 	if rep.Reattributed > 0 {
 		fmt.Fprintf(w, "%d 个登记要素的乡镇代码已按所在位置更新\n", rep.Reattributed)
 	}

@@ -19,6 +19,7 @@ import (
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
 	"sitrep/internal/layers"
+	"sitrep/routing"
 )
 
 // Topic is the live-stream topic of a basemap load: its one event per
@@ -57,8 +58,11 @@ type Report struct {
 	// each was matched to ("" when none).
 	Townships []TownshipMatch `json:"townships"`
 	// Reattributed counts registry features whose township_code changed.
-	Reattributed int     `json:"reattributed"`
-	Seconds      float64 `json:"seconds"`
+	Reattributed int `json:"reattributed"`
+	// Network is the routable road network built from the roads, and how
+	// many disconnected pieces it has.
+	Network routing.Stats `json:"network"`
+	Seconds float64       `json:"seconds"`
 }
 
 // Extensions an import takes.
@@ -235,7 +239,7 @@ func swap(ctx context.Context, tx pgx.Tx, actor journal.Actor, clip []byte, src 
 			return nil, err
 		}
 	}
-	total := len(loadSteps) + 3
+	total := len(loadSteps) + 4
 	for i, s := range loadSteps {
 		progress("写入"+s.label, i, total)
 		tag, err := tx.Exec(ctx, s.sql)
@@ -244,19 +248,27 @@ func swap(ctx context.Context, tx pgx.Tx, actor journal.Actor, clip []byte, src 
 		}
 		rep.Counts[strings.TrimPrefix(s.table, "basemap_")] = tag.RowsAffected()
 	}
-	progress("匹配乡镇代码", len(loadSteps), total)
+	// The network is built from the roads just loaded, in this transaction:
+	// no reader sees roads without their network or a network half built.
+	progress("建立道路网络", len(loadSteps), total)
+	net, err := routing.Build(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	rep.Network = net
+	progress("匹配乡镇代码", len(loadSteps)+1, total)
 	matches, err := matchTownships(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
 	rep.Townships = matches
-	progress("建立地名索引", len(loadSteps)+1, total)
+	progress("建立地名索引", len(loadSteps)+2, total)
 	n, err := fillNames(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
 	rep.Counts["names"] = n
-	progress("更新乡镇归属", len(loadSteps)+2, total)
+	progress("更新乡镇归属", len(loadSteps)+3, total)
 	changes, err := layers.ReattributeTownships(ctx, tx, actor)
 	if err != nil {
 		return nil, err
@@ -272,13 +284,14 @@ func swap(ctx context.Context, tx pgx.Tx, actor journal.Actor, clip []byte, src 
 		}
 	}
 	rep.Seconds = time.Since(src.start).Seconds()
-	if err := tx.QueryRow(ctx, `INSERT INTO basemap_imports (actor_name, file, file_bytes, sha256, margin_m, clip, counts, townships, seconds)
-		VALUES ($1, $2, $3, $4, $5, (SELECT geom FROM basemap_clip), $6, $7, $8) RETURNING id`,
-		actor.Name, src.file, src.bytes, src.sha256, nullIfZero(rep.MarginM), rep.Counts, rep.Townships, rep.Seconds).Scan(&rep.ID); err != nil {
+	if err := tx.QueryRow(ctx, `INSERT INTO basemap_imports (actor_name, file, file_bytes, sha256, margin_m, clip, counts, townships, network, seconds)
+		VALUES ($1, $2, $3, $4, $5, (SELECT geom FROM basemap_clip), $6, $7, $8, $9) RETURNING id`,
+		actor.Name, src.file, src.bytes, src.sha256, nullIfZero(rep.MarginM), rep.Counts, rep.Townships, rep.Network, rep.Seconds).Scan(&rep.ID); err != nil {
 		return nil, err
 	}
 	progress("提交", total, total)
-	summary := map[string]any{"import_id": rep.ID, "counts": rep.Counts, "clipped": rep.Clipped, "townships": rep.Townships}
+	summary := map[string]any{"import_id": rep.ID, "counts": rep.Counts, "clipped": rep.Clipped, "townships": rep.Townships,
+		"network": rep.Network}
 	return append([]journal.Change{{Entity: "basemap", EntityID: strconv.FormatInt(rep.ID, 10), Action: "import",
 		After: summary, Topic: Topic, Event: summary}}, changes...), nil
 }

@@ -15,6 +15,7 @@ import (
 	"sitrep/internal/auth"
 	"sitrep/internal/db"
 	"sitrep/internal/tiles"
+	"sitrep/routing"
 )
 
 // TileLayerName is the basemap's name under /tiles.
@@ -105,13 +106,16 @@ type ImportInfo struct {
 	File       string           `json:"file"`
 	Counts     map[string]int64 `json:"counts"`
 	Townships  json.RawMessage  `json:"townships"`
+	// Network is the road network built with the import (its size and
+	// disconnected pieces); null for an import older than the network.
+	Network *routing.Stats `json:"network"`
 }
 
 // LastImport is the last import, nil when none.
 func LastImport(ctx context.Context, q db.Querier) (*ImportInfo, error) {
 	var in ImportInfo
-	err := q.QueryRow(ctx, `SELECT id, imported_at, file, counts, townships FROM basemap_imports ORDER BY id DESC LIMIT 1`).
-		Scan(&in.ID, &in.ImportedAt, &in.File, &in.Counts, &in.Townships)
+	err := q.QueryRow(ctx, `SELECT id, imported_at, file, counts, townships, network FROM basemap_imports ORDER BY id DESC LIMIT 1`).
+		Scan(&in.ID, &in.ImportedAt, &in.File, &in.Counts, &in.Townships, &in.Network)
 	if db.IsNotFound(err) {
 		return nil, nil
 	}

@@ -51,7 +51,7 @@ ensure_node() {
 }
 
 ensure_postgis() {
-  apt_install "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3"
+  apt_install "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3" "postgresql-$PG_MAJOR-pgrouting"
 }
 
 # run_pg CMD...: run a PostgreSQL program as the postgres user when we are root
