@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"sitrep/geo"
 	"sitrep/internal/db"
@@ -31,20 +32,21 @@ func NewRouter(q db.Querier) *Router { return &Router{q: q} }
 
 // Route is the way by road from one point to another.
 //
-// Each point is snapped to the nearest vertex of the network (a junction or
-// a road's end), not to the nearest point of a road: FromSnapM and ToSnapM
-// say how far that was, as the crow flies, and are not in Seconds or
-// DistanceM.
+// Each point is snapped to the nearest point of the nearest edge (of a
+// road a vehicle drives), and the route starts and ends there: the part of
+// that edge driven counts in Seconds and DistanceM, one-way rules included.
+// FromSnapM and ToSnapM are how far each point is from its road, as the
+// crow flies, and are in neither.
 type Route struct {
-	// Reachable is false when no road leads from one vertex to the other
+	// Reachable is false when no road leads from one to the other
 	// (another piece of the network, or only against a one-way street);
-	// the other fields but the snaps are then zero.
+	// Seconds, DistanceM and Geometry are then zero and null.
 	Reachable bool    `json:"reachable"`
 	Seconds   float64 `json:"seconds"`
 	DistanceM float64 `json:"distance_m"`
 	// Geometry is the road taken, a GeoJSON LineString in lon/lat from the
-	// start's vertex to the end's; null when unreachable or when both
-	// points snapped to the same vertex.
+	// start's snapped point to the end's; null when unreachable or when
+	// both snap to the same place.
 	Geometry  json.RawMessage `json:"geometry"`
 	FromSnapM float64         `json:"from_snap_m"`
 	ToSnapM   float64         `json:"to_snap_m"`
@@ -63,8 +65,8 @@ func (r *Router) Route(ctx context.Context, from, to orb.Point) (Route, error) {
 }
 
 // ToOne is the fastest way by road from each of from to to (the teams to
-// an incident), in from's order, in one shortest-path search. Errors name
-// the bad point as "from/i" or "to" (*geo.InputError).
+// an incident), in from's order, with one shortest-path search for all.
+// Errors name the bad point as "from/i" or "to" (*geo.InputError).
 func (r *Router) ToOne(ctx context.Context, from []orb.Point, to orb.Point) ([]Route, error) {
 	if len(from) == 0 {
 		return nil, geo.BadInput("from", "至少需要一个起点")
@@ -84,122 +86,100 @@ func (r *Router) ToOne(ctx context.Context, from []orb.Point, to orb.Point) ([]R
 	if err != nil {
 		return nil, err
 	}
-	target := snaps[len(from)]
-	var starts []int64
-	seen := map[int64]bool{}
+	end := snaps[len(from)]
+	exits := end.exits()
+	var starts, ends []int64
 	for _, s := range snaps[:len(from)] {
-		if !seen[s.vertex] && s.vertex != target.vertex {
-			seen[s.vertex] = true
-			starts = append(starts, s.vertex)
+		for _, l := range s.entries() {
+			starts = append(starts, l.vertex)
 		}
 	}
-	found, err := r.paths(ctx, starts, target.vertex)
+	for _, l := range exits {
+		ends = append(ends, l.vertex)
+	}
+	found, err := r.paths(ctx, starts, ends)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Route, len(from))
 	for i, s := range snaps[:len(from)] {
-		rt := found[s.vertex]
-		if s.vertex == target.vertex {
-			// pgRouting has no path from a vertex to itself; it is there.
-			rt = Route{Reachable: true, Geometry: json.RawMessage("null")}
-		}
-		rt.FromSnapM, rt.ToSnapM = s.distM, target.distM
-		if rt.Geometry == nil {
-			rt.Geometry = json.RawMessage("null")
+		rt := Route{Geometry: json.RawMessage("null"), FromSnapM: s.distM, ToSnapM: end.distM}
+		if best, ok := bestWay(s, end, exits, found); ok {
+			if best.direct {
+				if best.line, err = r.along(ctx, s, end); err != nil {
+					return nil, err
+				}
+			}
+			rt.Reachable, rt.Seconds, rt.DistanceM = true, best.secs, best.metres
+			if rt.Geometry, err = lineJSON(best.line); err != nil {
+				return nil, err
+			}
 		}
 		out[i] = rt
 	}
 	return out, nil
 }
 
-// snapped is a point's nearest vertex and how far it is, in metres.
-type snapped struct {
-	vertex int64
-	distM  float64
+// way is a candidate route for one start: its time, length and line.
+type way struct {
+	secs, metres float64
+	line         orb.LineString
+	// direct is a way along the one edge both points are on, whose line
+	// is still to be cut from it.
+	direct bool
 }
 
-// snapSQL finds each point's nearest vertex: the index's 16 nearest in
-// degrees, then the nearest of those on the ellipsoid (a degree of
-// longitude is three quarters of one of latitude here, so the nearest in
-// degrees need not be the nearest in metres).
-const snapSQL = `SELECT p.i, v.id, v.dist
-	FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
-	CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS pt) g
-	CROSS JOIN LATERAL (
-		SELECT c.id, ST_Distance(c.geom::geography, g.pt::geography) AS dist
-		FROM (SELECT id, geom FROM routing_vertices ORDER BY geom <-> g.pt LIMIT 16) c
-		ORDER BY dist, c.id LIMIT 1) v
-	ORDER BY p.i`
-
-func (r *Router) snap(ctx context.Context, pts []orb.Point) ([]snapped, error) {
-	lons, lats := make([]float64, len(pts)), make([]float64, len(pts))
-	for i, p := range pts {
-		lons[i], lats[i] = p.Lon(), p.Lat()
-	}
-	rows, err := r.q.Query(ctx, snapSQL, lons, lats)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]snapped, 0, len(pts))
-	for rows.Next() {
-		var (
-			i int64
-			s snapped
-		)
-		if err := rows.Scan(&i, &s.vertex, &s.distM); err != nil {
-			return nil, err
+// bestWay is the fastest of: onto the network at each of the start edge's
+// ends it may leave by, the search's path, off at each of the end edge's
+// ends it may be reached from; and, when both points are on one edge,
+// along it if its one-way rule allows.
+func bestWay(s, end snapped, exits []leg, found map[[2]int64]path) (way, bool) {
+	var best way
+	ok := false
+	consider := func(w way) {
+		if !ok || w.secs < best.secs {
+			best, ok = w, true
 		}
-		out = append(out, s)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for _, a := range s.entries() {
+		for _, b := range exits {
+			p, has := found[[2]int64{a.vertex, b.vertex}]
+			if a.vertex == b.vertex {
+				p, has = path{}, true // pgRouting has no path from a vertex to itself
+			}
+			if !has {
+				continue
+			}
+			consider(way{secs: a.secs + p.secs + b.secs, metres: a.metres + p.metres + b.metres,
+				line: joinLines(a.line, p.line, b.line)})
+		}
 	}
-	if len(out) != len(pts) {
-		// No vertex at all: the lateral join found nothing for any point.
-		return nil, ErrNoNetwork
+	if d, has := s.along(end); has {
+		consider(d)
 	}
-	return out, nil
+	return best, ok
 }
 
-// pathsSQL is pgr_dijkstra from many starts to one end on the directed
-// network, folded per start: the time (the last row's aggregate cost), the
-// length and the line of the edges in order, each turned to run the way
-// it was driven. A start with no path has no rows.
-const pathsSQL = `SELECT d.start_vid, max(d.agg_cost), COALESCE(sum(e.length_m), 0),
-		ST_AsGeoJSON(ST_MakeLine(CASE WHEN d.node = e.source THEN e.geom ELSE ST_Reverse(e.geom) END ORDER BY d.path_seq)
-			FILTER (WHERE e.id IS NOT NULL), 7)
-	FROM pgr_dijkstra($1, $2::bigint[], ARRAY[$3::bigint], true) d
-	LEFT JOIN routing_edges e ON e.id = d.edge
-	GROUP BY d.start_vid`
+// joinLines puts lines end to end, dropping the point where each meets the
+// next.
+func joinLines(lines ...orb.LineString) orb.LineString {
+	var out orb.LineString
+	for _, l := range lines {
+		for _, p := range l {
+			if len(out) == 0 || out[len(out)-1] != p {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
 
-func (r *Router) paths(ctx context.Context, starts []int64, end int64) (map[int64]Route, error) {
-	found := map[int64]Route{}
-	if len(starts) == 0 {
-		return found, nil
+// lineJSON is a line as a GeoJSON geometry, null when it has no length.
+func lineJSON(l orb.LineString) (json.RawMessage, error) {
+	if len(l) < 2 {
+		return json.RawMessage("null"), nil
 	}
-	rows, err := r.q.Query(ctx, pathsSQL, edgesSQL, starts, end)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			start int64
-			rt    Route
-			line  *string
-		)
-		if err := rows.Scan(&start, &rt.Seconds, &rt.DistanceM, &line); err != nil {
-			return nil, err
-		}
-		rt.Reachable = true
-		if line != nil {
-			rt.Geometry = json.RawMessage(*line)
-		}
-		found[start] = rt
-	}
-	return found, rows.Err()
+	return geojson.NewGeometry(l).MarshalJSON()
 }
 
 func checkPoint(input string, p orb.Point) error {

@@ -169,3 +169,54 @@ func TestBadInputAndNoNetwork(t *testing.T) {
 		}
 	}
 }
+
+// A point between junctions joins the road at its nearest point: the part
+// of the edge driven counts, in the direction its one-way rule allows, and
+// two points on one edge are joined along it.
+func TestSnapsToTheNearestEdge(t *testing.T) {
+	pool, _ := network(t)
+	r := routing.NewRouter(pool)
+	// X and X2 stand 50 m north of the residential road, 500 m and 1.5 km
+	// from A; Y, Y1 and Y2 on the one-way street B→F, 500, 300 and 700 m
+	// from B.
+	X, X2 := at(0.5, 0.05), at(1.5, 0.05)
+	Y, Y1, Y2 := at(2, -0.5), at(2, -0.3), at(2, -0.7)
+	for _, c := range []struct {
+		name         string
+		from, to     orb.Point
+		ok           bool
+		secs, metres float64
+	}{
+		{"X→A: 500 m of residential road", X, A, true, 72, 500},
+		{"X→C: back to A, then the trunk", X, C, true, 72 + 225, 5500},
+		{"A→X", A, X, true, 72, 500},
+		{"X→X2 along their edge", X, X2, true, 144, 1000},
+		{"X2→X along their edge", X2, X, true, 144, 1000},
+		{"Y→F along the one-way street", Y, F, true, 45, 500},
+		{"B→Y", B, Y, true, 45, 500},
+		{"Y→B against it", Y, B, false, 0, 0},
+		{"Y1→Y2 along it", Y1, Y2, true, 36, 400},
+		{"Y2→Y1 against it", Y2, Y1, false, 0, 0},
+	} {
+		rt := route(t, r, c.from, c.to)
+		if rt.Reachable != c.ok || !near(rt.Seconds, c.secs) || !near(rt.DistanceM, c.metres) {
+			t.Errorf("%s: %+v, want reachable %t, %.0f s, %.0f m", c.name, rt, c.ok, c.secs, c.metres)
+		}
+	}
+	rt := route(t, r, X, A)
+	if math.Abs(rt.FromSnapM-50) > 1 || rt.ToSnapM > 0.01 {
+		t.Errorf("X→A snaps: %+v, want 50 m and 0 m", rt)
+	}
+	// The line starts where X meets the road, due south of it, and ends
+	// at A.
+	line := lineOf(t, rt.Geometry)
+	if onRoad := at(0.5, 0); len(line) != 2 || math.Abs(line[0][0]-onRoad.Lon()) > 1e-5 || math.Abs(line[0][1]-onRoad.Lat()) > 1e-5 ||
+		!samePlace(line[1], A) {
+		t.Errorf("X→A line %v, want from %v to A", line, at(0.5, 0))
+	}
+	// From X to C the line turns back at A onto the trunk: X's foot, A,
+	// D, C.
+	if line := lineOf(t, route(t, r, X, C).Geometry); len(line) != 4 || !samePlace(line[1], A) || !samePlace(line[2], D) || !samePlace(line[3], C) {
+		t.Errorf("X→C line %v", line)
+	}
+}
