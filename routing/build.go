@@ -37,18 +37,18 @@ func Build(ctx context.Context, q db.Querier) (Stats, error) {
 	}{
 		{"clear", `DELETE FROM routing_edges`, nil},
 		{"clear", `DELETE FROM routing_vertices`, nil},
-		{"points", `DROP TABLE IF EXISTS routing_points`, nil},
+		{"points", `DROP TABLE IF EXISTS pg_temp.routing_points`, nil},
 		{"points", buildPoints, []any{classes}},
+		// Statistics before each join, so a county's million points are
+		// hash-joined, not looped over.
+		{"points", `ANALYZE routing_points`, nil},
 		{"vertices", buildVertices, nil},
+		{"vertices", `ANALYZE routing_vertices`, nil},
 		{"edges", buildEdges, []any{classes, kmh}},
+		{"edges", `ANALYZE routing_edges`, nil},
 	} {
 		if _, err := q.Exec(ctx, s.sql, s.args...); err != nil {
 			return Stats{}, fmt.Errorf("routing %s: %w", s.what, err)
-		}
-	}
-	for _, t := range []string{"routing_vertices", "routing_edges"} {
-		if _, err := q.Exec(ctx, `ANALYZE `+t); err != nil {
-			return Stats{}, err
 		}
 	}
 	return Check(ctx, q)

@@ -8,8 +8,10 @@
 //     class's speed or its maxspeed, one-way streets keep one direction. It
 //     counts the disconnected pieces, which the import reports.
 //   - Router answers point to point (Route) and several points to one
-//     (ToOne: the teams to an incident). "Unreachable" is an answer; only a
-//     network that is not loaded (ErrNoNetwork) or bad input is an error.
+//     (ToOne: the teams to an incident, one pgr_dijkstra search), each
+//     point joining the road at its nearest edge's nearest point.
+//     "Unreachable" is an answer; only a network that is not loaded
+//     (ErrNoNetwork) or bad input is an error.
 //
 // The network is for vehicles: footways, paths, steps, cycleways,
 // bridleways and pedestrian streets are left out.
