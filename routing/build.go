@@ -37,13 +37,14 @@ func Build(ctx context.Context, q db.Querier) (Stats, error) {
 	}{
 		{"clear", `DELETE FROM routing_edges`, nil},
 		{"clear", `DELETE FROM routing_vertices`, nil},
-		{"points", `DROP TABLE IF EXISTS pg_temp.routing_points`, nil},
+		{"points", `DROP TABLE IF EXISTS pg_temp.routing_points, pg_temp.routing_nodes`, nil},
 		{"points", buildPoints, []any{classes}},
 		// Statistics before each join, so a county's million points are
 		// hash-joined, not looped over.
 		{"points", `ANALYZE routing_points`, nil},
-		{"vertices", buildVertices, nil},
-		{"vertices", `ANALYZE routing_vertices`, nil},
+		{"vertices", buildNodes, nil},
+		{"vertices", `ANALYZE routing_nodes`, nil},
+		{"vertices", `INSERT INTO routing_vertices (id, geom) SELECT id, ST_SetSRID(ST_MakePoint(x, y), 4326) FROM routing_nodes`, nil},
 		{"edges", buildEdges, []any{classes, kmh}},
 		{"edges", `ANALYZE routing_edges`, nil},
 	} {
@@ -61,10 +62,11 @@ const buildPoints = `CREATE TEMP TABLE routing_points ON COMMIT DROP AS
 	FROM basemap_roads r CROSS JOIN LATERAL ST_DumpPoints(r.geom) d
 	WHERE r.class = ANY($1::text[])`
 
-// buildVertices makes a vertex of each position that ends a road or that
-// more than one road point shares, numbered west to east for a stable order.
-const buildVertices = `INSERT INTO routing_vertices (id, geom)
-	SELECT row_number() OVER (ORDER BY x, y), ST_SetSRID(ST_MakePoint(x, y), 4326)
+// buildNodes makes a vertex of each position that ends a road or that
+// more than one road point shares, numbered west to east for a stable
+// order; by its coordinates, which the points are joined on.
+const buildNodes = `CREATE TEMP TABLE routing_nodes ON COMMIT DROP AS
+	SELECT row_number() OVER (ORDER BY x, y) AS id, x, y
 	FROM routing_points GROUP BY x, y
 	HAVING count(*) > 1 OR bool_or(i = 1 OR i = n)`
 
@@ -76,7 +78,7 @@ const buildVertices = `INSERT INTO routing_vertices (id, geom)
 const buildEdges = `WITH p AS (
 		SELECT p.road_id, p.i, p.n, p.geom, v.id AS vid,
 			count(v.id) OVER (PARTITION BY p.road_id ORDER BY p.i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS k
-		FROM routing_points p LEFT JOIN routing_vertices v ON ST_X(v.geom) = p.x AND ST_Y(v.geom) = p.y
+		FROM routing_points p LEFT JOIN routing_nodes v ON v.x = p.x AND v.y = p.y
 	), m AS (
 		SELECT road_id, k AS piece, i, geom, vid FROM p WHERE k >= 1
 		UNION ALL
