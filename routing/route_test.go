@@ -68,6 +68,17 @@ func TestFasterLongerRoadWins(t *testing.T) {
 		t.Fatalf("A→B: %+v, want 288 s, 2000 m", rt)
 	}
 
+	// From M, 1 km east of B, the way to A is back east to C and round by
+	// the trunk (144 + 225 s), not 3 km west (432 s): two edges, in order.
+	rt = route(t, r, M, A)
+	if !near(rt.Seconds, 369) || !near(rt.DistanceM, 6000) {
+		t.Fatalf("M→A: %+v, want 369 s, 6000 m by C and the trunk", rt)
+	}
+	if line := lineOf(t, rt.Geometry); len(line) != 4 || !samePlace(line[0], M) || !samePlace(line[1], C) ||
+		!samePlace(line[2], D) || !samePlace(line[3], A) {
+		t.Fatalf("M→A line %v, want M, C, D, A", line)
+	}
+
 	if _, err := pool.Exec(context.Background(), `UPDATE basemap_roads SET maxspeed = 120 WHERE osm_id = 1`); err != nil {
 		t.Fatal(err)
 	}
