@@ -8,8 +8,9 @@
 //     class's speed or its maxspeed, one-way streets keep one direction. It
 //     counts the disconnected pieces, which the import reports.
 //   - Router answers point to point (Route) and several points to one
-//     (ToOne: the teams to an incident, one pgr_dijkstra search), each
-//     point joining the road at its nearest edge's nearest point.
+//     (ToOne: the teams to an incident, searched from the incident on the
+//     network turned round), each point joining the road at its nearest
+//     edge's nearest point.
 //     "Unreachable" is an answer; only a network that is not loaded
 //     (ErrNoNetwork) or bad input is an error.
 //
