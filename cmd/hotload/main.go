@@ -15,8 +15,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,24 +22,23 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"runtime"
 	"runtime/pprof"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"sitrep/internal/auth"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
+	"sitrep/internal/loadenv"
 	"sitrep/internal/server"
 )
 
 func main() {
-	dbURL := flag.String("database-url", firstEnv("DATABASE_URL", "SITREP_TEST_DATABASE_URL"), "a loopback PostgreSQL/PostGIS cluster (a scratch database is made on it)")
+	dbURL := flag.String("database-url", loadenv.FirstEnv("DATABASE_URL", "SITREP_TEST_DATABASE_URL"), "a loopback PostgreSQL/PostGIS cluster (a scratch database is made on it)")
 	teams := flag.Int("teams", 1_000_000, "rescue teams to create")
 	duration := flag.Duration("duration", 10*time.Second, "length of each measured phase")
 	only := flag.String("only", "", "comma-separated paths to run (nearest,viewport,positions,tiles,import); empty: all")
@@ -58,30 +55,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "hotload:", err)
 		os.Exit(1)
 	}
-}
-
-func firstEnv(names ...string) string {
-	for _, n := range names {
-		if v := os.Getenv(n); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-func checkLoopback(dbURL string) error {
-	u, err := url.Parse(dbURL)
-	if err != nil || dbURL == "" {
-		return errors.New("-database-url is required (a loopback cluster)")
-	}
-	h := u.Hostname()
-	if h == "" || h == "localhost" || strings.HasPrefix(h, "/") {
-		return nil
-	}
-	if ip := net.ParseIP(h); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("the database host %q is not on loopback; hotload only runs against this machine", h)
 }
 
 // profileTo receives the CPU profile (-cpuprofile).
@@ -101,33 +74,17 @@ type env struct {
 }
 
 func run(adminURL string, nTeams int, duration time.Duration, only string, keep bool) error {
-	if err := checkLoopback(adminURL); err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
 
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	name := "hotload_" + hex.EncodeToString(b)
-	admin, err := pgx.Connect(ctx, adminURL)
+	dbURL, name, drop, err := loadenv.Scratch(ctx, adminURL, "hotload")
 	if err != nil {
-		return err
-	}
-	defer admin.Close(context.Background())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
 		return err
 	}
 	if keep {
 		fmt.Println("hotload: scratch database", name, "(kept)")
 	} else {
-		defer admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-	}
-	u, _ := url.Parse(adminURL)
-	u.Path = "/" + name
-	dbURL := u.String()
-	if _, err := db.Migrate(ctx, dbURL); err != nil {
-		return err
+		defer drop()
 	}
 	pool, err := db.Open(ctx, dbURL, db.Options{StatementTimeout: time.Minute})
 	if err != nil {

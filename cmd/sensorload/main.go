@@ -15,20 +15,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +32,7 @@ import (
 	"sitrep/internal/auth"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
+	"sitrep/internal/loadenv"
 	"sitrep/internal/sensorstore"
 	"sitrep/internal/server"
 )
@@ -55,48 +50,17 @@ func main() {
 	}
 }
 
-func checkLoopback(dbURL string) error {
-	u, err := url.Parse(dbURL)
-	if err != nil || dbURL == "" {
-		return errors.New("-database-url is required (a loopback cluster)")
-	}
-	h := u.Hostname()
-	if h == "" || h == "localhost" || strings.HasPrefix(h, "/") {
-		return nil
-	}
-	if ip := net.ParseIP(h); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("the database host %q is not on loopback; sensorload only runs against this machine", h)
-}
-
 func run(adminURL string, nSensors, batch, workers int, duration time.Duration) error {
-	if err := checkLoopback(adminURL); err != nil {
-		return err
-	}
 	if batch > sensorstore.MaxBatch || nSensors < 1 || workers < 1 {
 		return fmt.Errorf("-batch at most %d, -sensors and -workers at least 1", sensorstore.MaxBatch)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), duration+5*time.Minute)
 	defer cancel()
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	name := "sensorload_" + hex.EncodeToString(b)
-	admin, err := pgx.Connect(ctx, adminURL)
+	dbURL, _, drop, err := loadenv.Scratch(ctx, adminURL, "sensorload")
 	if err != nil {
 		return err
 	}
-	defer admin.Close(context.Background())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return err
-	}
-	defer admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-	u, _ := url.Parse(adminURL)
-	u.Path = "/" + name
-	dbURL := u.String()
-	if _, err := db.Migrate(ctx, dbURL); err != nil {
-		return err
-	}
+	defer drop()
 	pool, err := db.Open(ctx, dbURL, db.Options{})
 	if err != nil {
 		return err

@@ -15,15 +15,10 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"slices"
@@ -38,11 +33,12 @@ import (
 	"sitrep/internal/auth"
 	"sitrep/internal/db"
 	"sitrep/internal/journal"
+	"sitrep/internal/loadenv"
 )
 
 func main() {
 	serve := flag.Bool("serve", false, "internal: run the servers (child process)")
-	dbURL := flag.String("database-url", firstEnv("DATABASE_URL", "SITREP_TEST_DATABASE_URL"), "a loopback PostgreSQL/PostGIS cluster (a scratch database is made on it)")
+	dbURL := flag.String("database-url", loadenv.FirstEnv("DATABASE_URL", "SITREP_TEST_DATABASE_URL"), "a loopback PostgreSQL/PostGIS cluster (a scratch database is made on it)")
 	clients := flag.Int("clients", 1000, "websocket clients per phase")
 	rate := flag.Int("rate", 100, "events per second")
 	duration := flag.Duration("duration", 10*time.Second, "length of each phase (the first second is warm-up)")
@@ -60,15 +56,6 @@ func main() {
 	}
 }
 
-func firstEnv(names ...string) string {
-	for _, n := range names {
-		if v := os.Getenv(n); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // raiseFileLimit lifts the soft limit on open files to the hard one: each
 // client and each server side of it is a file.
 func raiseFileLimit() {
@@ -79,47 +66,16 @@ func raiseFileLimit() {
 	}
 }
 
-func checkLoopback(dbURL string) error {
-	u, err := url.Parse(dbURL)
-	if err != nil || dbURL == "" {
-		return errors.New("-database-url is required (a loopback cluster)")
-	}
-	h := u.Hostname()
-	if h == "" || h == "localhost" || strings.HasPrefix(h, "/") {
-		return nil
-	}
-	if ip := net.ParseIP(h); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("the database host %q is not on loopback; wsload only runs against this machine", h)
-}
-
 func run(adminURL string, nClients, rate int, duration time.Duration) error {
-	if err := checkLoopback(adminURL); err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*duration+5*time.Minute)
 	defer cancel()
 
 	// A scratch database, dropped at the end.
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	name := "wsload_" + hex.EncodeToString(b)
-	admin, err := pgx.Connect(ctx, adminURL)
+	dbURL, _, drop, err := loadenv.Scratch(ctx, adminURL, "wsload")
 	if err != nil {
 		return err
 	}
-	defer admin.Close(context.Background())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return err
-	}
-	defer admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
-	u, _ := url.Parse(adminURL)
-	u.Path = "/" + name
-	dbURL := u.String()
-	if _, err := db.Migrate(ctx, dbURL); err != nil {
-		return err
-	}
+	defer drop()
 	pool, err := db.Open(ctx, dbURL, db.Options{})
 	if err != nil {
 		return err
