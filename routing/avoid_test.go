@@ -175,7 +175,9 @@ func TestLongWayRoundBeyondTheSearchArea(t *testing.T) {
 	pool := pgtest.New(t)
 	X, Y := at(0, 0), at(0, 1)
 	insertRoads(t, pool, []road{
-		{101, "primary", 0, nil, orb.LineString{X, at(20, 0), at(20, 1), Y}},
+		{101, "primary", 0, nil, orb.LineString{X, at(20, 0)}},
+		{102, "primary", 0, nil, orb.LineString{at(20, 0), at(20, 1)}},
+		{103, "primary", 0, nil, orb.LineString{at(20, 1), Y}},
 	})
 	build(t, pool)
 	rt := route(t, routing.NewRouter(pool), X, Y)
