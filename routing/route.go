@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -34,10 +36,16 @@ type DB interface {
 // Router answers travel questions on the network Build made.
 type Router struct {
 	db DB
+	// Now is the clock Loaded's memory runs on.
+	Now func() time.Time
+
+	mu          sync.Mutex
+	loaded      bool
+	loadedUntil time.Time
 }
 
 // NewRouter returns a Router reading through d (the pool).
-func NewRouter(d DB) *Router { return &Router{db: d} }
+func NewRouter(d DB) *Router { return &Router{db: d, Now: time.Now} }
 
 // Route is the way by road from one point to another.
 //
@@ -313,4 +321,28 @@ func coords(pts []orb.Point) (lons, lats []float64) {
 		lons[i], lats[i] = p.Lon(), p.Lat()
 	}
 	return lons, lats
+}
+
+// LoadedTTL is how long Loaded keeps its answer. The network changes only
+// when a basemap import commits, perhaps from another process; until then
+// every nearest-by-straight-line question would otherwise ask again.
+const LoadedTTL = 10 * time.Second
+
+// Loaded says whether there is a network to route on, as it was at most
+// LoadedTTL ago.
+func (r *Router) Loaded(ctx context.Context) (bool, error) {
+	r.mu.Lock()
+	if r.Now().Before(r.loadedUntil) {
+		defer r.mu.Unlock()
+		return r.loaded, nil
+	}
+	r.mu.Unlock()
+	var ok bool
+	if err := r.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM routing_edges)`).Scan(&ok); err != nil {
+		return false, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.loaded, r.loadedUntil = ok, r.Now().Add(LoadedTTL)
+	return ok, nil
 }
