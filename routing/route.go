@@ -21,6 +21,12 @@ import (
 // route on, which is not the same as a place no road reaches.
 var ErrNoNetwork = errors.New("未加载道路网络：请先导入底图（sitrep basemap import）")
 
+// MaxSnapM is how far from the nearest road a point may be and still be
+// routed. Beyond it the network does not cover the place (a gap in the
+// map, a team up a mountain), and a time that leaves out kilometres off
+// the road would rank it ahead of teams that can really drive there.
+const MaxSnapM = 1000
+
 // MaxPoints bounds the many side of ToOne and FromOne: one search carries
 // them all, and a dispatcher compares a handful of teams, not thousands.
 const MaxPoints = 500
@@ -75,6 +81,9 @@ type Route struct {
 	Geometry  json.RawMessage `json:"geometry"`
 	FromSnapM float64         `json:"from_snap_m"`
 	ToSnapM   float64         `json:"to_snap_m"`
+	// OffRoad says one of the points is farther than MaxSnapM from every
+	// road: the network does not cover it, and the route is not searched.
+	OffRoad bool `json:"off_road"`
 	// Zones are the active danger zones near the route and what it made
 	// of them: kept out of, made dearer, driven into.
 	Zones []ZoneOnWay `json:"zones"`
@@ -150,12 +159,19 @@ func (r *Router) search(ctx context.Context, from, to []orb.Point) ([]Route, err
 	fromS, toS := snaps[:len(from)], snaps[len(from):]
 
 	out := make([]Route, n)
-	pending := make([]int, n)
-	for i := range pending {
-		pending[i] = i
+	var pending []int
+	for i := range out {
+		a, b := pair(i)
+		out[i] = Route{Geometry: json.RawMessage("null"), FromSnapM: fromS[a].distM, ToSnapM: toS[b].distM}
+		if out[i].OffRoad = fromS[a].distM > MaxSnapM || toS[b].distM > MaxSnapM; !out[i].OffRoad {
+			pending = append(pending, i)
+		}
 	}
 	var zones []ZoneOnWay
 	for _, area := range []orb.Bound{searchArea(all), wholeWorld} {
+		if len(pending) == 0 {
+			break
+		}
 		if zones, err = zonesNear(ctx, tx, area, all); err != nil {
 			return nil, err
 		}
@@ -179,10 +195,9 @@ func (r *Router) search(ctx context.Context, from, to []orb.Point) ([]Route, err
 		var still []int
 		for _, i := range pending {
 			a, b := pair(i)
-			rt := Route{Geometry: json.RawMessage("null"), FromSnapM: fromS[a].distM, ToSnapM: toS[b].distM}
+			rt := out[i]
 			best, ok := bestWay(fromS[a], toS[b], found)
 			if !ok {
-				out[i] = rt
 				still = append(still, i)
 				continue
 			}
@@ -197,9 +212,7 @@ func (r *Router) search(ctx context.Context, from, to []orb.Point) ([]Route, err
 			}
 			out[i] = rt
 		}
-		if pending = still; len(pending) == 0 {
-			break
-		}
+		pending = still
 	}
 	if err := markEntered(ctx, tx, out, zones); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"slices"
@@ -41,6 +42,9 @@ type Road struct {
 	// are from the roads they join, as the crow flies (not in the time).
 	FeatureSnapM float64 `json:"feature_snap_m"`
 	PointSnapM   float64 `json:"point_snap_m"`
+	// OffRoad says the feature is farther than routing.MaxSnapM from
+	// every road: the network does not cover where it is.
+	OffRoad bool `json:"off_road"`
 	// Zones are the active danger zones near the route: kept out of,
 	// made dearer, or driven into.
 	Zones []routing.ZoneOnWay `json:"zones"`
@@ -113,6 +117,9 @@ func (s *Store) rankByRoad(ctx context.Context, layer string, origin orb.Point, 
 	if err != nil {
 		return nil, err
 	}
+	if p := pointSnapM(layer, routes[0]); p > routing.MaxSnapM {
+		return nil, offRoadError{p}
+	}
 	reachable, cutOff := []Result{}, []Result{}
 	for i, rt := range routes {
 		c := cands[i]
@@ -122,6 +129,7 @@ func (s *Store) rankByRoad(ctx context.Context, layer string, origin orb.Point, 
 		if !comesToPoint[layer] {
 			c.Road.FeatureSnapM, c.Road.PointSnapM = rt.ToSnapM, rt.FromSnapM
 		}
+		c.Road.OffRoad = rt.OffRoad
 		switch {
 		case rt.Reachable:
 			reachable = append(reachable, c)
@@ -140,4 +148,20 @@ func (s *Store) rankByRoad(ctx context.Context, layer string, origin orb.Point, 
 		return 0
 	})
 	return append(reachable[:min(k, len(reachable))], cutOff...), nil
+}
+
+// pointSnapM is how far the point asked about is from its road.
+func pointSnapM(layer string, rt routing.Route) float64 {
+	if comesToPoint[layer] {
+		return rt.ToSnapM
+	}
+	return rt.FromSnapM
+}
+
+// offRoadError is the point asked about lying beyond the network: no
+// candidate has a road time, and the answer is straight-line, saying why.
+type offRoadError struct{ snapM float64 }
+
+func (e offRoadError) Error() string {
+	return fmt.Sprintf("该位置距最近道路约 %.1f 千米，超出已加载路网：按直线距离排序，未计行车时间", e.snapM/1000)
 }

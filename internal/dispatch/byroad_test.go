@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -29,6 +30,7 @@ type roadResp struct {
 		DistanceM float64 `json:"distance_m"`
 		Road      *struct {
 			Reachable bool            `json:"reachable"`
+			OffRoad   bool            `json:"off_road"`
 			ETAMin    float64         `json:"eta_min"`
 			DistanceM float64         `json:"distance_m"`
 			Geometry  json.RawMessage `json:"geometry"`
@@ -52,9 +54,10 @@ func (r roadResp) names() []string {
 //	I (0,0) ═══ valley road ═══ V (15,0) ═══════ (30,0)
 //	     U (3,3) ─ (4,3)   a road joined to nothing
 //
-// and three available teams at R, V and U. As the crow flies U (4.2 km) is
-// nearest, then R (8 km), then V (15 km); by road V is 15 minutes away, R
-// over an hour round the ridge, and no road reaches U.
+// and four available teams at R, V, U and W (5, -5), 5 km from any road.
+// As the crow flies U (4.2 km) is nearest, then W (7.1 km), R (8 km) and V
+// (15 km); by road V is 15 minutes away, R over an hour round the ridge,
+// no road reaches U, and W is off the network.
 func valleyAndRidge(t *testing.T, e *apitest.Env) {
 	t.Helper()
 	ctx := context.Background()
@@ -82,7 +85,7 @@ func valleyAndRidge(t *testing.T, e *apitest.Env) {
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for name, p := range map[string]orb.Point{"山梁队": km(0, 8), "河谷队": km(15, 0), "孤路队": km(3, 3)} {
+	for name, p := range map[string]orb.Point{"山梁队": km(0, 8), "河谷队": km(15, 0), "孤路队": km(3, 3), "荒野队": km(5, -5)} {
 		if _, err := e.Pool.Exec(ctx, `INSERT INTO rescue_teams (geom, name, kind, headcount, status, capabilities)
 			VALUES (ST_SetSRID(ST_MakePoint($1, $2), 4326), $3, 'fire_rescue', 10, 'available', '{}')`, p[0], p[1], name); err != nil {
 			t.Fatal(err)
@@ -110,12 +113,15 @@ func TestNearestByRoad(t *testing.T) {
 	valleyAndRidge(t, e)
 
 	got := nearestByRoad(t, e, "&k=2")
-	if got.By != "road" || len(got.Results) != 3 {
-		t.Fatalf("by road, k=2: %s %v, want road: 河谷队, 山梁队, then 孤路队 unreachable", got.By, got.names())
+	if got.By != "road" || len(got.Results) != 4 {
+		t.Fatalf("by road, k=2: %s %v, want road: 河谷队, 山梁队, then 孤路队 and 荒野队 unreachable", got.By, got.names())
 	}
-	valley, ridge, cut := got.Results[0], got.Results[1], got.Results[2]
-	if valley.Name != "河谷队" || ridge.Name != "山梁队" || cut.Name != "孤路队" {
-		t.Fatalf("order %v, want 河谷队, 山梁队, 孤路队", got.names())
+	valley, ridge, cut, wild := got.Results[0], got.Results[1], got.Results[2], got.Results[3]
+	if valley.Name != "河谷队" || ridge.Name != "山梁队" || cut.Name != "孤路队" || wild.Name != "荒野队" {
+		t.Fatalf("order %v, want 河谷队, 山梁队, 孤路队, 荒野队", got.names())
+	}
+	if cut.Road.OffRoad || !wild.Road.OffRoad || wild.Road.Reachable {
+		t.Fatalf("孤路队 %+v, 荒野队 %+v: want the first on a road no route reaches, the second off the network", cut.Road, wild.Road)
 	}
 	// 15 km of primary road at 60 km/h; 38 km of track at 15 and 30 km of
 	// primary for the ridge team.
@@ -131,9 +137,17 @@ func TestNearestByRoad(t *testing.T) {
 
 	// Asked for straight-line, the crow's order, and no road.
 	got = nearestByRoad(t, e, "&k=2&by=straight_line")
-	if got.By != "straight_line" || len(got.Results) != 2 || got.Results[0].Name != "孤路队" || got.Results[1].Name != "山梁队" ||
+	if got.By != "straight_line" || len(got.Results) != 2 || got.Results[0].Name != "孤路队" || got.Results[1].Name != "荒野队" ||
 		got.Results[0].Road != nil {
-		t.Fatalf("straight-line k=2: %s %v, want 孤路队, 山梁队 without road", got.By, got.names())
+		t.Fatalf("straight-line k=2: %s %v, want 孤路队, 荒野队 without road", got.By, got.names())
+	}
+	// Asked from a place 5 km from any road: no road times at all, so the
+	// crow's order, saying why.
+	r := e.Do("GET", "/api/v1/nearest?layer=rescue_teams&k=2&lon="+strconv.FormatFloat(km(0, -5)[0], 'f', -1, 64)+
+		"&lat="+strconv.FormatFloat(km(0, -5)[1], 'f', -1, 64), auth.Viewer, nil)
+	r.JSON(t, &got)
+	if got.By != "straight_line" || !strings.Contains(got.Ranking, "超出已加载路网") || got.Results[0].Name != "荒野队" {
+		t.Fatalf("from off the network: %s %q %v, want straight-line, saying why", got.By, got.Ranking, got.names())
 	}
 	p := apitest.ExpectProblem(t, e.Do("GET", "/api/v1/nearest?layer=rescue_teams&lon=87.4&lat=43.5&by=car", auth.Viewer, nil), 422)
 	if f := apitest.FieldsOf(p); len(f) != 1 || f[0] != "by" {

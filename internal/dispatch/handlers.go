@@ -117,9 +117,12 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	}
 	if by == ByRoad {
 		ranked, err := h.store.rankByRoad(r.Context(), q.Layer, orb.Point{q.Lon, q.Lat}, res, k)
+		var off offRoadError
 		switch {
 		case errors.Is(err, routing.ErrNoNetwork): // unloaded since roadsLoaded looked
 			by, ranking = ByStraightLine, noNetworkRanking
+		case errors.As(err, &off):
+			by, ranking = ByStraightLine, off.Error()
 		case err != nil:
 			return err
 		default:
