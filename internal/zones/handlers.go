@@ -1,9 +1,13 @@
 package zones
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -32,6 +36,8 @@ func (h *Handlers) Routes(r chi.Router) {
 	read.Method(http.MethodGet, "/zones/{id}/impact", api.HandlerFunc(h.impact))
 	write.Method(http.MethodPost, "/zones/{id}/allocation", api.HandlerFunc(h.propose))
 	write.Method(http.MethodPost, "/zones/{id}/allocation/confirm", api.HandlerFunc(h.confirm))
+	read.Method(http.MethodGet, "/zones/{id}/evacuation-routes", api.HandlerFunc(h.evacuationRoutes))
+	write.Method(http.MethodPost, "/zones/{id}/evacuation-routes", api.HandlerFunc(h.computeEvacuationRoutes))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -174,5 +180,67 @@ func (h *Handlers) confirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return api.WriteJSON(w, http.StatusOK, map[string]any{"type": "FeatureCollection", "features": fs})
+	return api.WriteJSON(w, http.StatusOK, map[string]any{"type": "FeatureCollection", "features": fs,
+		"evacuation_routes": h.routesAfterConfirm(r, id)})
+}
+
+// RoutesAfterConfirm is what a confirmation says of the evacuation routes
+// it computed after committing.
+type RoutesAfterConfirm struct {
+	Computed bool   `json:"computed"`
+	Routes   int    `json:"routes"`
+	Note     string `json:"note"`
+}
+
+// routesAfterConfirm computes the zone's evacuation routes once its
+// allocation has committed, in a write of their own: the people are placed
+// whatever the roads say, so a failure here is reported beside the
+// confirmation (and logged), never in its place. The computation outlives a
+// client that hangs up, bounded by confirmRoutesTimeout.
+func (h *Handlers) routesAfterConfirm(r *http.Request, zoneID int64) RoutesAfterConfirm {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), confirmRoutesTimeout)
+	defer cancel()
+	set, err := h.store.ComputeEvacuationRoutes(ctx, auth.Actor(r.Context()), zoneID)
+	var p *api.Problem
+	switch {
+	case errors.As(err, &p): // e.g. nobody placed yet: no allocation
+		return RoutesAfterConfirm{Note: "未计算疏散路线：" + p.Detail}
+	case err != nil:
+		slog.ErrorContext(r.Context(), "evacuation routes after confirmation", "zone", zoneID, "err", err)
+		return RoutesAfterConfirm{Note: "安置方案已确认，但疏散路线计算失败，可稍后在区域上重新计算"}
+	case !set.Network:
+		return RoutesAfterConfirm{Note: set.Note}
+	}
+	return RoutesAfterConfirm{Computed: true, Routes: len(set.Features), Note: set.Note}
+}
+
+// confirmRoutesTimeout bounds the routes computed after a confirmation.
+const confirmRoutesTimeout = 2 * time.Minute
+
+func (h *Handlers) evacuationRoutes(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r)
+	if err != nil {
+		return err
+	}
+	set, err := h.store.EvacuationRoutesOf(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return api.WriteJSON(w, http.StatusOK, set)
+}
+
+func (h *Handlers) computeEvacuationRoutes(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r)
+	if err != nil {
+		return err
+	}
+	set, err := h.store.ComputeEvacuationRoutes(r.Context(), auth.Actor(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	if !set.Network {
+		p := api.NewProblem(http.StatusConflict, "no-road-network", "未加载道路网络", set.Note)
+		return p
+	}
+	return api.WriteJSON(w, http.StatusOK, set)
 }

@@ -130,6 +130,13 @@ func (s *Store) SetActive(ctx context.Context, actor journal.Actor, id int64, if
 			return nil, err
 		}
 		changes := []journal.Change{zoneChange(out, "update", before)}
+		// The wall draws the routes of active zones only: they come and go
+		// with their zone.
+		routes, err := routeEvents(ctx, tx, id, map[bool]string{true: "create", false: "delete"}[active])
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, routes...)
 		if incident != nil {
 			ch, err := s.updateExposure(ctx, tx, *incident)
 			if err != nil {
