@@ -73,7 +73,7 @@ var errNoRoads = errors.New("zones: no road network")
 func (s *Store) ComputeEvacuationRoutes(ctx context.Context, actor journal.Actor, zoneID int64) (*EvacuationRoutes, error) {
 	out := &EvacuationRoutes{Type: "FeatureCollection", ZoneID: zoneID, Network: true, Features: []json.RawMessage{}}
 	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sitrep:evacuation-routes:' || $1::text))`, zoneID); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sitrep:evacuation-routes:' || $1::bigint))`, zoneID); err != nil {
 			return nil, err
 		}
 		if err := routable(ctx, tx, zoneID); err != nil {
