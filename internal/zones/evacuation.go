@@ -314,23 +314,32 @@ func (s *Store) EvacuationRoutesOf(ctx context.Context, zoneID int64) (*Evacuati
 	return out, nil
 }
 
-// routesNote sums a set up in words: how many routes, and how many no road
-// serves.
+// routesNote sums a set up in words: how many routes, how many no road
+// serves, and how many the router drove through a closed zone.
 func routesNote(fs []json.RawMessage) string {
-	cut := 0
+	cut, through := 0, 0
 	for _, f := range fs {
 		var probe struct {
 			Properties struct {
-				Reachable bool `json:"reachable"`
+				Reachable         bool `json:"reachable"`
+				ThroughClosedZone bool `json:"through_closed_zone"`
 			} `json:"properties"`
 		}
-		if json.Unmarshal(f, &probe) == nil && !probe.Properties.Reachable {
+		if json.Unmarshal(f, &probe) != nil {
+			continue
+		}
+		if !probe.Properties.Reachable {
 			cut++
+		} else if probe.Properties.ThroughClosedZone {
+			through++
 		}
 	}
 	note := "共 " + strconv.Itoa(len(fs)) + " 条疏散路线"
 	if cut > 0 {
 		note += "，其中 " + strconv.Itoa(cut) + " 条无法按道路到达（见各条说明）"
+	}
+	if through > 0 {
+		note += "；" + strconv.Itoa(through) + " 条经过禁行的危险区域，请人工核实"
 	}
 	return note
 }

@@ -66,11 +66,21 @@ const evacuationFeatureSQL = `json_build_object('type', 'Feature', 'id', e.id::t
 		'reachable', e.reachable, 'off_road', e.off_road, 'seconds', e.seconds,
 		'minutes', CASE WHEN e.reachable THEN greatest(1, ceil(e.seconds / 60))::int END,
 		'distance_m', e.distance_m, 'zones_on_way', e.zones_on_way, 'computed_at', e.computed_at,
+		'through_closed_zone', x.closed_names IS NOT NULL,
 		'note', CASE WHEN e.off_road THEN '不在路网内：起点或避难场所距最近道路超过 1 千米，无法按道路计算'
 			WHEN NOT e.reachable THEN '道路不通：没有可行驶的道路通往该避难场所（道路不相连、道路封闭或须穿越禁行的危险区域）'
+			WHEN x.closed_names IS NOT NULL THEN '注意：路线经过禁行的危险区域（' || x.closed_names || '），请人工核实'
 			ELSE '' END))`
 
-const fromEvacuationRoutes = ` FROM evacuation_routes e JOIN zones z ON z.id = e.zone_id `
+// fromEvacuationRoutes joins each route's zone, and names the closed zones
+// (another's isolation zone, which routing keeps every route out of) that
+// the stored line nevertheless enters: the router joins a point to the
+// network along the road it stands on whatever zone that road crosses, so
+// a route can start or end through one. It is said, not hidden.
+const fromEvacuationRoutes = ` FROM evacuation_routes e JOIN zones z ON z.id = e.zone_id
+	CROSS JOIN LATERAL (SELECT string_agg(w->>'name', '、' ORDER BY (w->>'id')::bigint) AS closed_names
+		FROM jsonb_array_elements(e.zones_on_way) w
+		WHERE w->>'rule' = 'closed' AND (w->>'entered')::boolean) x `
 
 // EvacuationSnapshotSQL is the live stream's snapshot of topic
 // "evacuation_routes": the routes of the active zones, $1..$4 an optional

@@ -73,43 +73,10 @@ func evacuationFixture(t *testing.T, roads bool) evacFixture {
 				t.Fatal(err)
 			}
 		}
-		tx, err := e.Pool.Begin(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := routing.Build(ctx, tx); err != nil {
-			t.Fatal(err)
-		}
-		if err := tx.Commit(ctx); err != nil {
-			t.Fatal(err)
-		}
+		buildNetwork(t, e)
 	}
 	f.incident = createIncident(t, e, at(0, 0))
-	run := compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", f.incident), map[string]any{"model": "explosion",
-		"inputs": map[string]any{"substance": "propane", "tntMassKg": 2000, "time": midnight.Format("2006-01-02T15:04:05Z")}})
-	var zone zoneFeature
-	for _, z := range run.Features {
-		if z.Properties.Evacuate {
-			zone = z
-			break
-		}
-	}
-	if zone.ID == "" {
-		t.Fatal("the explosion run has no zone whose people must leave")
-	}
-	// The hand-made zone: the run's shape replaced by the fixture's box.
-	sw, ne := at(-2, -3), at(2, 1)
-	if _, err := e.Pool.Exec(ctx, `UPDATE zones SET geom = ST_Multi(ST_MakeEnvelope($2, $3, $4, $5, 4326)) WHERE id = $1`,
-		zone.ID, sw[0], sw[1], ne[0], ne[1]); err != nil {
-		t.Fatal(err)
-	}
-	r := e.Do("PATCH", "/api/v1/zones/"+zone.ID, auth.DutyOfficer, map[string]any{"active": true}, "If-Match", api.ETag(zone.Properties.Version))
-	if r.StatusCode != 200 {
-		t.Fatalf("publish: %d %s", r.StatusCode, r.Body)
-	}
-	r.JSON(t, &zone)
-	f.zoneVersion = zone.Properties.Version
-	fmt.Sscan(zone.ID, &f.zone)
+	f.zone, f.zoneVersion = publishBox(t, e, f.incident, at(-2, -3), at(2, 1))
 
 	cell := func(code string, c orb.Point, people int) int64 {
 		const h = 0.0005
@@ -132,6 +99,53 @@ func evacuationFixture(t *testing.T, roads bool) evacFixture {
 		t.Fatal(err)
 	}
 	return f
+}
+
+func buildNetwork(t *testing.T, e *apitest.Env) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := e.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it does nothing
+	if _, err := routing.Build(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// publishBox computes a zone for the incident, gives the run's zone whose
+// people must leave the box sw–ne for its shape (a hand-made zone) and
+// publishes it; it returns the zone's id and version.
+func publishBox(t *testing.T, e *apitest.Env, incident int64, sw, ne orb.Point) (int64, int) {
+	t.Helper()
+	run := compute(t, e, fmt.Sprintf("/api/v1/incidents/%d/zones", incident), map[string]any{"model": "explosion",
+		"inputs": map[string]any{"substance": "propane", "tntMassKg": 2000, "time": midnight.Format("2006-01-02T15:04:05Z")}})
+	var zone zoneFeature
+	for _, z := range run.Features {
+		if z.Properties.Evacuate {
+			zone = z
+			break
+		}
+	}
+	if zone.ID == "" {
+		t.Fatal("the explosion run has no zone whose people must leave")
+	}
+	if _, err := e.Pool.Exec(context.Background(), `UPDATE zones SET geom = ST_Multi(ST_MakeEnvelope($2, $3, $4, $5, 4326)) WHERE id = $1`,
+		zone.ID, sw[0], sw[1], ne[0], ne[1]); err != nil {
+		t.Fatal(err)
+	}
+	r := e.Do("PATCH", "/api/v1/zones/"+zone.ID, auth.DutyOfficer, map[string]any{"active": true}, "If-Match", api.ETag(zone.Properties.Version))
+	if r.StatusCode != 200 {
+		t.Fatalf("publish: %d %s", r.StatusCode, r.Body)
+	}
+	r.JSON(t, &zone)
+	var id int64
+	fmt.Sscan(zone.ID, &id)
+	return id, zone.Properties.Version
 }
 
 // confirmAllocation proposes and confirms the zone's allocation; it
@@ -179,6 +193,7 @@ type evacRoute struct {
 		Minutes     *int      `json:"minutes"`
 		DistanceM   *float64  `json:"distance_m"`
 		Note        string    `json:"note"`
+		Through     bool      `json:"through_closed_zone"`
 		ZonesOnWay  []struct {
 			ID      int64  `json:"id"`
 			Rule    string `json:"rule"`
@@ -420,4 +435,53 @@ func deref[T any](p *T) any {
 		return nil
 	}
 	return *p
+}
+
+// The router joins a point to the network along the road it stands on,
+// and does not yet keep that stretch out of a closed zone: the shelter
+// here stands on a spur whose only way in from the network runs through
+// another incident's isolation zone. Whatever the router makes of it, the
+// route must not pass through that zone unsaid: either it keeps out, or it
+// is marked and its note names the zone.
+func TestEvacuationRouteThroughClosedZoneIsSaid(t *testing.T) {
+	f := evacuationFixture(t, true)
+	ctx := context.Background()
+	if _, err := f.e.Pool.Exec(ctx, `INSERT INTO basemap_roads (osm_id, class, oneway, geom) VALUES (7, 'primary', 0, ST_GeomFromText($1, 4326))`,
+		wkt.MarshalString(orb.LineString{at(-6, 0), at(-6, -3)})); err != nil {
+		t.Fatal(err)
+	}
+	buildNetwork(t, f.e)
+	s2 := at(-6, -2)
+	if _, err := f.e.Pool.Exec(ctx, `UPDATE shelters SET geom = ST_SetSRID(ST_MakePoint($2, $3), 4326) WHERE id = $1`, f.shelter, s2[0], s2[1]); err != nil {
+		t.Fatal(err)
+	}
+	other := createIncident(t, f.e, at(-6, -1))
+	closed, _ := publishBox(t, f.e, other, at(-6.5, -1.2), at(-5.5, -0.8))
+	f.confirmAllocation(t)
+
+	c := f.routes(t).from(t, "population_cell", f.cellC)
+	if !c.Properties.Reachable {
+		t.Fatalf("route from C: %+v", c.Properties)
+	}
+	entered := false
+	for _, z := range c.Properties.ZonesOnWay {
+		entered = entered || (z.ID == closed && z.Rule == routing.ZoneClosed && z.Entered)
+	}
+	crosses := f.e.Count(`SELECT count(*) FROM evacuation_routes e JOIN zones z ON z.id = $2
+		WHERE e.zone_id = $1 AND e.from_id = $3 AND e.from_kind = 'population_cell' AND ST_Intersects(e.geom, z.geom)`, f.zone, closed, f.cellC) > 0
+	if crosses != entered {
+		t.Fatalf("the line crosses the closed zone: %v; the router says entered: %v", crosses, entered)
+	}
+	name := ""
+	if err := f.e.Pool.QueryRow(ctx, `SELECT name FROM zones WHERE id = $1`, closed).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	said := c.Properties.Through && strings.Contains(c.Properties.Note, "经过禁行的危险区域") && strings.Contains(c.Properties.Note, name)
+	if entered != said {
+		t.Fatalf("route from C enters the closed zone: %v; said so: %v (%q)", entered, c.Properties.Through, c.Properties.Note)
+	}
+	if entered && !strings.Contains(f.routes(t).Note, "经过禁行的危险区域") {
+		t.Fatal("the set's note does not count the route through the closed zone")
+	}
+	t.Logf("route from C enters the closed zone: %v", entered)
 }

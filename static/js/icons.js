@@ -13,6 +13,8 @@ function path(ctx, shape, s) {
     case 'tri': ctx.moveTo(m, 3); ctx.lineTo(s - 3, s - 5); ctx.lineTo(3, s - 5); ctx.closePath(); break;
     case 'sq': ctx.roundRect(5, 5, s - 10, s - 10, 6); break;
     case 'dia': ctx.moveTo(m, 3); ctx.lineTo(s - 3, m); ctx.lineTo(m, s - 3); ctx.lineTo(3, m); ctx.closePath(); break;
+    // A chevron pointing east: placed along a line, it turns with it.
+    case 'arrow': ctx.moveTo(6, 8); ctx.lineTo(s - 6, m); ctx.lineTo(6, s - 8); ctx.lineTo(s * 0.38, m); ctx.closePath(); break;
     case 'house': ctx.moveTo(m, 3); ctx.lineTo(s - 4, m - 3); ctx.lineTo(s - 6, s - 5); ctx.lineTo(6, s - 5); ctx.lineTo(4, m - 3); ctx.closePath(); break;
     default: ctx.arc(m, m, m - 4, 0, Math.PI * 2);
   }

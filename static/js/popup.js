@@ -13,7 +13,8 @@ import { zoneName } from './zoneform.js';
 // Map layer id → the store's layer it draws.
 const SOURCE = { incidents: 'incidents', teams: 'rescue_teams', hazards: 'hazard_sources', 'hazards-fill': 'hazard_sources', shelters: 'shelters',
   medical: 'medical_facilities', depots: 'supply_depots', experts: 'experts', sites: 'sensitive_sites', 'sites-fill': 'sensitive_sites',
-  'zones-fill': 'zones', 'warnings-fill': 'warnings' };
+  'zones-fill': 'zones', 'warnings-fill': 'warnings',
+  'evac-routes': 'evacuation_routes', 'evac-routes-casing': 'evacuation_routes' };
 // Fields a popup leaves out: bookkeeping, or shown another way.
 const SKIP = new Set(['version', 'updated_at', 'synthetic', 'grading', 'last_position', 'major', 'id', 'grade', 'code']);
 
@@ -54,6 +55,11 @@ export class FeaturePopups {
     }
     if (layer === 'zones') {
       return head(`${p.level}级 ${zoneName(p)}`, `${term('zone.model', p.model)} · 事件 #${p.incident_id}`) + rows([['范围', `${Math.round(p.extent_m)} m`], ['需疏散', p.evacuate ? '是' : '否']]);
+    }
+    if (layer === 'evacuation_routes') {
+      return head(`${p.from_name} → ${p.shelter_name}`, `疏散路线 · ${p.zone_level}级 ${p.zone_name || ''} · 事件 #${p.incident_id}`) + rows([
+        ['人数', p.people == null ? '' : `${p.people} 人`], ['行车时间', p.minutes == null ? '' : `约 ${p.minutes} 分钟`],
+        ['路程', p.distance_m == null ? '' : `${(p.distance_m / 1000).toFixed(1)} 千米`], ['说明', p.note]]);
     }
     if (layer === 'warnings') {
       return head(term('warning.level', p.level), `${p.drill ? '【演练】' : ''}${p.event || ''}`) + rows([['范围', p.area_desc], ['生效', p.onset_beijing || p.onset], ['发布单位', p.authority]]);

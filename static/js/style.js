@@ -5,6 +5,8 @@ export const GRADE_COLOUR = { I: '#ff3b30', II: '#ff9500', III: '#ffd60a', IV: '
 export const GRADE_NUMERAL = { I: 'Ⅰ', II: 'Ⅱ', III: 'Ⅲ', IV: 'Ⅳ' };
 export const WARNING_COLOUR = { blue: '#1e90ff', yellow: '#ffd400', orange: '#ff8c00', red: '#ff2d2d' };
 export const ZONE_COLOUR = { 1: '#ff2d55', 2: '#ff9f0a', 3: '#ffd60a' };
+// Evacuation routes: green, the colour of the shelters they lead to.
+export const EVACUATION_COLOUR = '#34c759';
 // Colours by code; the words for the codes come from the vocabulary (vocab.js).
 export const TEAM_COLOUR = { available: '#30d158', dispatched: '#ff9f0a', en_route: '#ff9f0a', on_scene: '#ff375f', returning: '#64d2ff', off_duty: '#8e8e93' };
 
@@ -13,7 +15,7 @@ export const FRESH_S = 120;
 export const STALE_S = 900;
 
 export const LAYER_NAMES = {
-  boundaries: '行政区划', population_cells: '人口网格', warnings: '预警区域', zones: '疏散/防护区',
+  boundaries: '行政区划', population_cells: '人口网格', warnings: '预警区域', zones: '疏散/防护区', evacuation_routes: '疏散路线',
   sensitive_sites: '敏感目标', hazard_sources: '重大危险源', shelters: '避难场所', supply_depots: '物资储备',
   medical_facilities: '医疗机构', experts: '专家', rescue_teams: '救援队伍', incidents: '事件',
 };
@@ -23,7 +25,7 @@ export const REGISTRY_LAYERS = ['hazard_sources', 'sensitive_sites', 'shelters',
   'medical_facilities', 'experts', 'population_cells'];
 
 // What the wall subscribes to on the live stream.
-export const STREAM_LAYERS = ['boundaries', 'population_cells', 'warnings', 'zones', 'sensitive_sites', 'hazard_sources',
+export const STREAM_LAYERS = ['boundaries', 'population_cells', 'warnings', 'zones', 'evacuation_routes', 'sensitive_sites', 'hazard_sources',
   'shelters', 'supply_depots', 'medical_facilities', 'experts', 'rescue_teams', 'incidents'];
 
 const hex = (c) => c.slice(1);
@@ -33,7 +35,7 @@ export function iconNames() {
   const names = ['ic:circle:5ac8fa:' + encodeURIComponent('专'), 'ic:sq:a2845e:' + encodeURIComponent('物'), 'ic:sq:ffffff:' + encodeURIComponent('医')];
   for (const c of ['30d158', 'ff453a', '8e8e93']) names.push(`ic:house:${c}:${encodeURIComponent('避')}`);
   for (const [g, c] of Object.entries(GRADE_COLOUR)) names.push(`ic:tri:${hex(c)}:${encodeURIComponent(GRADE_NUMERAL[g])}`);
-  names.push(`ic:tri:8e8e93:${encodeURIComponent('危')}`);
+  names.push(`ic:tri:8e8e93:${encodeURIComponent('危')}`, `ic:arrow:${hex(EVACUATION_COLOUR)}`);
   return names;
 }
 const matchGrade = (what, fallback) => ['match', ['coalesce', ['get', 'grade'], ''],
@@ -70,6 +72,16 @@ export function mapLayers() {
     { id: 'warnings-line-drill', type: 'line', source: 'warnings', filter: ['get', 'drill'], paint: { 'line-color': ['match', ['get', 'level'], ...Object.entries(WARNING_COLOUR).flat(), '#888'], 'line-width': 3, 'line-dasharray': [2, 2] } },
     { id: 'zones-line', type: 'line', source: 'zones', filter: ['all', ['get', 'active'], ['!', ['get', 'what_if']]],
       paint: { 'line-color': ['match', ['get', 'level'], 1, ZONE_COLOUR[1], 2, ZONE_COLOUR[2], ZONE_COLOUR[3]], 'line-width': 2.5 } },
+    // The road from each evacuated place in an active zone to its shelter
+    // (the server sends those of active zones only): a dashed green line on
+    // a dark casing, arrowheads along it pointing toward the shelter.
+    { id: 'evac-routes-casing', type: 'line', source: 'evacuation_routes', layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': '#0b1118', 'line-width': 7, 'line-opacity': 0.75 } },
+    { id: 'evac-routes', type: 'line', source: 'evacuation_routes', layout: { 'line-join': 'round' },
+      paint: { 'line-color': EVACUATION_COLOUR, 'line-width': 4, 'line-dasharray': [2, 1.2] } },
+    { id: 'evac-arrows', type: 'symbol', source: 'evacuation_routes',
+      layout: { 'symbol-placement': 'line', 'symbol-spacing': 90, 'icon-image': `ic:arrow:${hex(EVACUATION_COLOUR)}`, 'icon-size': 0.42,
+        'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-rotation-alignment': 'map' } },
     { id: 'sites-fill', type: 'fill', source: 'sensitive_sites', filter: area, paint: { 'fill-color': '#bf5af2', 'fill-opacity': 0.25 } },
     { id: 'sites-line', type: 'line', source: 'sensitive_sites', filter: area, paint: { 'line-color': '#bf5af2', 'line-width': 1.5 } },
     { id: 'sites', type: 'circle', source: 'sensitive_sites', filter: point, paint: { 'circle-radius': 5, 'circle-color': '#bf5af2', 'circle-stroke-color': '#0b1118', 'circle-stroke-width': 1.5 } },
