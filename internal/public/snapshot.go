@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 
 	"sitrep/internal/beijing"
 	"sitrep/internal/warnings"
@@ -23,6 +24,24 @@ type snapshot struct {
 	feed      doc
 	// caps are the CAP documents of the feed's messages by identifier.
 	caps map[string]doc
+	// shelters are the shelters the page lists, by id: the only ones a
+	// reader may ask the road route to.
+	shelters map[int64]listedShelter
+	// reach is where a reader may ask a route from: the county's extent
+	// and ReachM around it; nil before a county is loaded.
+	reach *orb.Bound
+	// routes are the road routes answered since the snapshot was built,
+	// dropped with it: a commit that may change a route (a zone, a
+	// shelter, a road closure, the roads) rebuilds the snapshot.
+	routes *routeCache
+}
+
+// listedShelter is what a route needs of a shelter the page lists.
+type listedShelter struct {
+	ID   int64   `json:"id"`
+	Name string  `json:"name"`
+	Lon  float64 `json:"lon"`
+	Lat  float64 `json:"lat"`
 }
 
 // doc is a response body with its strong ETag.
@@ -76,6 +95,7 @@ type publicWarning struct {
 const (
 	Prefix        = "/public"
 	SituationPath = Prefix + "/situation.json"
+	RoutePath     = Prefix + "/route"
 	FeedPath      = Prefix + "/warnings.atom"
 	capPrefix     = Prefix + "/cap/"
 )
@@ -86,7 +106,7 @@ func capHref(identifier string) string { return capPrefix + identifier + ".xml" 
 // no contact phone. Nearest first is the page's job (it knows where the
 // reader is).
 const sheltersSQL = `SELECT coalesce(json_agg(json_build_object(
-		'name', s.name, 'class', s.class, 'address', s.address, 'township_code', s.township_code,
+		'id', s.id, 'name', s.name, 'class', s.class, 'address', s.address, 'township_code', s.township_code,
 		'capacity', s.capacity, 'free', s.capacity - s.occupancy, 'facilities', s.facilities,
 		'outside_county', s.outside_county, 'synthetic', s.synthetic,
 		'lon', round(ST_X(s.geom)::numeric, 6), 'lat', round(ST_Y(s.geom)::numeric, 6)) ORDER BY s.name), '[]'),
@@ -104,9 +124,19 @@ const zonesSQL = `SELECT coalesce(json_agg(json_build_object(
 		ORDER BY z.level DESC, z.id), '[]')
 	FROM zones z JOIN incidents i ON i.id = z.incident_id WHERE z.active AND NOT i.drill`
 
-// countySQL: the county outline for the map, simplified to 50 m.
-const countySQL = `SELECT ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(a.geom, 32645), 50), 4326), 5)::json
-	FROM admin_areas a WHERE a.is_county LIMIT 1`
+// countySQL: the county outline for the map, simplified to 50 m, and
+// where routes may be asked from: the county's extent in UTM zone 45N
+// grown by $1 metres on each side, back in lon/lat.
+const countySQL = `SELECT ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(a.geom, 32645), 50), 4326), 5)::json,
+		ST_XMin(r.box), ST_YMin(r.box), ST_XMax(r.box), ST_YMax(r.box)
+	FROM admin_areas a
+	CROSS JOIN LATERAL (SELECT ST_Transform(ST_Expand(ST_Envelope(ST_Transform(a.geom, 32645)), $1::float8), 4326) AS box) r
+	WHERE a.is_county LIMIT 1`
+
+// ReachM is how far beyond the county's extent a reader may be and still
+// ask for a road route: the county's roads and shelters are no use from
+// further away, and a bound keeps the routes cached to the county's.
+const ReachM = 50_000
 
 // build reads what the public may see: the warnings, then the shelters,
 // zones and county outline in one read-only transaction.
@@ -143,12 +173,24 @@ func build(ctx context.Context, pool *pgxpool.Pool, store *warnings.Store, now t
 	if err := tx.QueryRow(ctx, zonesSQL).Scan(&sit.Zones); err != nil {
 		return nil, fmt.Errorf("zones: %w", err)
 	}
-	var county json.RawMessage
-	switch err := tx.QueryRow(ctx, countySQL).Scan(&county); {
+	var (
+		county json.RawMessage
+		reach  *orb.Bound
+		box    orb.Bound
+	)
+	switch err := tx.QueryRow(ctx, countySQL, ReachM).Scan(&county, &box.Min[0], &box.Min[1], &box.Max[0], &box.Max[1]); {
 	case err == nil:
-		sit.County = &county
+		sit.County, reach = &county, &box
 	case !errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("county: %w", err)
+	}
+	var listed []listedShelter
+	if err := json.Unmarshal(sit.Shelters, &listed); err != nil {
+		return nil, fmt.Errorf("shelters: %w", err)
+	}
+	shelters := make(map[int64]listedShelter, len(listed))
+	for _, s := range listed {
+		shelters[s.ID] = s
 	}
 	body, err := json.Marshal(sit)
 	if err != nil {
@@ -158,5 +200,6 @@ func build(ctx context.Context, pool *pgxpool.Pool, store *warnings.Store, now t
 	if err != nil {
 		return nil, err
 	}
-	return &snapshot{situation: newDoc(body), feed: newDoc(feed), caps: caps}, nil
+	return &snapshot{situation: newDoc(body), feed: newDoc(feed), caps: caps,
+		shelters: shelters, reach: reach, routes: newRouteCache(RouteCacheBytes)}, nil
 }
