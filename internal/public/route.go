@@ -93,7 +93,7 @@ func parseRouteQuery(v url.Values) (routeQuery, error) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || !(f >= -limit && f <= limit) {
 			errs = append(errs, api.FieldError{Field: name,
-				Detail: fmt.Sprintf("须为%s（WGS 84），-%g 到 %g 之间的数，收到 %s", what, limit, limit, strconv.Quote(s))})
+				Detail: fmt.Sprintf("须为%s（WGS 84），-%g 到 %g 之间的数，收到 %s", what, limit, limit, quoted(s))})
 		}
 		return f
 	}
@@ -101,7 +101,7 @@ func parseRouteQuery(v url.Values) (routeQuery, error) {
 	if s, ok := one("shelter"); ok {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id < 1 {
-			errs = append(errs, api.FieldError{Field: "shelter", Detail: "须为本页列出的避难场所的编号（正整数），收到 " + strconv.Quote(s)})
+			errs = append(errs, api.FieldError{Field: "shelter", Detail: "须为本页列出的避难场所的编号（正整数），收到 " + quoted(s)})
 		}
 		q.shelter = id
 	}
@@ -111,9 +111,65 @@ func parseRouteQuery(v url.Values) (routeQuery, error) {
 	return q, nil
 }
 
+// quoted is a value a reader sent, quoted for a problem's detail, cut
+// short when long: the detail names the value, it need not echo a page.
+func quoted(s string) string {
+	if r := []rune(s); len(r) > 32 {
+		return strconv.Quote(string(r[:32])) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// ReachM is how far beyond the county's extent a reader may be and still
+// ask for a road route: the county's roads and shelters are no use from
+// further away, and a bound keeps the routes cached to the county's.
+const ReachM = 50_000
+
+// reachOf is where routes may be asked from: the county's extent (nil
+// before a county is loaded; then the listed shelters') grown by ReachM
+// on every side; nil with neither.
+func reachOf(county *orb.Bound, shelters []listedShelter) *orb.Bound {
+	var b orb.Bound
+	switch {
+	case county != nil:
+		b = *county
+	case len(shelters) > 0:
+		b = orb.Bound{Min: orb.Point{shelters[0].Lon, shelters[0].Lat}, Max: orb.Point{shelters[0].Lon, shelters[0].Lat}}
+		for _, s := range shelters[1:] {
+			b = b.Extend(orb.Point{s.Lon, s.Lat})
+		}
+	default:
+		return nil
+	}
+	// East and west are grown on the edge furthest from the equator,
+	// where a degree of longitude is shortest: the margin is at least
+	// ReachM everywhere.
+	far := b.Max.Lat()
+	if math.Abs(b.Min.Lat()) > math.Abs(far) {
+		far = b.Min.Lat()
+	}
+	g := orb.Bound{
+		Min: orb.Point{geo.Destination(orb.Point{b.Min.Lon(), far}, 270, ReachM).Lon(), geo.Destination(b.Min, 180, ReachM).Lat()},
+		Max: orb.Point{geo.Destination(orb.Point{b.Max.Lon(), far}, 90, ReachM).Lon(), geo.Destination(b.Max, 0, ReachM).Lat()},
+	}
+	// Past the antimeridian or a pole the margin wraps: take the whole way.
+	if g.Min[0] > b.Min[0] {
+		g.Min[0] = -180
+	}
+	if g.Max[0] < b.Max[0] {
+		g.Max[0] = 180
+	}
+	if g.Min[1] > b.Min[1] {
+		g.Min[1] = -90
+	}
+	if g.Max[1] < b.Max[1] {
+		g.Max[1] = 90
+	}
+	return &g
+}
+
 // outOfReach refuses a position beyond reach, naming the coordinate (or
-// both) that lies outside it; nil when inside or when no county is loaded
-// to measure from.
+// both) that lies outside it; nil when inside or with no reach.
 func outOfReach(reach *orb.Bound, p orb.Point) error {
 	if reach == nil || reach.Contains(p) {
 		return nil

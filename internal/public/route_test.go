@@ -280,3 +280,30 @@ func TestPublicRouteBusy(t *testing.T) {
 		t.Fatalf("after the slots freed: %d routes, want 1", n)
 	}
 }
+
+// Without a county to measure from, reach is the listed shelters' extent
+// grown by ReachM; with neither, there is none; a margin that would wrap
+// round the antimeridian takes the whole way instead.
+func TestReachOf(t *testing.T) {
+	if reachOf(nil, nil) != nil {
+		t.Fatal("a reach with no county and no shelter")
+	}
+	r := reachOf(nil, []listedShelter{{Lon: 87.5, Lat: 43.5}, {Lon: 87.6, Lat: 43.6}})
+	for _, c := range []struct {
+		p    orb.Point
+		want bool
+	}{
+		{geo.ToLonLat(orb.Point{87.5, 43.5}, geo.Offset{East: -45000}), true},
+		{geo.ToLonLat(orb.Point{87.5, 43.5}, geo.Offset{East: -55000}), false},
+		{geo.ToLonLat(orb.Point{87.6, 43.6}, geo.Offset{North: 45000}), true},
+		{geo.ToLonLat(orb.Point{87.6, 43.6}, geo.Offset{North: 55000}), false},
+		{orb.Point{0, 43.5}, false},
+	} {
+		if got := r.Contains(c.p); got != c.want {
+			t.Errorf("%v in %v: %v, want %v", c.p, r, got, c.want)
+		}
+	}
+	if w := reachOf(&orb.Bound{Min: orb.Point{179.9, 10}, Max: orb.Point{179.95, 10.1}}, nil); w.Max.Lon() != 180 || w.Min.Lon() > 179.9 {
+		t.Errorf("by the antimeridian: %v", w)
+	}
+}

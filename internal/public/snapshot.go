@@ -27,8 +27,8 @@ type snapshot struct {
 	// shelters are the shelters the page lists, by id: the only ones a
 	// reader may ask the road route to.
 	shelters map[int64]listedShelter
-	// reach is where a reader may ask a route from: the county's extent
-	// and ReachM around it; nil before a county is loaded.
+	// reach is where a reader may ask a route from (reachOf); nil when
+	// there is neither a county nor a shelter to measure from.
 	reach *orb.Bound
 	// routes are the road routes answered since the snapshot was built,
 	// dropped with it: a commit that may change a route (a zone, a
@@ -124,19 +124,11 @@ const zonesSQL = `SELECT coalesce(json_agg(json_build_object(
 		ORDER BY z.level DESC, z.id), '[]')
 	FROM zones z JOIN incidents i ON i.id = z.incident_id WHERE z.active AND NOT i.drill`
 
-// countySQL: the county outline for the map, simplified to 50 m, and
-// where routes may be asked from: the county's extent in UTM zone 45N
-// grown by $1 metres on each side, back in lon/lat.
+// countySQL: the county outline for the map, simplified to 50 m, and its
+// extent.
 const countySQL = `SELECT ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(a.geom, 32645), 50), 4326), 5)::json,
-		ST_XMin(r.box), ST_YMin(r.box), ST_XMax(r.box), ST_YMax(r.box)
-	FROM admin_areas a
-	CROSS JOIN LATERAL (SELECT ST_Transform(ST_Expand(ST_Envelope(ST_Transform(a.geom, 32645)), $1::float8), 4326) AS box) r
-	WHERE a.is_county LIMIT 1`
-
-// ReachM is how far beyond the county's extent a reader may be and still
-// ask for a road route: the county's roads and shelters are no use from
-// further away, and a bound keeps the routes cached to the county's.
-const ReachM = 50_000
+		ST_XMin(a.geom), ST_YMin(a.geom), ST_XMax(a.geom), ST_YMax(a.geom)
+	FROM admin_areas a WHERE a.is_county LIMIT 1`
 
 // build reads what the public may see: the warnings, then the shelters,
 // zones and county outline in one read-only transaction.
@@ -175,12 +167,12 @@ func build(ctx context.Context, pool *pgxpool.Pool, store *warnings.Store, now t
 	}
 	var (
 		county json.RawMessage
-		reach  *orb.Bound
+		extent *orb.Bound
 		box    orb.Bound
 	)
-	switch err := tx.QueryRow(ctx, countySQL, ReachM).Scan(&county, &box.Min[0], &box.Min[1], &box.Max[0], &box.Max[1]); {
+	switch err := tx.QueryRow(ctx, countySQL).Scan(&county, &box.Min[0], &box.Min[1], &box.Max[0], &box.Max[1]); {
 	case err == nil:
-		sit.County, reach = &county, &box
+		sit.County, extent = &county, &box
 	case !errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("county: %w", err)
 	}
@@ -201,5 +193,5 @@ func build(ctx context.Context, pool *pgxpool.Pool, store *warnings.Store, now t
 		return nil, err
 	}
 	return &snapshot{situation: newDoc(body), feed: newDoc(feed), caps: caps,
-		shelters: shelters, reach: reach, routes: newRouteCache(RouteCacheBytes)}, nil
+		shelters: shelters, reach: reachOf(extent, listed), routes: newRouteCache(RouteCacheBytes)}, nil
 }
