@@ -1,17 +1,20 @@
 package dispatch
 
 import (
+	"errors"
 	"math"
 	"net/http"
 	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb"
 
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
 	"sitrep/internal/layers"
 	"sitrep/internal/validation"
+	"sitrep/routing"
 )
 
 // Handlers serves nearest, dispatch, status and positions.
@@ -43,7 +46,7 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	}
 	var errs []api.FieldError
 	bad := func(f, d string) { errs = append(errs, api.FieldError{Field: f, Detail: d}) }
-	allowed := append([]string{"layer", "lon", "lat", "incident", "k", "max_distance_m"}, knownParams[q.Layer]...)
+	allowed := append([]string{"layer", "lon", "lat", "incident", "k", "max_distance_m", "by"}, knownParams[q.Layer]...)
 	for name := range v {
 		if !slices.Contains(allowed, name) {
 			bad(name, "图层 "+strconv.Quote(q.Layer)+" 不接受此参数")
@@ -87,6 +90,10 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	if d, ok := num("max_distance_m", 1, 2e7); ok {
 		q.MaxDistM = d
 	}
+	by := v.Get("by")
+	if by != "" && by != ByRoad && by != ByStraightLine {
+		bad("by", "须为 road（按道路行驶时间，有路网时的默认）或 straight_line（按直线距离）")
+	}
 	if len(errs) > 0 {
 		return api.Invalid(errs...)
 	}
@@ -94,20 +101,49 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	if err := ResolveOrigin(r.Context(), h.store.pool, &q); err != nil {
 		return err
 	}
+	k, ranking := q.K, "按直线距离排序"
+	if by != ByStraightLine {
+		by = ByRoad
+		if !h.store.roadsLoaded(r.Context()) {
+			by, ranking = ByStraightLine, noNetworkRanking
+		}
+	}
+	if by == ByRoad {
+		q.K = roadCandidates(k)
+	}
 	res, seq, indexed, err := h.store.Nearest(r.Context(), q)
 	if err != nil {
 		return err
 	}
+	if by == ByRoad {
+		ranked, err := h.store.rankByRoad(r.Context(), q.Layer, orb.Point{q.Lon, q.Lat}, res, k)
+		var off offRoadError
+		switch {
+		case errors.Is(err, routing.ErrNoNetwork): // unloaded since roadsLoaded looked
+			by, ranking = ByStraightLine, noNetworkRanking
+		case errors.As(err, &off):
+			by, ranking = ByStraightLine, off.Error()
+		case err != nil:
+			return err
+		default:
+			ranking, res = "按道路行驶时间排序（避开封闭道路和危险区域）；按直线距离最近、但道路无法到达的列在最后并注明", ranked
+		}
+	}
+	if by == ByStraightLine && len(res) > k {
+		res = res[:k]
+	}
 	if res == nil {
 		res = []Result{}
 	}
-	out := map[string]any{"layer": q.Layer, "from": []float64{q.Lon, q.Lat}, "k": q.K,
-		"distance": "WGS 84 椭球面上的距离，单位米", "results": res}
+	out := map[string]any{"layer": q.Layer, "from": []float64{q.Lon, q.Lat}, "k": k, "by": by, "ranking": ranking,
+		"distance": "WGS 84 椭球面上的直线距离，单位米", "results": res}
 	if indexed {
 		out["seq"] = seq
 	}
 	return api.WriteJSON(w, http.StatusOK, out)
 }
+
+const noNetworkRanking = "未加载道路网络：按直线距离排序，未计行车时间"
 
 // layerChoices lists the layers /nearest serves, with their Chinese names.
 func layerChoices() string {

@@ -20,6 +20,7 @@ import (
 	"sitrep/internal/layers"
 	"sitrep/internal/registry"
 	"sitrep/internal/validation"
+	"sitrep/routing"
 )
 
 // next lists the statuses a team may move to from each status. "dispatched"
@@ -47,6 +48,8 @@ type Store struct {
 	Now         func() time.Time
 	// Teams, when set, answers nearest rescue teams from memory.
 	Teams *TeamIndex
+	// Router, when set, ranks nearest by road where roads are loaded.
+	Router *routing.Router
 	// positions groups concurrent position batches into one transaction.
 	positions groupCommit
 }

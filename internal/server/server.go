@@ -41,6 +41,7 @@ import (
 	"sitrep/internal/weatherstore"
 	"sitrep/internal/zones"
 	"sitrep/realtime"
+	"sitrep/routing"
 )
 
 // Config is what a server needs.
@@ -198,6 +199,7 @@ func New(cfg Config) (*Server, error) {
 	// Nearest rescue teams from memory, kept current by the live stream.
 	dispatchStore := dispatch.NewStore(cfg.Pool)
 	dispatchStore.Teams = dispatch.NewTeamIndex(cfg.Pool, live)
+	dispatchStore.Router = routing.NewRouter(cfg.Pool)
 	s.closeTeams = dispatchStore.Teams.Close
 	s.stopClock = func() {}
 	if cfg.ReportingClock {

@@ -10,6 +10,7 @@ import { can } from './roles.js';
 import { term, terms, options } from './vocab.js';
 import { age } from './time.js';
 import { haversine, positionAge, km } from './map.js';
+import { RouteLine, roadCell } from './routeline.js';
 
 const NEXT_STATUS = { dispatched: ['en_route'], en_route: ['on_scene'], on_scene: ['returning'], returning: ['available'] };
 const CANDIDATES = 8;
@@ -45,10 +46,15 @@ export class TeamPanel {
     box.querySelector('.n')?.addEventListener('change', () => { label(); this.loadNearest(); });
     box.querySelector('.cap')?.addEventListener('change', () => { label(); this.loadNearest(); });
     box.addEventListener('click', (e) => {
-      if (e.target.matches('.send-n')) this.confirmSend(this.nearest.slice(0, Number(box.querySelector('.n').value)));
+      if (e.target.matches('.send-n')) this.confirmSend(this.nearest.filter((t) => t.road?.reachable !== false).slice(0, Number(box.querySelector('.n').value)));
       else if (e.target.matches('.send')) this.confirmSend(this.nearest.filter((t) => String(t.id) === e.target.dataset.team));
       else if (e.target.matches('.status')) this.setStatus(e.target.dataset.team, e.target.dataset.status);
     });
+    // Hovering or focusing a candidate draws its road route.
+    this.route = map ? new RouteLine(map) : null;
+    const routeOf = (e) => this.nearest.find((t) => String(t.id) === e.target.closest?.('.near-teams tr[data-team]')?.dataset.team);
+    for (const ev of ['mouseover', 'focusin']) box.addEventListener(ev, (e) => { const t = routeOf(e); if (t?.road?.geometry) this.route?.show(t.road.geometry); });
+    box.querySelector('.near-teams').addEventListener('mouseleave', () => this.route?.clear());
     this.nearest = [];
     this.loadNearest();
   }
@@ -67,17 +73,21 @@ export class TeamPanel {
         api('GET', `/api/v1/nearest?layer=shelters&incident=${this.id}&k=5&min_free=1`),
       ]);
       this.nearest = teams.data.results;
+      this.route?.clear();
+      const byRoad = teams.data.by === 'road';
+      const sendN = this.box.querySelector('.send-n');
+      if (sendN) sendN.textContent = sendN.textContent.replace(/派遣最(近|快)/, byRoad ? '派遣最快' : '派遣最近');
       const box = this.box.querySelector('.near-teams');
       box.classList.remove('note');
-      box.innerHTML = this.nearest.length ? `<table><tbody>${this.nearest.map((t) => `<tr data-team="${t.id}"><td>${esc(t.name)}<br>
+      box.innerHTML = this.nearest.length ? `<p class="ranking note">${esc(teams.data.ranking || '')}</p><table><tbody>${this.nearest.map((t) => `<tr data-team="${t.id}" tabindex="0"><td>${esc(t.name)}<br>
         <small>${esc([(t.properties.capabilities || []).map((c) => term('rescue_teams.capabilities', c)).join('、'), `${t.properties.headcount ?? '?'} 人`,
           t.observed_at ? `定位于 ${age(t.position_age_s)}` : '在驻地'].filter(Boolean).join(' · '))}</small></td>
-        <td class="num">${km(t.distance_m)}</td><td>${this.canSend ? `<button type="button" class="send" data-team="${t.id}">派遣</button>` : ''}</td></tr>`).join('')}</tbody></table>`
+        ${roadCell(t, km)}<td>${this.canSend && t.road?.reachable !== false ? `<button type="button" class="send" data-team="${t.id}">派遣</button>` : ''}</td></tr>`).join('')}</tbody></table>`
         : '<p class="note">没有符合条件的可用队伍</p>';
       const sb = this.box.querySelector('.near-shelters');
       sb.classList.remove('note');
       sb.innerHTML = shelters.data.results.length ? `<table><tbody>${shelters.data.results.map((s) => `<tr><td>${esc(s.name)}</td>
-        <td class="num">空位 ${s.properties.free}</td><td class="num">${km(s.distance_m)}</td></tr>`).join('')}</tbody></table>` : '<p class="note">附近没有有空位的避难场所</p>';
+        <td class="num">空位 ${s.properties.free}</td>${roadCell(s, km)}</tr>`).join('')}</tbody></table>` : '<p class="note">附近没有有空位的避难场所</p>';
     } catch (e) { this.box.querySelector('.near-teams').textContent = e.message; }
   }
 
@@ -85,7 +95,7 @@ export class TeamPanel {
   confirmSend(teams) {
     if (!teams.length) { this.msg('bad', '没有可派遣的队伍'); return; }
     const dlg = this.box.querySelector('.confirm-send');
-    dlg.querySelector('.to-send').innerHTML = teams.map((t) => `<li data-team="${t.id}"><b>${esc(t.name)}</b> · ${km(t.distance_m)} · ${t.properties.headcount ?? '?'} 人</li>`).join('');
+    dlg.querySelector('.to-send').innerHTML = teams.map((t) => `<li data-team="${t.id}"><b>${esc(t.name)}</b> · ${t.road?.reachable ? `行车约 ${Math.max(1, Math.ceil(t.road.eta_min))} 分钟（${km(t.road.distance_m)}）` : km(t.distance_m)} · ${t.properties.headcount ?? '?'} 人</li>`).join('');
     dlg.querySelector('h3').textContent = `确认派遣以下 ${teams.length} 支队伍赶赴事件 #${this.id}`;
     dlg.onclose = () => { if (dlg.returnValue === 'ok') this.send(teams.map((t) => t.id)); };
     dlg.returnValue = '';
