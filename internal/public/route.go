@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -35,6 +36,7 @@ const (
 	roadRoute       = "route"       // the road route
 	roadUnreachable = "unreachable" // no road leads there (as the network stands now)
 	roadNoNetwork   = "no_network"  // no roads are loaded
+	roadOffRoad     = "off_road"    // the reader or the shelter is too far from every road
 	roadBusy        = "busy"        // every route slot was taken: try again
 	roadUnavailable = "unavailable" // the route failed (the database away): try again
 )
@@ -52,9 +54,60 @@ type routeAnswer struct {
 	Text    string   `json:"text"`
 	Minutes *int     `json:"minutes"`
 	KM      *float64 `json:"km"`
-	// Route is the road route (line, seconds, metres, how far each end is
-	// from its road); null when none was searched for.
-	Route *routing.Route `json:"route"`
+	// Route is the road route; null when none was searched for.
+	Route *publicRoute `json:"route"`
+}
+
+// publicRoute is what the public sees of a routing.Route: the zones it
+// met only when the page shows them (no drill's, no incident ids).
+type publicRoute struct {
+	Reachable bool            `json:"reachable"`
+	Seconds   float64         `json:"seconds"`
+	DistanceM float64         `json:"distance_m"`
+	Geometry  json.RawMessage `json:"geometry"`
+	FromSnapM float64         `json:"from_snap_m"`
+	ToSnapM   float64         `json:"to_snap_m"`
+	OffRoad   bool            `json:"off_road"`
+	Zones     []publicZone    `json:"zones"`
+}
+
+// publicZone is a zone the page shows that the route met: entered, or
+// kept out of.
+type publicZone struct {
+	Name    string `json:"name"`
+	Level   int    `json:"level"`
+	Entered bool   `json:"entered"`
+}
+
+// publicOf keeps of rt what the public may see; shown are the ids of the
+// zones the page shows.
+func publicOf(rt routing.Route, shown map[int64]bool) *publicRoute {
+	p := &publicRoute{Reachable: rt.Reachable, Seconds: rt.Seconds, DistanceM: rt.DistanceM, Geometry: rt.Geometry,
+		FromSnapM: rt.FromSnapM, ToSnapM: rt.ToSnapM, OffRoad: rt.OffRoad, Zones: []publicZone{}}
+	for _, z := range rt.Zones {
+		if shown[z.ID] {
+			p.Zones = append(p.Zones, publicZone{Name: z.Name, Level: z.Level, Entered: z.Entered})
+		}
+	}
+	return p
+}
+
+// zonesNote is what the card adds about the zones the route met: the
+// ones it enters, else that it keeps out of some.
+func zonesNote(zs []publicZone) string {
+	var entered []string
+	for _, z := range zs {
+		if z.Entered {
+			entered = append(entered, z.Name)
+		}
+	}
+	switch {
+	case len(entered) > 0:
+		return "；路线经过危险区域（" + strings.Join(entered, "、") + "），请听从现场指挥"
+	case len(zs) > 0:
+		return "，已绕开危险区域"
+	}
+	return ""
 }
 
 // routeQuery is what a reader asks: from where, to which listed shelter.
@@ -207,7 +260,7 @@ func (c *Cache) serveRoute(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k := keyOf(q.from, sh.ID)
-	a, err := s.routes.get(r.Context(), k, func() (answer, error) { return c.computeRoute(r.Context(), k.from(), sh) })
+	a, err := s.routes.get(r.Context(), k, func() (answer, error) { return c.computeRoute(r.Context(), k.from(), sh, s.zones) })
 	if err != nil {
 		return err
 	}
@@ -220,8 +273,8 @@ func (c *Cache) serveRoute(w http.ResponseWriter, r *http.Request) error {
 }
 
 // computeRoute asks the router for the way from from to sh, once a slot is
-// free, and words the outcome.
-func (c *Cache) computeRoute(ctx context.Context, from orb.Point, sh listedShelter) (answer, error) {
+// free, and words the outcome; shown are the zones the page shows.
+func (c *Cache) computeRoute(ctx context.Context, from orb.Point, sh listedShelter, shown map[int64]bool) (answer, error) {
 	to := orb.Point{sh.Lon, sh.Lat}
 	out := routeAnswer{Shelter: sh.ID, From: from, To: to, StraightM: math.Round(geo.Distance(from, to))}
 	if !c.takeSlot(ctx) {
@@ -244,15 +297,21 @@ func (c *Cache) computeRoute(ctx context.Context, from orb.Point, sh listedShelt
 		c.logger.Warn("public road route failed; answering the straight line", "err", err)
 		out.Road, out.Text = roadUnavailable, "道路路线暂时算不出，先显示直线距离，请稍后再试"
 		return encodeAnswer(out, false)
+	case rt.OffRoad && rt.FromSnapM > routing.MaxSnapM:
+		out.Road, out.Text, out.Route = roadOffRoad, "您离最近的道路太远，算不出道路路线，仅显示直线距离", publicOf(rt, shown)
+	case rt.OffRoad:
+		out.Road, out.Text, out.Route = roadOffRoad, "这处避难场所离道路太远，算不出道路路线，仅显示直线距离", publicOf(rt, shown)
 	case !rt.Reachable:
-		out.Road, out.Text, out.Route = roadUnreachable, "没有可通行的道路到达这里，仅显示直线距离", &rt
+		out.Road, out.Route = roadUnreachable, publicOf(rt, shown)
+		out.Text = "没有可通行的道路到达这里（道路封闭或危险区域也会挡住），仅显示直线距离"
 	default:
 		minutes, km := max(1, int(math.Ceil(rt.Seconds/60))), math.Round(rt.DistanceM/100)/10
-		out.Road, out.Route, out.Minutes, out.KM = roadRoute, &rt, &minutes, &km
+		out.Road, out.Route, out.Minutes, out.KM = roadRoute, publicOf(rt, shown), &minutes, &km
 		out.Text = fmt.Sprintf("驾车约 %d 分钟，%.1f 公里", minutes, km)
 		if rt.FromSnapM >= farFromRoadM {
 			out.Text += fmt.Sprintf("（从离您约 %.1f 公里的道路算起）", rt.FromSnapM/1000)
 		}
+		out.Text += zonesNote(out.Route.Zones)
 	}
 	return encodeAnswer(out, true)
 }

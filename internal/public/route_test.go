@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -162,8 +163,65 @@ func TestPublicRoute(t *testing.T) {
 	}
 
 	island := e.routeOK(e.to(from, "孤岛避难点"), roadUnreachable)
-	if island["text"] != "没有可通行的道路到达这里，仅显示直线距离" || island["minutes"] != nil {
+	if island["text"] != "没有可通行的道路到达这里（道路封闭或危险区域也会挡住），仅显示直线距离" || island["minutes"] != nil {
 		t.Fatalf("unreachable: %v", island)
+	}
+	// 3 km from every road: the network does not cover the reader.
+	off := e.routeOK(e.to(km(2, 3), "东沟中学"), roadOffRoad)
+	if off["text"] != "您离最近的道路太远，算不出道路路线，仅显示直线距离" || off["minutes"] != nil {
+		t.Fatalf("off the road: %v", off)
+	}
+}
+
+// A route names the zones the page shows that it drives into, and no
+// other: a drill's zone across the same road stays unmentioned, as does
+// its incident.
+func TestPublicRouteZones(t *testing.T) {
+	e := newRouteEnv(t)
+	e.loadRoads()
+	e.zone(km(1, 0), "东沟村外围区域", false)
+	e.zone(km(3, 0), "演练外围区域", true)
+	e.live.send("zones")
+	got := e.routeOK(e.to(routeOrigin, "东沟中学"), roadRoute)
+	zs := got["route"].(map[string]any)["zones"].([]any)
+	if len(zs) != 1 || zs[0].(map[string]any)["name"] != "东沟村外围区域" || zs[0].(map[string]any)["entered"] != true {
+		t.Fatalf("zones on the way: %v", zs)
+	}
+	want := fmt.Sprintf("驾车约 %d 分钟，4.0 公里；路线经过危险区域（东沟村外围区域），请听从现场指挥", int(got["minutes"].(float64)))
+	if got["text"] != want {
+		t.Fatalf("text %q, want %q", got["text"], want)
+	}
+	b, _ := json.Marshal(got)
+	for _, secret := range []string{"演练", "incident_id", "rule"} {
+		if strings.Contains(string(b), secret) {
+			t.Fatalf("the public route holds %q: %s", secret, b)
+		}
+	}
+}
+
+// zone stores an active outer-level zone (driven through, at a cost) of
+// 300 m around centre, of a real incident or a drill.
+func (e *routeEnv) zone(centre orb.Point, name string, drill bool) {
+	e.t.Helper()
+	circle, err := geo.Circle(centre, 300, 32)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx := e.t.Context()
+	var incident, run int64
+	if err := e.pool.QueryRow(ctx, `INSERT INTO incidents (kind, occurred_at, reported_at, drill, grade, grade_reasons, at_risk, state, state_since)
+		VALUES ('hazardous_chemicals', now(), now(), $1, 'IV', '[]', false, 'reported', now()) RETURNING id`, drill).Scan(&incident); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.pool.QueryRow(ctx, `INSERT INTO zone_runs (incident_id, what_if, model, model_name, model_version, inputs, result,
+			evacuate_levels, at, day, created_by)
+		VALUES ($1, false, 'protective', '测试', '1', '{}', '{}', '{1}', now(), true, 'test') RETURNING id`, incident).Scan(&run); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.pool.Exec(ctx, `INSERT INTO zones (run_id, incident_id, level, name, threshold, threshold_unit, extent_m, evacuate, active, geom)
+		VALUES ($1, $2, 2, $3, 0, 'm', 300, false, true, ST_Multi(ST_GeomFromText($4, 4326)))`,
+		run, incident, name, wkt.MarshalString(circle)); err != nil {
+		e.t.Fatal(err)
 	}
 }
 
@@ -207,8 +265,9 @@ func TestPublicRouteRefusals(t *testing.T) {
 	if n := e.cache.RoutesComputed(); n != 0 {
 		t.Fatalf("refused requests computed %d routes", n)
 	}
-	// 30 km west of the county's edge is near enough to ask.
-	e.routeOK(fmt.Sprintf("lon=%.4f&lat=43.5&shelter=%d", geo.ToLonLat(orb.Point{87.3, 43.5}, geo.Offset{East: -30000}).Lon(), e.shelters["东沟中学"]), roadRoute)
+	// 30 km west of the county's edge is near enough to ask (and far from
+	// the test's roads).
+	e.routeOK(fmt.Sprintf("lon=%.4f&lat=43.5&shelter=%d", geo.ToLonLat(orb.Point{87.3, 43.5}, geo.Offset{East: -30000}).Lon(), e.shelters["东沟中学"]), roadOffRoad)
 }
 
 // Readers in one ~100 m cell asking for one shelter share an answer: a

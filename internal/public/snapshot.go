@@ -27,6 +27,9 @@ type snapshot struct {
 	// shelters are the shelters the page lists, by id: the only ones a
 	// reader may ask the road route to.
 	shelters map[int64]listedShelter
+	// zones are the ids of the zones the page shows: a route tells the
+	// reader about these, and no other (a drill's is not for the public).
+	zones map[int64]bool
 	// reach is where a reader may ask a route from (reachOf); nil when
 	// there is neither a county nor a shelter to measure from.
 	reach *orb.Bound
@@ -48,6 +51,14 @@ type listedShelter struct {
 type doc struct {
 	body []byte
 	etag string
+}
+
+func setOf(ids []int64) map[int64]bool {
+	m := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
 }
 
 func newDoc(b []byte) doc {
@@ -121,7 +132,7 @@ const sheltersSQL = `SELECT coalesce(json_agg(json_build_object(
 const zonesSQL = `SELECT coalesce(json_agg(json_build_object(
 		'name', z.name, 'level', z.level, 'evacuate', z.evacuate,
 		'geometry', ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(z.geom, 32645), 20), 4326), 5)::json)
-		ORDER BY z.level DESC, z.id), '[]')
+		ORDER BY z.level DESC, z.id), '[]'), coalesce(array_agg(z.id), '{}')
 	FROM zones z JOIN incidents i ON i.id = z.incident_id WHERE z.active AND NOT i.drill`
 
 // countySQL: the county outline for the map, simplified to 50 m, and its
@@ -162,7 +173,8 @@ func build(ctx context.Context, pool *pgxpool.Pool, store *warnings.Store, now t
 	if err := tx.QueryRow(ctx, sheltersSQL).Scan(&sit.Shelters, &sit.Synthetic); err != nil {
 		return nil, fmt.Errorf("shelters: %w", err)
 	}
-	if err := tx.QueryRow(ctx, zonesSQL).Scan(&sit.Zones); err != nil {
+	var zoneIDs []int64
+	if err := tx.QueryRow(ctx, zonesSQL).Scan(&sit.Zones, &zoneIDs); err != nil {
 		return nil, fmt.Errorf("zones: %w", err)
 	}
 	var (
@@ -193,5 +205,5 @@ func build(ctx context.Context, pool *pgxpool.Pool, store *warnings.Store, now t
 		return nil, err
 	}
 	return &snapshot{situation: newDoc(body), feed: newDoc(feed), caps: caps,
-		shelters: shelters, reach: reachOf(extent, listed), routes: newRouteCache(RouteCacheBytes)}, nil
+		zones: setOf(zoneIDs), shelters: shelters, reach: reachOf(extent, listed), routes: newRouteCache(RouteCacheBytes)}, nil
 }
