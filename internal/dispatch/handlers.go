@@ -126,7 +126,7 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 		case err != nil:
 			return err
 		default:
-			ranking, res = "按道路行驶时间排序（避开封闭道路和危险区域）；按直线距离最近、但道路无法到达的列在最后并注明", ranked
+			ranking, res = "按道路行驶时间排序，已避开封闭道路和危险区域；道路无法到达的列在最后", ranked
 		}
 	}
 	if by == ByStraightLine && len(res) > k {

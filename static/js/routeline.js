@@ -31,7 +31,8 @@ export class RouteLine {
 // reaches it; the straight-line distance when the answer has no roads.
 export function roadCell(r, km) {
   if (!r.road) return `<td class="num">${km(r.distance_m)}</td>`;
-  if (!r.road.reachable) return `<td class="num road-cut" title="直线 ${km(r.distance_m)}">道路不通</td>`;
+  if (r.road.off_road) return `<td class="num road-cut" title="距最近道路 ${km(r.road.feature_snap_m)}，已加载的路网未覆盖其位置">不在路网内<br><small>直线 ${km(r.distance_m)}</small></td>`;
+  if (!r.road.reachable) return `<td class="num road-cut" title="封闭道路、危险区域或单行道阻断，或道路不相连">道路不通<br><small>直线 ${km(r.distance_m)}</small></td>`;
   const zones = r.road.zones || [];
   const entered = zones.filter((z) => z.entered);
   const avoided = zones.filter((z) => !z.entered);
