@@ -46,9 +46,9 @@ const stagingFeatureSQL = `json_build_object('type', 'Feature', 'id', s.incident
 			'label', '集结点 · ' || COALESCE(NULLIF(i.place, ''), '事件 ' || i.id)))`
 
 // StagingSnapshotSQL is the live stream's snapshot of staging points: those
-// of incidents still being worked.
+// of incidents on the map (not closed, as the incidents' own snapshot).
 const StagingSnapshotSQL = `SELECT ` + stagingFeatureSQL + ` FROM staging_points s JOIN incidents i ON i.id = s.incident_id
-	WHERE i.state NOT IN ('terminated', 'closed')
+	WHERE i.state <> 'closed'
 	  AND ($1::float8 IS NULL OR s.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)) ORDER BY s.incident_id`
 
 // Staging is the incident's staging point as a Feature; nil when it has none.
