@@ -46,12 +46,15 @@ type ZoneOnWay struct {
 }
 
 // zonesNearSQL lists the active zones in the search area and whether any of
-// the route's own points lies in each.
+// the route's own points lies in each. A drill's zones are not among them:
+// routes are for real vehicles, and an exercise's danger is not on the
+// real roads.
 const zonesNearSQL = `SELECT z.id, z.name, z.level, z.incident_id, z.evacuate,
 		EXISTS (SELECT 1 FROM unnest($5::float8[], $6::float8[]) p(lon, lat)
 			WHERE ST_Intersects(z.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)))
 	FROM zones z
 	WHERE z.active AND z.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
+	  AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = z.incident_id AND i.drill)
 	ORDER BY z.id`
 
 // zonesNear reads the zones a search over area must avoid, each with its rule.
@@ -79,16 +82,25 @@ func zonesNear(ctx context.Context, tx pgx.Tx, area orb.Bound, pts []orb.Point) 
 	})
 }
 
+// closedZones are the ids of the zones closed to routing.
+func closedZones(zones []ZoneOnWay) []int64 {
+	ids := []int64{}
+	for _, z := range zones {
+		if z.Rule == ZoneClosed {
+			ids = append(ids, z.ID)
+		}
+	}
+	return ids
+}
+
 // setSearch hands the search area and the zones' rules to edgesSQL, which
 // pgRouting runs as a query text of its own and so cannot take bound
 // parameters: they travel as settings local to the transaction, bound in
 // set_config's own arguments, never formatted into any SQL.
 func setSearch(ctx context.Context, tx pgx.Tx, area orb.Bound, zones []ZoneOnWay) error {
-	closed, slow := []int64{}, map[string]float64{}
+	closed, slow := closedZones(zones), map[string]float64{}
 	for _, z := range zones {
 		switch z.Rule {
-		case ZoneClosed:
-			closed = append(closed, z.ID)
 		case ZonePenalised:
 			slow[strconv.FormatInt(z.ID, 10)] = penalisedFactor
 		case ZoneEndpoint:

@@ -185,3 +185,15 @@ func TestLongWayRoundBeyondTheSearchArea(t *testing.T) {
 		t.Fatalf("X→Y: %+v, want the 41 km road round", rt)
 	}
 }
+
+// A drill's zone is not a real danger: routes do not bend round it.
+func TestDrillZonesAreNotAvoided(t *testing.T) {
+	pool, _ := network(t)
+	z := activeZone(t, pool, D, 500, true)
+	if _, err := pool.Exec(context.Background(), `UPDATE incidents SET drill = true WHERE id = (SELECT incident_id FROM zones WHERE id = $1)`, z); err != nil {
+		t.Fatal(err)
+	}
+	if rt := route(t, routing.NewRouter(pool), A, C); !near(rt.Seconds, 225) || len(rt.Zones) != 0 {
+		t.Fatalf("A→C with a drill's zone over the trunk: %+v, want the trunk, no zones", rt)
+	}
+}

@@ -152,7 +152,14 @@ func (r *Router) search(ctx context.Context, from, to []orb.Point) ([]Route, err
 		return nil, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it does nothing; a read-only transaction
-	snaps, err := snap(ctx, tx, all)
+	// The zones come first: a point's own road is closed where it runs
+	// into a closed zone, as the search's roads are.
+	first := searchArea(all)
+	zones, err := zonesNear(ctx, tx, first, all)
+	if err != nil {
+		return nil, err
+	}
+	snaps, err := snap(ctx, tx, all, closedZones(zones))
 	if err != nil {
 		return nil, err
 	}
@@ -167,13 +174,14 @@ func (r *Router) search(ctx context.Context, from, to []orb.Point) ([]Route, err
 			pending = append(pending, i)
 		}
 	}
-	var zones []ZoneOnWay
-	for _, area := range []orb.Bound{searchArea(all), wholeWorld} {
+	for _, area := range []orb.Bound{first, wholeWorld} {
 		if len(pending) == 0 {
 			break
 		}
-		if zones, err = zonesNear(ctx, tx, area, all); err != nil {
-			return nil, err
+		if area != first {
+			if zones, err = zonesNear(ctx, tx, area, all); err != nil {
+				return nil, err
+			}
 		}
 		if err := setSearch(ctx, tx, area, zones); err != nil {
 			return nil, err

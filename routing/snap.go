@@ -17,8 +17,8 @@ type snapped struct {
 	frac, distM                float64
 	// before runs along the edge from its source to the point, after from
 	// the point to its target; each is closed when a road closure in force
-	// meets it. The search closes the whole edge, but a team standing on
-	// it can still drive away from the roadblock.
+	// or a closed zone meets it. The search closes the whole edge, but a
+	// team standing on it can still drive away from the roadblock.
 	before, after             orb.LineString
 	beforeClosed, afterClosed bool
 }
@@ -112,8 +112,10 @@ func reversed(l orb.LineString) orb.LineString {
 // the edge, which over one edge's few hundred metres is the metres'.
 const snapSQL = `SELECT e.id, e.source, e.target, e.cost, e.reverse_cost, e.length_m, e.f, e.dist,
 		ST_AsGeoJSON(ST_LineSubstring(e.geom, 0, e.f), 7), ST_AsGeoJSON(ST_LineSubstring(e.geom, e.f, 1), 7),
-		EXISTS (SELECT 1 FROM road_closures c WHERE c.status = 'closed' AND ST_Intersects(c.geom, ST_LineSubstring(e.geom, 0, e.f))),
+		EXISTS (SELECT 1 FROM road_closures c WHERE c.status = 'closed' AND ST_Intersects(c.geom, ST_LineSubstring(e.geom, 0, e.f)))
+			OR EXISTS (SELECT 1 FROM zones z WHERE z.id = ANY ($3::bigint[]) AND ST_Intersects(z.geom, ST_LineSubstring(e.geom, 0, e.f))),
 		EXISTS (SELECT 1 FROM road_closures c WHERE c.status = 'closed' AND ST_Intersects(c.geom, ST_LineSubstring(e.geom, e.f, 1)))
+			OR EXISTS (SELECT 1 FROM zones z WHERE z.id = ANY ($3::bigint[]) AND ST_Intersects(z.geom, ST_LineSubstring(e.geom, e.f, 1)))
 	FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
 	CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS pt) g
 	CROSS JOIN LATERAL (
@@ -122,9 +124,9 @@ const snapSQL = `SELECT e.id, e.source, e.target, e.cost, e.reverse_cost, e.leng
 		ORDER BY dist, c.id LIMIT 1) e
 	ORDER BY p.i`
 
-func snap(ctx context.Context, q db.Querier, pts []orb.Point) ([]snapped, error) {
+func snap(ctx context.Context, q db.Querier, pts []orb.Point, closedZones []int64) ([]snapped, error) {
 	lons, lats := coords(pts)
-	rows, err := q.Query(ctx, snapSQL, lons, lats)
+	rows, err := q.Query(ctx, snapSQL, lons, lats, closedZones)
 	if err != nil {
 		return nil, err
 	}

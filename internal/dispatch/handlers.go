@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -30,6 +31,57 @@ func (h *Handlers) Routes(r chi.Router) {
 	d.Method(http.MethodPost, "/incidents/{id}/dispatch", api.HandlerFunc(h.dispatch))
 	d.Method(http.MethodPost, "/dispatch/teams/{id}/status", api.HandlerFunc(h.status))
 	d.Method(http.MethodPost, "/positions", api.HandlerFunc(h.positions))
+	r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/incidents/{id}/staging", api.HandlerFunc(h.staging))
+	d.Method(http.MethodPost, "/incidents/{id}/staging/propose", api.HandlerFunc(h.proposeStaging))
+	d.Method(http.MethodPut, "/incidents/{id}/staging", api.HandlerFunc(h.placeStaging))
+}
+
+func (h *Handlers) staging(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := h.store.Staging(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		return api.NotFound("事件 " + strconv.FormatInt(id, 10) + " 的集结点（尚未设定）")
+	}
+	return api.WriteJSON(w, http.StatusOK, f)
+}
+
+func (h *Handlers) proposeStaging(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := h.store.ProposeStaging(r.Context(), auth.Actor(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	return api.WriteJSON(w, http.StatusOK, f)
+}
+
+func (h *Handlers) placeStaging(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Geometry json.RawMessage `json:"geometry"`
+	}
+	if err := api.DecodeJSON(r, &body); err != nil {
+		return err
+	}
+	if len(body.Geometry) == 0 || string(body.Geometry) == "null" {
+		return api.Invalid(api.FieldError{Field: "/geometry", Code: "required", Detail: "必填：集结点位置，GeoJSON Point（WGS 84 经纬度）"})
+	}
+	f, err := h.store.PlaceStaging(r.Context(), auth.Actor(r.Context()), id, body.Geometry)
+	if err != nil {
+		return err
+	}
+	return api.WriteJSON(w, http.StatusOK, f)
 }
 
 // MaxK bounds k.
@@ -98,8 +150,20 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 		return api.Invalid(errs...)
 	}
 	// Resolved here so the answer says where distances were measured from.
+	incident := q.IncidentID
 	if err := ResolveOrigin(r.Context(), h.store.pool, &q); err != nil {
 		return err
+	}
+	// Teams for an incident with a staging point are routed to it.
+	routeTo, routeToKind := orb.Point{q.Lon, q.Lat}, "point"
+	if incident > 0 && comesToPoint[q.Layer] {
+		p, kind, ok, err := stagingFor(r.Context(), h.store.pool, incident)
+		if err != nil {
+			return err
+		}
+		if ok {
+			routeTo, routeToKind = p, kind
+		}
 	}
 	k, ranking := q.K, "按直线距离排序"
 	if by != ByStraightLine {
@@ -116,7 +180,7 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if by == ByRoad {
-		ranked, err := h.store.rankByRoad(r.Context(), q.Layer, orb.Point{q.Lon, q.Lat}, res, k)
+		ranked, err := h.store.rankByRoad(r.Context(), q.Layer, routeTo, res, k)
 		var off offRoadError
 		switch {
 		case errors.Is(err, routing.ErrNoNetwork): // unloaded since roadsLoaded looked
@@ -137,6 +201,9 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := map[string]any{"layer": q.Layer, "from": []float64{q.Lon, q.Lat}, "k": k, "by": by, "ranking": ranking,
 		"distance": "WGS 84 椭球面上的直线距离，单位米", "results": res}
+	if by == ByRoad {
+		out["route_to"] = map[string]any{"kind": routeToKind, "coordinates": []float64{routeTo.Lon(), routeTo.Lat()}}
+	}
 	if indexed {
 		out["seq"] = seq
 	}

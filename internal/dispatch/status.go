@@ -160,7 +160,11 @@ func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID in
 			out = append(out, w.Feature)
 			changes = append(changes, w.Changes...)
 		}
-		return changes, nil
+		routes, err := s.routeTeams(ctx, tx, incidentID, teamIDs, now)
+		if err != nil {
+			return nil, err
+		}
+		return append(changes, routes...), nil
 	})
 	return out, err
 }
@@ -211,6 +215,13 @@ func (s *Store) SetStatus(ctx context.Context, actor journal.Actor, teamID int64
 			}
 		}
 		out = w.Feature
+		if slices.Contains(travelling, t.status) && !slices.Contains(travelling, to) {
+			ended, err := routeEnded(ctx, tx, teamID)
+			if err != nil {
+				return nil, err
+			}
+			return append(w.Changes, ended...), nil
+		}
 		return w.Changes, nil
 	})
 	return out, err

@@ -182,6 +182,8 @@ func New(cfg Config) (*Server, error) {
 	live.Register(warningStore)
 	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL))
 	live.Register(realtime.QuerySnapshotter(zones.EvacuationTopic, zones.EvacuationSnapshotSQL))
+	live.Register(realtime.QuerySnapshotter(dispatch.StagingTopic, dispatch.StagingSnapshotSQL))
+	live.Register(realtime.QuerySnapshotter(dispatch.RoutesTopic, dispatch.RoutesSnapshotSQL))
 	sensorStore := sensorstore.New(cfg.Pool)
 	live.Register(realtime.QuerySnapshotter(sensorstore.Topic, sensorstore.SnapshotSQL))
 	live.Register(realtime.QuerySnapshotter(weatherstore.Topic, weatherstore.SnapshotSQL))

@@ -13,7 +13,7 @@ import { zoneName } from './zoneform.js';
 // Map layer id → the store's layer it draws.
 const SOURCE = { incidents: 'incidents', teams: 'rescue_teams', hazards: 'hazard_sources', 'hazards-fill': 'hazard_sources', shelters: 'shelters',
   medical: 'medical_facilities', depots: 'supply_depots', experts: 'experts', sites: 'sensitive_sites', 'sites-fill': 'sensitive_sites',
-  'zones-fill': 'zones', 'warnings-fill': 'warnings',
+  'zones-fill': 'zones', 'warnings-fill': 'warnings', 'team-routes': 'team_routes', staging: 'staging_points',
   'evac-routes': 'evacuation_routes', 'evac-routes-casing': 'evacuation_routes' };
 // Fields a popup leaves out: bookkeeping, or shown another way.
 const SKIP = new Set(['version', 'updated_at', 'synthetic', 'grading', 'last_position', 'major', 'id', 'grade', 'code']);
@@ -60,6 +60,14 @@ export class FeaturePopups {
       return head(`${p.from_name} → ${p.shelter_name}`, `疏散路线 · ${p.zone_level}级 ${p.zone_name || ''} · 事件 #${p.incident_id}`) + rows([
         ['人数', p.people == null ? '' : `${p.people} 人`], ['行车时间', p.minutes == null ? '' : `约 ${p.minutes} 分钟`],
         ['路程', p.distance_m == null ? '' : `${(p.distance_m / 1000).toFixed(1)} 千米`], ['说明', p.note]]);
+    }
+    if (layer === 'team_routes') {
+      return head(`${p.team} 的出动路线`, `前往${p.destination === 'staging' ? '集结点' : '事件现场'} · 事件 #${p.incident_id}`) + rows([
+        ['预计到达', p.eta ? `${beijing(Date.parse(p.eta)).hm}（北京时间）` : ''], ['全程', `${(p.distance_m / 1000).toFixed(1)} km，约 ${Math.ceil(p.seconds / 60)} 分钟`],
+        ['偏离路线', p.off_route_m > 200 ? `${Math.round(p.off_route_m)} m` : '']]);
+    }
+    if (layer === 'staging_points') {
+      return head(p.label, p.source === 'proposed' ? '系统建议的集结点' : '调度员指定的集结点') + rows([['说明', p.note], ['设定人', p.set_by]]);
     }
     if (layer === 'warnings') {
       return head(term('warning.level', p.level), `${p.drill ? '【演练】' : ''}${p.event || ''}`) + rows([['范围', p.area_desc], ['生效', p.onset_beijing || p.onset], ['发布单位', p.authority]]);

@@ -11,6 +11,8 @@ import { term, terms, options } from './vocab.js';
 import { age } from './time.js';
 import { haversine, positionAge, km } from './map.js';
 import { RouteLine, roadCell } from './routeline.js';
+import { StagingPanel } from './staging.js';
+import { beijing } from './time.js';
 
 const NEXT_STATUS = { dispatched: ['en_route'], en_route: ['on_scene'], on_scene: ['returning'], returning: ['available'] };
 const CANDIDATES = 8;
@@ -33,7 +35,7 @@ export class TeamPanel {
     Object.assign(this, { box, store, map, id, role, msg, fail, onChange });
     this.canSend = can(role, 'teams:dispatch');
     this.assigned = new Map();
-    box.innerHTML = `<h4>派遣救援队伍</h4>
+    box.innerHTML = `<div class="staging"></div><h4>派遣救援队伍</h4>
       ${this.canSend ? `<div class="row send-row"><label>数量 <select class="n">${[1, 2, 3, 4, 5, 6].map((n) => `<option${n === 3 ? ' selected' : ''}>${n}</option>`).join('')}</select></label>
         <label>能力 <select class="cap"><option value="">不限</option>${options('rescue_teams.capabilities', '', esc)}</select></label>
         <button type="button" class="primary send-n">派遣最近 3 支</button></div>` : ''}
@@ -50,6 +52,8 @@ export class TeamPanel {
       else if (e.target.matches('.send')) this.confirmSend(this.nearest.filter((t) => String(t.id) === e.target.dataset.team));
       else if (e.target.matches('.status')) this.setStatus(e.target.dataset.team, e.target.dataset.status);
     });
+    this.staging = new StagingPanel(box.querySelector('.staging'), { store, map, id, role, msg, fail });
+    this.offRoutes = store.on('team_routes', () => this.drawComing());
     // Hovering or focusing a candidate draws its road route.
     this.route = map ? new RouteLine(map) : null;
     const routeOf = (e) => this.nearest.find((t) => String(t.id) === e.target.closest?.('.near-teams tr[data-team]')?.dataset.team);
@@ -115,6 +119,8 @@ export class TeamPanel {
     try { await api('POST', `/api/v1/dispatch/teams/${team}/status`, { body: { status } }); this.onChange?.(); } catch (e) { this.fail(e); }
   }
 
+  destroy() { this.staging.destroy(); this.offRoutes(); this.route?.clear(); }
+
   // From the incident's timeline (incidentlog.js loads it).
   setTimeline(timeline) { this.assigned = assignedTeams(timeline); this.drawComing(); }
 
@@ -148,7 +154,10 @@ export class TeamPanel {
       const ageS = positionAge(t, at);
       tr.querySelector('.pos').textContent = p.last_position ? `· 定位于 ${age(ageS)}` : '· 未回传定位（按驻地计算距离）';
       const d = dist(t);
-      tr.querySelector('.dist').textContent = d == null ? '—' : km(d);
+      const route = this.store.features('team_routes').find((r) => String(r.properties.team_id) === String(t.id));
+      const eta = route?.properties.eta ? Date.parse(route.properties.eta) : null;
+      tr.querySelector('.dist').innerHTML = eta ? `预计 <b>${beijing(eta).hm}</b> 到${route.properties.destination === 'staging' ? '集结点' : '达'}<br><small>还有约 ${Math.max(0, Math.ceil((eta - at) / 60000))} 分钟 · 直线 ${d == null ? '—' : km(d)}</small>`
+        : (d == null ? '—' : km(d));
       if (tr.dataset.status !== p.status) {
         tr.dataset.status = p.status;
         tr.querySelector('.acts').innerHTML = this.canSend ? (NEXT_STATUS[p.status] || []).map((s) =>
