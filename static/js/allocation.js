@@ -81,8 +81,9 @@ export class AllocationPanel {
     try {
       // What the officer was shown; the server recomputes and compares.
       const shown = shelters.map((s) => ({ id: s.id, version: s.version, people: s.people }));
-      await api('POST', `/api/v1/zones/${this.zone.id}/allocation/confirm`, { body: { shelters: shown } });
+      const done = await api('POST', `/api/v1/zones/${this.zone.id}/allocation/confirm`, { body: { shelters: shown } });
       this.confirmed = shelters.map((s) => ({ id: String(s.id), name: s.name, people: s.people }));
+      this.routes = done.data?.evacuation_routes || null;
       this.drawConfirmed();
       this.onDone?.(`已确认安置 ${this.proposal.placed} 人`);
     } catch (e) {
@@ -106,6 +107,7 @@ export class AllocationPanel {
     this.box.innerHTML = `<div class="alloc done"><h4>已安置 · ${this.zone.properties.level}级 ${esc(zoneName(this.zone.properties))}</h4>
       <div class="alloc-totals"><span class="ok">已安置 <b>${this.proposal.placed}</b> 人</span>${this.proposal.unplaced ? `<span class="bad">无处安置 <b>${this.proposal.unplaced}</b></span>` : ''}</div>
       <table class="alloc-live"><thead><tr><th>避难场所</th><th class="num">本次安置</th><th class="num">在住 / 容量（实时）</th></tr></thead><tbody></tbody></table>
+      ${this.routes ? `<p class="msg ${this.routes.computed ? 'ok' : 'info'} alloc-routes">疏散路线：${esc(this.routes.note)}${this.routes.computed ? '，地图上以绿色虚线标出，箭头指向避难场所' : ''}</p>` : ''}
       <div class="row"><button type="button" class="alloc-close">关闭</button></div></div>`;
     this.drawLive();
   }
