@@ -83,6 +83,7 @@ func All(table *protective.Table) map[string]Vocabulary {
 	out["warning.category"] = Vocabulary{"预警事件类别", cats}
 	out["zone.model"] = Vocabulary{"危险区域模型", terms(zones.Models, zones.ModelLabel)}
 	out["zone.level"] = Vocabulary{"危险区域级别", zoneLevels()}
+	out["evacuation.from_kind"] = Vocabulary{"疏散路线起点类型", terms(zones.EvacueeKinds, zones.EvacueeKindLabel)}
 	out["plume.substance"] = Vocabulary{"有毒气体（高斯烟羽默认关注浓度）", plumeSubstances()}
 	out["protective.substance"] = Vocabulary{"危险物质（初始隔离与防护行动距离表）", protectiveSubstances(table)}
 	out["protective.case"] = Vocabulary{"泄漏情形（初始隔离与防护行动距离表）", protectiveCases(table)}

@@ -27,7 +27,7 @@ func TestVocabularies(t *testing.T) {
 	all := vocabulary.All(table)
 	for _, name := range []string{"township", "incident.kind", "incident.state", "incident.grade", "response.level",
 		"report.tier", "report.kind", "warning.level", "warning.category", "zone.model", "zone.level",
-		"plume.substance", "protective.substance", "role", "sensitive_sites.kind", "hazard_sources.filing_status",
+		"evacuation.from_kind", "plume.substance", "protective.substance", "role", "sensitive_sites.kind", "hazard_sources.filing_status",
 		"rescue_teams.capabilities", "rescue_teams.status", "shelters.class",
 		"warning_channel.kind", "warning_channel.format", "warning_channel.auth_type"} {
 		if _, ok := all[name]; !ok {

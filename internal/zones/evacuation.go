@@ -22,6 +22,27 @@ import (
 // and creates of the new, in one commit.
 const EvacuationTopic = "evacuation_routes"
 
+// What an evacuation route starts from (from_kind; the codes evacueesSQL
+// writes).
+const (
+	FromCell = "population_cell"
+	FromSite = "sensitive_site"
+)
+
+// EvacueeKinds are the from_kind codes, for the vocabulary.
+var EvacueeKinds = []string{FromCell, FromSite}
+
+// EvacueeKindLabel is a from_kind code's Chinese name.
+func EvacueeKindLabel(kind string) string {
+	switch kind {
+	case FromCell:
+		return "人口网格"
+	case FromSite:
+		return "敏感目标"
+	}
+	return kind
+}
+
 // NoRoadsNote is the answer when there is no road network to route on.
 const NoRoadsNote = "未加载道路网络：疏散路线需要道路网络，请先导入道路底图后再计算"
 
@@ -289,21 +310,24 @@ func routeFeatures(ctx context.Context, q db.Querier, zoneID int64) ([]json.RawM
 }
 
 // EvacuationRoutesOf is zoneID's stored set of routes (empty, with a note,
-// when none has been computed).
+// when none has been computed), read in one snapshot.
 func (s *Store) EvacuationRoutesOf(ctx context.Context, zoneID int64) (*EvacuationRoutes, error) {
-	var exists bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM zones WHERE id = $1)`, zoneID).Scan(&exists); err != nil {
-		return nil, err
-	}
-	if !exists {
-		return nil, zoneNotFound(zoneID)
-	}
 	out := &EvacuationRoutes{Type: "FeatureCollection", ZoneID: zoneID, Network: true}
-	var err error
-	if out.Features, err = routeFeatures(ctx, s.pool, zoneID); err != nil {
-		return nil, err
-	}
-	if err := s.pool.QueryRow(ctx, `SELECT max(computed_at) FROM evacuation_routes WHERE zone_id = $1`, zoneID).Scan(&out.ComputedAt); err != nil {
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM zones WHERE id = $1)`, zoneID).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return zoneNotFound(zoneID)
+		}
+		var err error
+		if out.Features, err = routeFeatures(ctx, tx, zoneID); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT max(computed_at) FROM evacuation_routes WHERE zone_id = $1`, zoneID).Scan(&out.ComputedAt)
+	})
+	if err != nil {
 		return nil, err
 	}
 	if out.ComputedAt == nil {

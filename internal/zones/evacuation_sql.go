@@ -16,7 +16,7 @@ package zones
 //     leaves with its neighbourhood.
 //
 // A cell, site or shelter deleted since the confirmation has nothing to
-// route from or to and is left out.
+// route from or to and is left out. kind is FromCell or FromSite.
 const evacueesSQL = `WITH z AS (SELECT geom FROM zones WHERE id = $1),
 placed AS (
 	SELECT ac.cell_id, ac.shelter_id, sum(ac.people)::bigint AS people, max(ac.allocation_id) AS allocation_id
