@@ -107,7 +107,7 @@ export class AllocationPanel {
     this.box.innerHTML = `<div class="alloc done"><h4>已安置 · ${this.zone.properties.level}级 ${esc(zoneName(this.zone.properties))}</h4>
       <div class="alloc-totals"><span class="ok">已安置 <b>${this.proposal.placed}</b> 人</span>${this.proposal.unplaced ? `<span class="bad">无处安置 <b>${this.proposal.unplaced}</b></span>` : ''}</div>
       <table class="alloc-live"><thead><tr><th>避难场所</th><th class="num">本次安置</th><th class="num">在住 / 容量（实时）</th></tr></thead><tbody></tbody></table>
-      ${this.routes ? `<p class="msg ${this.routes.computed ? 'ok' : 'info'} alloc-routes">疏散路线：${esc(this.routes.note)}${this.routes.computed ? '，地图上以绿色虚线标出，箭头指向避难场所' : ''}</p>` : ''}
+      ${this.routes ? `<p class="msg ${this.routes.computed ? 'ok' : 'info'} alloc-routes">${this.routes.computed ? '疏散路线：' : ''}${esc(this.routes.note)}${this.routes.computed ? '，地图上以绿色虚线标出，箭头指向避难场所' : ''}</p>` : ''}
       <div class="row"><button type="button" class="alloc-close">关闭</button></div></div>`;
     this.drawLive();
   }
