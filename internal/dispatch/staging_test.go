@@ -13,30 +13,15 @@ import (
 	"sitrep/geo"
 	"sitrep/internal/apitest"
 	"sitrep/internal/auth"
-	"sitrep/routing"
+	"sitrep/routing/routingtest"
 )
 
 // crossroads loads two roads crossing at the incident's place (km 0, 0):
 // one west–east from km -10 to 10, one south–north from km -10 to 10.
 func crossroads(t *testing.T, e *apitest.Env) {
 	t.Helper()
-	ctx := context.Background()
-	for i, line := range []orb.LineString{{km(-10, 0), km(0, 0), km(10, 0)}, {km(0, -10), km(0, 0), km(0, 10)}} {
-		if _, err := e.Pool.Exec(ctx, `INSERT INTO basemap_roads (osm_id, class, oneway, geom) VALUES ($1, 'primary', 0, ST_GeomFromText($2, 4326))`,
-			i+1, wkt.MarshalString(line)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tx, err := e.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := routing.Build(ctx, tx); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	routingtest.Load(t, e.Pool, routingtest.Lines("primary",
+		orb.LineString{km(-10, 0), km(0, 0), km(10, 0)}, orb.LineString{km(0, -10), km(0, 0), km(0, 10)})...)
 }
 
 // isolationZone stores the incident's active zone whose people must leave:
