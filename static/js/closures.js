@@ -136,7 +136,7 @@ class ClosureTool {
     this.draft = new Draft(map, 'closure_draft');
     this.draft.onChange = (g) => this.drawn(g);
     this.state = { saved: 0 };
-    this.box.querySelector('.closure-open').onclick = () => this.toggle();
+    this.box.querySelector('.closure-open').onclick = () => this.toggle(this.panel.hidden);
     this.box.querySelector('.closure-draw').onclick = (e) => { const m = e.target.dataset.draw; if (m) this.start(m); };
     this.box.querySelector('.closure-cancel').onclick = () => this.reset();
     this.form.onsubmit = (e) => { e.preventDefault(); this.save(); };
@@ -145,7 +145,7 @@ class ClosureTool {
     this.list();
   }
 
-  toggle(open = this.panel.hidden) {
+  toggle(open) {
     this.panel.hidden = !open;
     this.box.querySelector('.closure-open').setAttribute('aria-expanded', String(open));
     this.box.querySelector('.closure-open').classList.toggle('on', open);
@@ -156,6 +156,8 @@ class ClosureTool {
     this.draft.set(null);
     this.draft[mode]();
     this.map.sitrepTool = 'road-closure';
+    // While drawing, the panel keeps to its buttons and hint: the map is what the dispatcher looks at.
+    this.panel.classList.add('drawing');
     for (const b of this.box.querySelectorAll('[data-draw]')) b.classList.toggle('on', b.dataset.draw === mode);
     this.hint(mode === 'line' ? '在地图上沿道路或横跨道路单击各点，双击结束' : '单击封闭区域的各顶点，双击闭合');
   }
@@ -163,6 +165,7 @@ class ClosureTool {
   // A drawing finished (or abandoned: too few points).
   drawn(g) {
     this.map.sitrepTool = null;
+    this.panel.classList.remove('drawing');
     for (const b of this.box.querySelectorAll('[data-draw]')) b.classList.remove('on');
     this.hint(g ? (g.type === 'LineString' ? '已画封闭线，填写名称后保存' : '已画封闭区域，填写名称后保存') : '点数不够，请重画');
     if (g) this.form.elements.name.focus();
@@ -176,6 +179,7 @@ class ClosureTool {
     this.draft.set(null);
     if (this.map.sitrepTool === 'road-closure') this.map.sitrepTool = null;
     this.map.getCanvas().style.cursor = '';
+    this.panel.classList.remove('drawing');
     this.form.reset();
     clearFieldErrors(this.form);
     this.message('', '');
