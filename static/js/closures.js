@@ -140,6 +140,13 @@ class ClosureTool {
     this.box.querySelector('.closure-draw').onclick = (e) => { const m = e.target.dataset.draw; if (m) this.start(m); };
     this.box.querySelector('.closure-cancel').onclick = () => this.reset();
     this.form.onsubmit = (e) => { e.preventDefault(); this.save(); };
+    // A field's refusal goes when the field is changed.
+    this.form.oninput = (e) => {
+      const field = e.target.closest('.field');
+      field?.classList.remove('invalid');
+      const err = field?.querySelector('.field-err');
+      if (err) err.textContent = '';
+    };
     this.box.querySelector('.closure-list').onclick = (e) => this.listClick(e);
     store.on(CLOSURE_LAYER, () => this.list());
     this.list();
