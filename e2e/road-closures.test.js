@@ -66,7 +66,7 @@ test('a dispatcher closes a road on the console, the wall shows it live, reopeni
     await page.fill('.closure-form [name=ordered_by]', '县交警大队');
     await shot(page, 'road-closures-console-drawn');
     await page.click('#closures .closure-save');
-    await until(page, () => document.querySelector('.closure-msgs .msg.ok'), null, 'the closure saved');
+    await until(page, () => /县道 X101/.test(document.querySelector('.closure-msgs .msg.ok')?.textContent), null, 'the closure saved');
     const line = (await closures()).find((f) => f.properties.name === '县道 X101 黄山村段封闭');
     assert.ok(line, 'the closure is stored');
     assert.equal(line.properties.status, 'closed');
@@ -96,7 +96,7 @@ test('a dispatcher closes a road on the console, the wall shows it live, reopeni
     await until(page, () => /已画封闭区域/.test(document.querySelector('.closure-hint').textContent), null, 'the area drawn');
     await page.fill('.closure-form [name=name]', '黄山村周边封控区');
     await page.click('#closures .closure-save');
-    await until(page, () => document.querySelector('.closure-msgs .msg.ok'), null, 'the area saved');
+    await until(page, () => /黄山村周边封控区/.test(document.querySelector('.closure-msgs .msg.ok')?.textContent), null, 'the area saved');
     const area = (await closures()).find((f) => f.properties.name === '黄山村周边封控区');
     assert.equal(area?.geometry.type, 'Polygon');
     await until(wall.page, (id) => window.__sitrep.map.queryRenderedFeatures({ layers: ['closures-hatch'] }).some((f) => String(f.properties.id) === id),

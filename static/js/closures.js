@@ -161,6 +161,7 @@ class ClosureTool {
 
   start(mode) {
     this.draft.set(null);
+    this.message('', '');
     this.draft[mode]();
     this.map.sitrepTool = 'road-closure';
     // While drawing, the panel keeps to its buttons and hint: the map is what the dispatcher looks at.
