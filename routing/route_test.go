@@ -171,7 +171,7 @@ func TestBadInputAndNoNetwork(t *testing.T) {
 		{[]orb.Point{A, {181, 43}}, B, "from/1"},
 		{[]orb.Point{{87, -91}}, B, "from/0"},
 		{nil, B, "from"},
-		{make([]orb.Point, routing.MaxSources+1), B, "from"},
+		{make([]orb.Point, routing.MaxPoints+1), B, "from"},
 	} {
 		_, err := r.ToOne(ctx, c.from, c.to)
 		var ie *geo.InputError

@@ -5,6 +5,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"sitrep/internal/db"
 )
 
 // snapped is where a point meets the network: the nearest point of its
@@ -14,8 +16,11 @@ type snapped struct {
 	cost, reverseCost, lengthM float64
 	frac, distM                float64
 	// before runs along the edge from its source to the point, after from
-	// the point to its target.
-	before, after orb.LineString
+	// the point to its target; each is closed when a road closure in force
+	// or a closed zone meets it. The search closes the whole edge, but a
+	// team standing on it can still drive away from the roadblock.
+	before, after             orb.LineString
+	beforeClosed, afterClosed bool
 }
 
 // atVertexM is how close to an edge's end a point is at that end: it may
@@ -36,11 +41,11 @@ type leg struct {
 func (s snapped) entries() []leg {
 	var out []leg
 	toTarget := (1 - s.frac) * s.lengthM
-	if s.cost >= 0 || toTarget < atVertexM {
+	if (s.cost >= 0 || toTarget < atVertexM) && !s.afterClosed {
 		out = append(out, leg{s.target, part(1-s.frac, s.cost), toTarget, s.after})
 	}
 	toSource := s.frac * s.lengthM
-	if s.reverseCost >= 0 || toSource < atVertexM {
+	if (s.reverseCost >= 0 || toSource < atVertexM) && !s.beforeClosed {
 		out = append(out, leg{s.source, part(s.frac, s.reverseCost), toSource, reversed(s.before)})
 	}
 	return out
@@ -51,23 +56,29 @@ func (s snapped) entries() []leg {
 func (s snapped) exits() []leg {
 	var out []leg
 	fromSource := s.frac * s.lengthM
-	if s.cost >= 0 || fromSource < atVertexM {
+	if (s.cost >= 0 || fromSource < atVertexM) && !s.beforeClosed {
 		out = append(out, leg{s.source, part(s.frac, s.cost), fromSource, s.before})
 	}
 	fromTarget := (1 - s.frac) * s.lengthM
-	if s.reverseCost >= 0 || fromTarget < atVertexM {
+	if (s.reverseCost >= 0 || fromTarget < atVertexM) && !s.afterClosed {
 		out = append(out, leg{s.target, part(1-s.frac, s.reverseCost), fromTarget, reversed(s.after)})
 	}
 	return out
 }
 
 // along is the way from s to end on the edge both are on, when its one-way
-// rule allows it; the line is cut later (Router.along).
+// rule allows it; the line is cut later (along).
 func (s snapped) along(end snapped) (way, bool) {
 	if s.edge != end.edge {
 		return way{}, false
 	}
 	d := end.frac - s.frac
+	// A closure between the two meets the part of the edge beyond each
+	// toward the other (both parts closed need not mean it is between
+	// them, but the way along is then not to be trusted).
+	if (d >= 0 && s.afterClosed && end.beforeClosed) || (d < 0 && s.beforeClosed && end.afterClosed) {
+		return way{}, false
+	}
 	switch {
 	case d >= 0 && (s.cost >= 0 || d*s.lengthM < atVertexM):
 		return way{secs: part(d, s.cost), metres: d * s.lengthM, direct: true}, true
@@ -100,7 +111,11 @@ func reversed(l orb.LineString) orb.LineString {
 // degrees need not be the nearest in metres). The fraction is planar along
 // the edge, which over one edge's few hundred metres is the metres'.
 const snapSQL = `SELECT e.id, e.source, e.target, e.cost, e.reverse_cost, e.length_m, e.f, e.dist,
-		ST_AsGeoJSON(ST_LineSubstring(e.geom, 0, e.f), 7), ST_AsGeoJSON(ST_LineSubstring(e.geom, e.f, 1), 7)
+		ST_AsGeoJSON(ST_LineSubstring(e.geom, 0, e.f), 7), ST_AsGeoJSON(ST_LineSubstring(e.geom, e.f, 1), 7),
+		EXISTS (SELECT 1 FROM road_closures c WHERE c.status = 'closed' AND ST_Intersects(c.geom, ST_LineSubstring(e.geom, 0, e.f)))
+			OR EXISTS (SELECT 1 FROM zones z WHERE z.id = ANY ($3::bigint[]) AND ST_Intersects(z.geom, ST_LineSubstring(e.geom, 0, e.f))),
+		EXISTS (SELECT 1 FROM road_closures c WHERE c.status = 'closed' AND ST_Intersects(c.geom, ST_LineSubstring(e.geom, e.f, 1)))
+			OR EXISTS (SELECT 1 FROM zones z WHERE z.id = ANY ($3::bigint[]) AND ST_Intersects(z.geom, ST_LineSubstring(e.geom, e.f, 1)))
 	FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
 	CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS pt) g
 	CROSS JOIN LATERAL (
@@ -109,12 +124,9 @@ const snapSQL = `SELECT e.id, e.source, e.target, e.cost, e.reverse_cost, e.leng
 		ORDER BY dist, c.id LIMIT 1) e
 	ORDER BY p.i`
 
-func (r *Router) snap(ctx context.Context, pts []orb.Point) ([]snapped, error) {
-	lons, lats := make([]float64, len(pts)), make([]float64, len(pts))
-	for i, p := range pts {
-		lons[i], lats[i] = p.Lon(), p.Lat()
-	}
-	rows, err := r.q.Query(ctx, snapSQL, lons, lats)
+func snap(ctx context.Context, q db.Querier, pts []orb.Point, closedZones []int64) ([]snapped, error) {
+	lons, lats := coords(pts)
+	rows, err := q.Query(ctx, snapSQL, lons, lats, closedZones)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +138,7 @@ func (r *Router) snap(ctx context.Context, pts []orb.Point) ([]snapped, error) {
 			before, after []byte
 		)
 		if err := rows.Scan(&s.edge, &s.source, &s.target, &s.cost, &s.reverseCost, &s.lengthM, &s.frac, &s.distM,
-			&before, &after); err != nil {
+			&before, &after, &s.beforeClosed, &s.afterClosed); err != nil {
 			return nil, err
 		}
 		if s.before, err = lineOf(before); err != nil {
@@ -148,10 +160,10 @@ func (r *Router) snap(ctx context.Context, pts []orb.Point) ([]snapped, error) {
 }
 
 // along cuts the line from s to end out of the edge both are on.
-func (r *Router) along(ctx context.Context, s, end snapped) (orb.LineString, error) {
+func along(ctx context.Context, q db.Querier, s, end snapped) (orb.LineString, error) {
 	lo, hi := min(s.frac, end.frac), max(s.frac, end.frac)
 	var raw []byte
-	if err := r.q.QueryRow(ctx, `SELECT ST_AsGeoJSON(ST_LineSubstring(geom, $2, $3), 7) FROM routing_edges WHERE id = $1`,
+	if err := q.QueryRow(ctx, `SELECT ST_AsGeoJSON(ST_LineSubstring(geom, $2, $3), 7) FROM routing_edges WHERE id = $1`,
 		s.edge, lo, hi).Scan(&raw); err != nil {
 		return nil, err
 	}

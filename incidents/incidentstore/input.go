@@ -57,25 +57,12 @@ func (e *fieldErrors) point(field string, raw json.RawMessage) *string {
 	if isNull(raw) {
 		return nil
 	}
-	g, err := geojson.UnmarshalGeometry(raw)
-	if err != nil {
-		e.add(field, "%s", validation.NotGeoJSON)
+	p, at, msg := validation.Point(raw)
+	if msg != "" {
+		e.add(field+at, "%s", msg)
 		return nil
 	}
-	p, ok := g.Geometry().(orb.Point)
-	if !ok {
-		e.add(field+"/type", "%s，收到 %s", validation.WantPoint, g.Type)
-		return nil
-	}
-	if at, short := geo.ShortPosition(raw); short {
-		e.add(field+at, "%s", geo.ShortPositionDetail)
-		return nil
-	}
-	if msg := checkLonLat(p); msg != "" {
-		e.add(field+"/coordinates", "%s", msg)
-		return nil
-	}
-	return encode(g.Geometry())
+	return encode(p)
 }
 
 // polygonal validates a GeoJSON Polygon or MultiPolygon (closed rings of at

@@ -205,6 +205,10 @@ func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingeste
 		if err != nil {
 			return err
 		}
+		etas, err := updateETAs(ctx, tx, moved)
+		if err != nil {
+			return err
+		}
 		changes := make([][]journal.Change, len(batch))
 		movedSet := map[int64]bool{}
 		for _, id := range moved {
@@ -212,6 +216,9 @@ func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingeste
 			bi := owner[latest[id]]
 			changes[bi] = append(changes[bi], journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(id, 10), Action: "update",
 				After: features[id], Topic: layers.RescueTeams.Name, Event: features[id]})
+			if c, ok := etas[id]; ok {
+				changes[bi] = append(changes[bi], c)
+			}
 		}
 		for _, c := range crossings {
 			bi := owner[latest[c.TeamID]]

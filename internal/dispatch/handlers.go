@@ -1,17 +1,21 @@
 package dispatch
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"net/http"
 	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb"
 
 	"sitrep/internal/api"
 	"sitrep/internal/auth"
 	"sitrep/internal/layers"
 	"sitrep/internal/validation"
+	"sitrep/routing"
 )
 
 // Handlers serves nearest, dispatch, status and positions.
@@ -27,6 +31,57 @@ func (h *Handlers) Routes(r chi.Router) {
 	d.Method(http.MethodPost, "/incidents/{id}/dispatch", api.HandlerFunc(h.dispatch))
 	d.Method(http.MethodPost, "/dispatch/teams/{id}/status", api.HandlerFunc(h.status))
 	d.Method(http.MethodPost, "/positions", api.HandlerFunc(h.positions))
+	r.With(auth.Require(auth.ReadMap)).Method(http.MethodGet, "/incidents/{id}/staging", api.HandlerFunc(h.staging))
+	d.Method(http.MethodPost, "/incidents/{id}/staging/propose", api.HandlerFunc(h.proposeStaging))
+	d.Method(http.MethodPut, "/incidents/{id}/staging", api.HandlerFunc(h.placeStaging))
+}
+
+func (h *Handlers) staging(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := h.store.Staging(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if f == nil {
+		return api.NotFound("事件 " + strconv.FormatInt(id, 10) + " 的集结点（尚未设定）")
+	}
+	return api.WriteJSON(w, http.StatusOK, f)
+}
+
+func (h *Handlers) proposeStaging(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := h.store.ProposeStaging(r.Context(), auth.Actor(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	return api.WriteJSON(w, http.StatusOK, f)
+}
+
+func (h *Handlers) placeStaging(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Geometry json.RawMessage `json:"geometry"`
+	}
+	if err := api.DecodeJSON(r, &body); err != nil {
+		return err
+	}
+	if len(body.Geometry) == 0 || string(body.Geometry) == "null" {
+		return api.Invalid(api.FieldError{Field: "/geometry", Code: "required", Detail: "必填：集结点位置，GeoJSON Point（WGS 84 经纬度）"})
+	}
+	f, err := h.store.PlaceStaging(r.Context(), auth.Actor(r.Context()), id, body.Geometry)
+	if err != nil {
+		return err
+	}
+	return api.WriteJSON(w, http.StatusOK, f)
 }
 
 // MaxK bounds k.
@@ -43,7 +98,7 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	}
 	var errs []api.FieldError
 	bad := func(f, d string) { errs = append(errs, api.FieldError{Field: f, Detail: d}) }
-	allowed := append([]string{"layer", "lon", "lat", "incident", "k", "max_distance_m"}, knownParams[q.Layer]...)
+	allowed := append([]string{"layer", "lon", "lat", "incident", "k", "max_distance_m", "by"}, knownParams[q.Layer]...)
 	for name := range v {
 		if !slices.Contains(allowed, name) {
 			bad(name, "图层 "+strconv.Quote(q.Layer)+" 不接受此参数")
@@ -87,27 +142,75 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	if d, ok := num("max_distance_m", 1, 2e7); ok {
 		q.MaxDistM = d
 	}
+	by := v.Get("by")
+	if by != "" && by != ByRoad && by != ByStraightLine {
+		bad("by", "须为 road（按道路行驶时间，有路网时的默认）或 straight_line（按直线距离）")
+	}
 	if len(errs) > 0 {
 		return api.Invalid(errs...)
 	}
 	// Resolved here so the answer says where distances were measured from.
+	incident := q.IncidentID
 	if err := ResolveOrigin(r.Context(), h.store.pool, &q); err != nil {
 		return err
+	}
+	// Teams for an incident with a staging point are routed to it.
+	routeTo, routeToKind := orb.Point{q.Lon, q.Lat}, "point"
+	if incident > 0 && comesToPoint[q.Layer] {
+		p, kind, ok, err := stagingFor(r.Context(), h.store.pool, incident)
+		if err != nil {
+			return err
+		}
+		if ok {
+			routeTo, routeToKind = p, kind
+		}
+	}
+	k, ranking := q.K, "按直线距离排序"
+	if by != ByStraightLine {
+		by = ByRoad
+		if !h.store.roadsLoaded(r.Context()) {
+			by, ranking = ByStraightLine, noNetworkRanking
+		}
+	}
+	if by == ByRoad {
+		q.K = roadCandidates(k)
 	}
 	res, seq, indexed, err := h.store.Nearest(r.Context(), q)
 	if err != nil {
 		return err
 	}
+	if by == ByRoad {
+		ranked, err := h.store.rankByRoad(r.Context(), q.Layer, routeTo, res, k)
+		var off offRoadError
+		switch {
+		case errors.Is(err, routing.ErrNoNetwork): // unloaded since roadsLoaded looked
+			by, ranking = ByStraightLine, noNetworkRanking
+		case errors.As(err, &off):
+			by, ranking = ByStraightLine, off.Error()
+		case err != nil:
+			return err
+		default:
+			ranking, res = "按道路行驶时间排序，已避开封闭道路和危险区域；道路无法到达的列在最后", ranked
+		}
+	}
+	if by == ByStraightLine && len(res) > k {
+		res = res[:k]
+	}
 	if res == nil {
 		res = []Result{}
 	}
-	out := map[string]any{"layer": q.Layer, "from": []float64{q.Lon, q.Lat}, "k": q.K,
-		"distance": "WGS 84 椭球面上的距离，单位米", "results": res}
+	out := map[string]any{"layer": q.Layer, "from": []float64{q.Lon, q.Lat}, "k": k, "by": by, "ranking": ranking,
+		"distance": "WGS 84 椭球面上的直线距离，单位米", "results": res}
+	if by == ByRoad {
+		out["route_to"] = map[string]any{"kind": routeToKind, "coordinates": []float64{routeTo.Lon(), routeTo.Lat()}}
+	}
 	if indexed {
 		out["seq"] = seq
 	}
 	return api.WriteJSON(w, http.StatusOK, out)
 }
+
+const noNetworkRanking = "未加载道路网络：按直线距离排序，未计行车时间"
 
 // layerChoices lists the layers /nearest serves, with their Chinese names.
 func layerChoices() string {

@@ -250,6 +250,8 @@ type Result struct {
 	ObservedAt   *string         `json:"observed_at"`
 	Geometry     json.RawMessage `json:"geometry"`
 	Properties   json.RawMessage `json:"properties"`
+	// Road is the way by road, in an answer ranked by road.
+	Road *Road `json:"road,omitempty"`
 }
 
 // Overfetch is how many KNN candidates per wanted result the first pass

@@ -20,6 +20,7 @@ import (
 	"sitrep/internal/layers"
 	"sitrep/internal/registry"
 	"sitrep/internal/validation"
+	"sitrep/routing"
 )
 
 // next lists the statuses a team may move to from each status. "dispatched"
@@ -47,6 +48,8 @@ type Store struct {
 	Now         func() time.Time
 	// Teams, when set, answers nearest rescue teams from memory.
 	Teams *TeamIndex
+	// Router, when set, ranks nearest by road where roads are loaded.
+	Router *routing.Router
 	// positions groups concurrent position batches into one transaction.
 	positions groupCommit
 }
@@ -157,7 +160,11 @@ func (s *Store) Dispatch(ctx context.Context, actor journal.Actor, incidentID in
 			out = append(out, w.Feature)
 			changes = append(changes, w.Changes...)
 		}
-		return changes, nil
+		routes, err := s.routeTeams(ctx, tx, incidentID, teamIDs, now)
+		if err != nil {
+			return nil, err
+		}
+		return append(changes, routes...), nil
 	})
 	return out, err
 }
@@ -208,6 +215,13 @@ func (s *Store) SetStatus(ctx context.Context, actor journal.Actor, teamID int64
 			}
 		}
 		out = w.Feature
+		if slices.Contains(travelling, t.status) && !slices.Contains(travelling, to) {
+			ended, err := routeEnded(ctx, tx, teamID)
+			if err != nil {
+				return nil, err
+			}
+			return append(w.Changes, ended...), nil
+		}
 		return w.Changes, nil
 	})
 	return out, err

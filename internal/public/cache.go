@@ -9,8 +9,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"sitrep/internal/basemap"
 	"sitrep/internal/warnings"
 	"sitrep/realtime"
+	"sitrep/routing"
 )
 
 // Live is what the cache needs from the live stream (*realtime.Hub).
@@ -20,8 +22,14 @@ type Live interface {
 }
 
 // topics are the live-stream topics whose commits change what the public
-// sees (warnings, shelters, zones, the county boundary).
-var topics = map[string]bool{warnings.Topic: true, "shelters": true, "zones": true, "boundaries": true}
+// sees (warnings, shelters, zones, the county boundary) or the road routes
+// it is answered (zones again, road closures, the roads themselves).
+var topics = map[string]bool{warnings.Topic: true, "shelters": true, "zones": true, "boundaries": true,
+	roadClosuresTopic: true, basemap.Topic: true}
+
+// roadClosuresTopic is the road closures layer's topic (migration 00061),
+// whose closures no route drives through.
+const roadClosuresTopic = "road_closures"
 
 // Cache holds the public snapshot. A commit to one of its topics marks it
 // stale; the next request after that rebuilds it once, whatever the number
@@ -42,11 +50,20 @@ type Cache struct {
 	// built counts rebuilds (tests and metrics read it).
 	built atomic.Int64
 	mu    sync.Mutex // held by the one rebuild in progress
+
+	router *routing.Router
+	// slots bounds the road routes computed at once (MaxRouting); a
+	// request waits up to routeWait for one.
+	slots     chan struct{}
+	routeWait time.Duration
+	// routed counts the routes asked of the router.
+	routed atomic.Int64
 }
 
 // NewCache returns a cache refreshed by live's events.
 func NewCache(pool *pgxpool.Pool, store *warnings.Store, live Live, logger *slog.Logger) *Cache {
-	c := &Cache{pool: pool, store: store, live: live, logger: logger, Now: time.Now}
+	c := &Cache{pool: pool, store: store, live: live, logger: logger, Now: time.Now,
+		router: routing.NewRouter(pool), slots: make(chan struct{}, MaxRouting), routeWait: DefaultRouteWait}
 	c.stale.Store(true)
 	live.OnEvents(c.apply)
 	return c

@@ -8,4 +8,8 @@
 // in-memory snapshot rebuilt when the live stream reports a commit to what
 // it holds, never from a database query per request, so the surge when a
 // warning goes out does not reach the database the command centre uses.
+//
+// The one exception is the road route to a listed shelter (route.go),
+// which asks package routing: shared per ~100 m cell and shelter, kept
+// with the snapshot, and at most MaxRouting computed at once.
 package public

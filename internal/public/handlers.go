@@ -25,6 +25,7 @@ func (c *Cache) Routes(r chi.Router) {
 		serve(w, r, s.situation, "application/json; charset=utf-8")
 		return nil
 	}))
+	r.Method(http.MethodGet, RoutePath, api.HandlerFunc(c.serveRoute))
 	r.Method(http.MethodGet, FeedPath, api.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		s, err := c.get(r.Context())
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 
 	"sitrep/internal/beijing"
 	"sitrep/internal/warnings"
@@ -23,12 +24,41 @@ type snapshot struct {
 	feed      doc
 	// caps are the CAP documents of the feed's messages by identifier.
 	caps map[string]doc
+	// shelters are the shelters the page lists, by id: the only ones a
+	// reader may ask the road route to.
+	shelters map[int64]listedShelter
+	// zones are the ids of the zones the page shows: a route tells the
+	// reader about these, and no other (a drill's is not for the public).
+	zones map[int64]bool
+	// reach is where a reader may ask a route from (reachOf); nil when
+	// there is neither a county nor a shelter to measure from.
+	reach *orb.Bound
+	// routes are the road routes answered since the snapshot was built,
+	// dropped with it: a commit that may change a route (a zone, a
+	// shelter, a road closure, the roads) rebuilds the snapshot.
+	routes *routeCache
+}
+
+// listedShelter is what a route needs of a shelter the page lists.
+type listedShelter struct {
+	ID   int64   `json:"id"`
+	Name string  `json:"name"`
+	Lon  float64 `json:"lon"`
+	Lat  float64 `json:"lat"`
 }
 
 // doc is a response body with its strong ETag.
 type doc struct {
 	body []byte
 	etag string
+}
+
+func setOf(ids []int64) map[int64]bool {
+	m := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
 }
 
 func newDoc(b []byte) doc {
@@ -76,6 +106,7 @@ type publicWarning struct {
 const (
 	Prefix        = "/public"
 	SituationPath = Prefix + "/situation.json"
+	RoutePath     = Prefix + "/route"
 	FeedPath      = Prefix + "/warnings.atom"
 	capPrefix     = Prefix + "/cap/"
 )
@@ -86,7 +117,7 @@ func capHref(identifier string) string { return capPrefix + identifier + ".xml" 
 // no contact phone. Nearest first is the page's job (it knows where the
 // reader is).
 const sheltersSQL = `SELECT coalesce(json_agg(json_build_object(
-		'name', s.name, 'class', s.class, 'address', s.address, 'township_code', s.township_code,
+		'id', s.id, 'name', s.name, 'class', s.class, 'address', s.address, 'township_code', s.township_code,
 		'capacity', s.capacity, 'free', s.capacity - s.occupancy, 'facilities', s.facilities,
 		'outside_county', s.outside_county, 'synthetic', s.synthetic,
 		'lon', round(ST_X(s.geom)::numeric, 6), 'lat', round(ST_Y(s.geom)::numeric, 6)) ORDER BY s.name), '[]'),
@@ -101,11 +132,13 @@ const sheltersSQL = `SELECT coalesce(json_agg(json_build_object(
 const zonesSQL = `SELECT coalesce(json_agg(json_build_object(
 		'name', z.name, 'level', z.level, 'evacuate', z.evacuate,
 		'geometry', ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(z.geom, 32645), 20), 4326), 5)::json)
-		ORDER BY z.level DESC, z.id), '[]')
+		ORDER BY z.level DESC, z.id), '[]'), coalesce(array_agg(z.id), '{}')
 	FROM zones z JOIN incidents i ON i.id = z.incident_id WHERE z.active AND NOT i.drill`
 
-// countySQL: the county outline for the map, simplified to 50 m.
-const countySQL = `SELECT ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(a.geom, 32645), 50), 4326), 5)::json
+// countySQL: the county outline for the map, simplified to 50 m, and its
+// extent.
+const countySQL = `SELECT ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(ST_Transform(a.geom, 32645), 50), 4326), 5)::json,
+		ST_XMin(a.geom), ST_YMin(a.geom), ST_XMax(a.geom), ST_YMax(a.geom)
 	FROM admin_areas a WHERE a.is_county LIMIT 1`
 
 // build reads what the public may see: the warnings, then the shelters,
@@ -140,15 +173,28 @@ func build(ctx context.Context, pool *pgxpool.Pool, store *warnings.Store, now t
 	if err := tx.QueryRow(ctx, sheltersSQL).Scan(&sit.Shelters, &sit.Synthetic); err != nil {
 		return nil, fmt.Errorf("shelters: %w", err)
 	}
-	if err := tx.QueryRow(ctx, zonesSQL).Scan(&sit.Zones); err != nil {
+	var zoneIDs []int64
+	if err := tx.QueryRow(ctx, zonesSQL).Scan(&sit.Zones, &zoneIDs); err != nil {
 		return nil, fmt.Errorf("zones: %w", err)
 	}
-	var county json.RawMessage
-	switch err := tx.QueryRow(ctx, countySQL).Scan(&county); {
+	var (
+		county json.RawMessage
+		extent *orb.Bound
+		box    orb.Bound
+	)
+	switch err := tx.QueryRow(ctx, countySQL).Scan(&county, &box.Min[0], &box.Min[1], &box.Max[0], &box.Max[1]); {
 	case err == nil:
-		sit.County = &county
+		sit.County, extent = &county, &box
 	case !errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("county: %w", err)
+	}
+	var listed []listedShelter
+	if err := json.Unmarshal(sit.Shelters, &listed); err != nil {
+		return nil, fmt.Errorf("shelters: %w", err)
+	}
+	shelters := make(map[int64]listedShelter, len(listed))
+	for _, s := range listed {
+		shelters[s.ID] = s
 	}
 	body, err := json.Marshal(sit)
 	if err != nil {
@@ -158,5 +204,6 @@ func build(ctx context.Context, pool *pgxpool.Pool, store *warnings.Store, now t
 	if err != nil {
 		return nil, err
 	}
-	return &snapshot{situation: newDoc(body), feed: newDoc(feed), caps: caps}, nil
+	return &snapshot{situation: newDoc(body), feed: newDoc(feed), caps: caps,
+		zones: setOf(zoneIDs), shelters: shelters, reach: reachOf(extent, listed), routes: newRouteCache(RouteCacheBytes)}, nil
 }

@@ -1066,6 +1066,16 @@ func (h *hostile) bodyBase(op *operation) (any, *schema) {
 // baseQuery is a query that makes the operation do real work, with param
 // left out (the one a case spoils).
 func (h *hostile) baseQuery(op *operation, param string) string {
+	if op.Pattern == "/public/route" {
+		// From the world's middle to its first shelter, which is open.
+		var q []string
+		for _, kv := range [][2]string{{"lon", "87.5"}, {"lat", "43.5"}, {"shelter", h.w.ids["shelters"][0]}} {
+			if kv[0] != param {
+				q = append(q, kv[0]+"="+kv[1])
+			}
+		}
+		return strings.Join(q, "&")
+	}
 	if op.Pattern != "/api/v1/nearest" {
 		return ""
 	}

@@ -41,6 +41,7 @@ import (
 	"sitrep/internal/weatherstore"
 	"sitrep/internal/zones"
 	"sitrep/realtime"
+	"sitrep/routing"
 )
 
 // Config is what a server needs.
@@ -180,6 +181,8 @@ func New(cfg Config) (*Server, error) {
 	live.Register(incidentStore)
 	live.Register(warningStore)
 	live.Register(realtime.QuerySnapshotter(zones.Topic, zones.SnapshotSQL))
+	live.Register(realtime.QuerySnapshotter(dispatch.StagingTopic, dispatch.StagingSnapshotSQL))
+	live.Register(realtime.QuerySnapshotter(dispatch.RoutesTopic, dispatch.RoutesSnapshotSQL))
 	sensorStore := sensorstore.New(cfg.Pool)
 	live.Register(realtime.QuerySnapshotter(sensorstore.Topic, sensorstore.SnapshotSQL))
 	live.Register(realtime.QuerySnapshotter(weatherstore.Topic, weatherstore.SnapshotSQL))
@@ -198,6 +201,7 @@ func New(cfg Config) (*Server, error) {
 	// Nearest rescue teams from memory, kept current by the live stream.
 	dispatchStore := dispatch.NewStore(cfg.Pool)
 	dispatchStore.Teams = dispatch.NewTeamIndex(cfg.Pool, live)
+	dispatchStore.Router = routing.NewRouter(cfg.Pool)
 	s.closeTeams = dispatchStore.Teams.Close
 	s.stopClock = func() {}
 	if cfg.ReportingClock {

@@ -2,7 +2,7 @@
 // and a switch per layer (population cells start hidden: they are context
 // for editors, clutter on the wall). It folds to one button, and starts
 // folded on a laptop-sized screen, so it never hides a third of the map.
-import { LAYER_NAMES, GRADE_COLOUR, GRADE_NUMERAL, WARNING_COLOUR, ZONE_COLOUR, TEAM_COLOUR, OUTSIDE_RING, OUTSIDE_COLOUR } from './style.js';
+import { LAYER_NAMES, GRADE_COLOUR, GRADE_NUMERAL, WARNING_COLOUR, ZONE_COLOUR, TEAM_COLOUR, OUTSIDE_RING, OUTSIDE_COLOUR, ROUTE_COLOUR } from './style.js';
 import { term } from './vocab.js';
 import { esc } from './labels.js';
 import { CLOSURE_LAYER, CLOSURE_MAP_LAYERS, closureKey, inForce } from './closures.js';
@@ -12,6 +12,7 @@ const MAP_LAYERS = {
   shelters: ['shelters'], medical_facilities: ['medical'], supply_depots: ['depots'], experts: ['experts'],
   sensitive_sites: ['sites', 'sites-fill', 'sites-line'], zones: ['zones-fill', 'zones-line'],
   warnings: ['warnings-fill', 'warnings-line', 'warnings-line-drill'], [CLOSURE_LAYER]: CLOSURE_MAP_LAYERS, population_cells: ['population'],
+  team_routes: ['team-routes', 'team-routes-casing'], staging_points: ['staging'],
 };
 for (const [source, id] of Object.entries(OUTSIDE_RING)) MAP_LAYERS[source].push(id);
 
@@ -26,6 +27,8 @@ export function mountLegend(el, map, store) {
     warnings: key(Object.entries(WARNING_COLOUR).map(([l, c]) => [sw(c), term('warning.level', l).replace(/预警$/, '')])),
     zones: key(Object.entries(ZONE_COLOUR).map(([l, c]) => [sw(c), `${l}级区域`])),
     [CLOSURE_LAYER]: closureKey(),
+    team_routes: key([[sw(ROUTE_COLOUR, 'line'), '派出队伍的道路路线']]),
+    staging_points: key([[sw('#ffd60a'), '队伍集结处，在隔离区外']]),
   };
   const folded = window.innerWidth < 1600;
   el.classList.toggle('folded', folded);

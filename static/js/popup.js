@@ -14,7 +14,8 @@ import { CLOSURE_LAYER, CLOSURE_MAP_LAYERS, closureActions } from './closures.js
 // Map layer id → the store's layer it draws.
 const SOURCE = { incidents: 'incidents', teams: 'rescue_teams', hazards: 'hazard_sources', 'hazards-fill': 'hazard_sources', shelters: 'shelters',
   medical: 'medical_facilities', depots: 'supply_depots', experts: 'experts', sites: 'sensitive_sites', 'sites-fill': 'sensitive_sites',
-  'zones-fill': 'zones', 'warnings-fill': 'warnings', ...Object.fromEntries(CLOSURE_MAP_LAYERS.map((id) => [id, CLOSURE_LAYER])) };
+  'zones-fill': 'zones', 'warnings-fill': 'warnings', 'team-routes': 'team_routes', staging: 'staging_points',
+  ...Object.fromEntries(CLOSURE_MAP_LAYERS.map((id) => [id, CLOSURE_LAYER])) };
 // Fields a popup leaves out: bookkeeping, or shown another way.
 const SKIP = new Set(['version', 'updated_at', 'synthetic', 'grading', 'last_position', 'major', 'id', 'grade', 'code']);
 
@@ -60,6 +61,14 @@ export class FeaturePopups {
       const status = term('road_closures.status', p.status), when = beijing(Date.parse(p.updated_at));
       return head(p.name, `道路封闭（交通管制） · ${status}`) + rows([['原因', p.reason], ['决定单位/人', p.ordered_by], ['状态', status],
         ['最近更新', `${when.date} ${when.hm}`]]) + closureActions(f);
+    }
+    if (layer === 'team_routes') {
+      return head(`${p.team} 的出动路线`, `前往${p.destination === 'staging' ? '集结点' : '事件现场'} · 事件 #${p.incident_id}`) + rows([
+        ['预计到达', p.eta ? `${beijing(Date.parse(p.eta)).hm}（北京时间）` : ''], ['全程', `${(p.distance_m / 1000).toFixed(1)} km，约 ${Math.ceil(p.seconds / 60)} 分钟`],
+        ['偏离路线', p.off_route_m > 200 ? `${Math.round(p.off_route_m)} m` : '']]);
+    }
+    if (layer === 'staging_points') {
+      return head(p.label, p.source === 'proposed' ? '系统建议的集结点' : '调度员指定的集结点') + rows([['说明', p.note], ['设定人', p.set_by]]);
     }
     if (layer === 'warnings') {
       return head(term('warning.level', p.level), `${p.drill ? '【演练】' : ''}${p.event || ''}`) + rows([['范围', p.area_desc], ['生效', p.onset_beijing || p.onset], ['发布单位', p.authority]]);

@@ -16,6 +16,7 @@ export const LAYER_NAMES = {
   boundaries: '行政区划', population_cells: '人口网格', warnings: '预警区域', zones: '疏散/防护区',
   sensitive_sites: '敏感目标', hazard_sources: '重大危险源', shelters: '避难场所', supply_depots: '物资储备',
   medical_facilities: '医疗机构', experts: '专家', rescue_teams: '救援队伍', incidents: '事件', road_closures: '道路封闭',
+  team_routes: '出动路线', staging_points: '集结点',
 };
 
 // Layers the registry editor keeps (the API's registry layers).
@@ -24,7 +25,11 @@ export const REGISTRY_LAYERS = ['hazard_sources', 'sensitive_sites', 'shelters',
 
 // What the wall subscribes to on the live stream.
 export const STREAM_LAYERS = ['boundaries', 'population_cells', 'warnings', 'zones', 'sensitive_sites', 'hazard_sources',
-  'shelters', 'supply_depots', 'medical_facilities', 'experts', 'rescue_teams', 'incidents', 'road_closures'];
+  'shelters', 'supply_depots', 'medical_facilities', 'experts', 'rescue_teams', 'incidents', 'road_closures', 'team_routes', 'staging_points'];
+
+// The staging point's icon: a yellow square marked 集.
+export const STAGING_ICON = 'ic:sq:ffd60a:' + encodeURIComponent('集');
+export const ROUTE_COLOUR = '#64d2ff';
 
 const hex = (c) => c.slice(1);
 
@@ -34,6 +39,7 @@ export function iconNames() {
   for (const c of ['30d158', 'ff453a', '8e8e93']) names.push(`ic:house:${c}:${encodeURIComponent('避')}`);
   for (const [g, c] of Object.entries(GRADE_COLOUR)) names.push(`ic:tri:${hex(c)}:${encodeURIComponent(GRADE_NUMERAL[g])}`);
   names.push(`ic:tri:8e8e93:${encodeURIComponent('危')}`);
+  names.push(STAGING_ICON);
   return names;
 }
 const matchGrade = (what, fallback) => ['match', ['coalesce', ['get', 'grade'], ''],
@@ -87,6 +93,13 @@ export function mapLayers() {
     // where it is heading.
     { id: 'team-trails', type: 'line', source: 'team_trails', layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: { 'line-color': ['match', ['get', 'status'], ...Object.entries(TEAM_COLOUR).flat(), '#8e8e93'], 'line-width': 4, 'line-opacity': 0.8 } },
+    // Where dispatched teams are driving (their road route, to the staging
+    // point or the incident), under the teams themselves.
+    { id: 'team-routes-casing', type: 'line', source: 'team_routes', layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': '#0b1118', 'line-width': 7, 'line-opacity': 0.8 } },
+    { id: 'team-routes', type: 'line', source: 'team_routes', layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': ROUTE_COLOUR, 'line-width': 3.5, 'line-dasharray': [2, 1] } },
+    { id: 'staging', type: 'symbol', source: 'staging_points', layout: { 'icon-image': STAGING_ICON, 'icon-size': 0.8, 'icon-allow-overlap': true } },
     // The selected incident's zones not yet published (dispatch console).
     { id: 'zones-draft-fill', type: 'fill', source: 'draft_zones', paint: { 'fill-color': '#9cc9ff', 'fill-opacity': 0.08 } },
     { id: 'zones-draft-line', type: 'line', source: 'draft_zones',

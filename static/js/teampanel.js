@@ -10,6 +10,9 @@ import { can } from './roles.js';
 import { term, terms, options } from './vocab.js';
 import { age } from './time.js';
 import { haversine, positionAge, km } from './map.js';
+import { RouteLine, roadCell } from './routeline.js';
+import { StagingPanel } from './staging.js';
+import { beijing } from './time.js';
 
 const NEXT_STATUS = { dispatched: ['en_route'], en_route: ['on_scene'], on_scene: ['returning'], returning: ['available'] };
 const CANDIDATES = 8;
@@ -32,7 +35,7 @@ export class TeamPanel {
     Object.assign(this, { box, store, map, id, role, msg, fail, onChange });
     this.canSend = can(role, 'teams:dispatch');
     this.assigned = new Map();
-    box.innerHTML = `<h4>派遣救援队伍</h4>
+    box.innerHTML = `<div class="staging"></div><h4>派遣救援队伍</h4>
       ${this.canSend ? `<div class="row send-row"><label>数量 <select class="n">${[1, 2, 3, 4, 5, 6].map((n) => `<option${n === 3 ? ' selected' : ''}>${n}</option>`).join('')}</select></label>
         <label>能力 <select class="cap"><option value="">不限</option>${options('rescue_teams.capabilities', '', esc)}</select></label>
         <button type="button" class="primary send-n">派遣最近 3 支</button></div>` : ''}
@@ -45,10 +48,17 @@ export class TeamPanel {
     box.querySelector('.n')?.addEventListener('change', () => { label(); this.loadNearest(); });
     box.querySelector('.cap')?.addEventListener('change', () => { label(); this.loadNearest(); });
     box.addEventListener('click', (e) => {
-      if (e.target.matches('.send-n')) this.confirmSend(this.nearest.slice(0, Number(box.querySelector('.n').value)));
+      if (e.target.matches('.send-n')) this.confirmSend(this.nearest.filter((t) => t.road?.reachable !== false).slice(0, Number(box.querySelector('.n').value)));
       else if (e.target.matches('.send')) this.confirmSend(this.nearest.filter((t) => String(t.id) === e.target.dataset.team));
       else if (e.target.matches('.status')) this.setStatus(e.target.dataset.team, e.target.dataset.status);
     });
+    this.staging = new StagingPanel(box.querySelector('.staging'), { store, map, id, role, msg, fail });
+    this.offRoutes = store.on('team_routes', () => this.drawComing());
+    // Hovering or focusing a candidate draws its road route.
+    this.route = map ? new RouteLine(map) : null;
+    const routeOf = (e) => this.nearest.find((t) => String(t.id) === e.target.closest?.('.near-teams tr[data-team]')?.dataset.team);
+    for (const ev of ['mouseover', 'focusin']) box.addEventListener(ev, (e) => { const t = routeOf(e); if (t?.road?.geometry) this.route?.show(t.road.geometry); });
+    box.querySelector('.near-teams').addEventListener('mouseleave', () => this.route?.clear());
     this.nearest = [];
     this.loadNearest();
   }
@@ -67,17 +77,21 @@ export class TeamPanel {
         api('GET', `/api/v1/nearest?layer=shelters&incident=${this.id}&k=5&min_free=1`),
       ]);
       this.nearest = teams.data.results;
+      this.route?.clear();
+      const byRoad = teams.data.by === 'road';
+      const sendN = this.box.querySelector('.send-n');
+      if (sendN) sendN.textContent = sendN.textContent.replace(/派遣最(近|快)/, byRoad ? '派遣最快' : '派遣最近');
       const box = this.box.querySelector('.near-teams');
       box.classList.remove('note');
-      box.innerHTML = this.nearest.length ? `<table><tbody>${this.nearest.map((t) => `<tr data-team="${t.id}"><td>${esc(t.name)}<br>
+      box.innerHTML = this.nearest.length ? `<p class="ranking note">${esc(teams.data.ranking || '')}</p><table><tbody>${this.nearest.map((t) => `<tr data-team="${t.id}" tabindex="0"><td>${esc(t.name)}<br>
         <small>${esc([(t.properties.capabilities || []).map((c) => term('rescue_teams.capabilities', c)).join('、'), `${t.properties.headcount ?? '?'} 人`,
           t.observed_at ? `定位于 ${age(t.position_age_s)}` : '在驻地'].filter(Boolean).join(' · '))}</small></td>
-        <td class="num">${km(t.distance_m)}</td><td>${this.canSend ? `<button type="button" class="send" data-team="${t.id}">派遣</button>` : ''}</td></tr>`).join('')}</tbody></table>`
+        ${roadCell(t, km)}<td>${this.canSend && t.road?.reachable !== false ? `<button type="button" class="send" data-team="${t.id}">派遣</button>` : ''}</td></tr>`).join('')}</tbody></table>`
         : '<p class="note">没有符合条件的可用队伍</p>';
       const sb = this.box.querySelector('.near-shelters');
       sb.classList.remove('note');
       sb.innerHTML = shelters.data.results.length ? `<table><tbody>${shelters.data.results.map((s) => `<tr><td>${esc(s.name)}</td>
-        <td class="num">空位 ${s.properties.free}</td><td class="num">${km(s.distance_m)}</td></tr>`).join('')}</tbody></table>` : '<p class="note">附近没有有空位的避难场所</p>';
+        <td class="num">空位 ${s.properties.free}</td>${roadCell(s, km)}</tr>`).join('')}</tbody></table>` : '<p class="note">附近没有有空位的避难场所</p>';
     } catch (e) { this.box.querySelector('.near-teams').textContent = e.message; }
   }
 
@@ -85,7 +99,7 @@ export class TeamPanel {
   confirmSend(teams) {
     if (!teams.length) { this.msg('bad', '没有可派遣的队伍'); return; }
     const dlg = this.box.querySelector('.confirm-send');
-    dlg.querySelector('.to-send').innerHTML = teams.map((t) => `<li data-team="${t.id}"><b>${esc(t.name)}</b> · ${km(t.distance_m)} · ${t.properties.headcount ?? '?'} 人</li>`).join('');
+    dlg.querySelector('.to-send').innerHTML = teams.map((t) => `<li data-team="${t.id}"><b>${esc(t.name)}</b> · ${t.road?.reachable ? `行车约 ${Math.max(1, Math.ceil(t.road.eta_min))} 分钟（${km(t.road.distance_m)}）` : km(t.distance_m)} · ${t.properties.headcount ?? '?'} 人</li>`).join('');
     dlg.querySelector('h3').textContent = `确认派遣以下 ${teams.length} 支队伍赶赴事件 #${this.id}`;
     dlg.onclose = () => { if (dlg.returnValue === 'ok') this.send(teams.map((t) => t.id)); };
     dlg.returnValue = '';
@@ -104,6 +118,8 @@ export class TeamPanel {
   async setStatus(team, status) {
     try { await api('POST', `/api/v1/dispatch/teams/${team}/status`, { body: { status } }); this.onChange?.(); } catch (e) { this.fail(e); }
   }
+
+  destroy() { this.staging.destroy(); this.offRoutes(); this.route?.clear(); }
 
   // From the incident's timeline (incidentlog.js loads it).
   setTimeline(timeline) { this.assigned = assignedTeams(timeline); this.drawComing(); }
@@ -138,7 +154,10 @@ export class TeamPanel {
       const ageS = positionAge(t, at);
       tr.querySelector('.pos').textContent = p.last_position ? `· 定位于 ${age(ageS)}` : '· 未回传定位（按驻地计算距离）';
       const d = dist(t);
-      tr.querySelector('.dist').textContent = d == null ? '—' : km(d);
+      const route = this.store.features('team_routes').find((r) => String(r.properties.team_id) === String(t.id));
+      const eta = route?.properties.eta ? Date.parse(route.properties.eta) : null;
+      tr.querySelector('.dist').innerHTML = eta ? `预计 <b>${beijing(eta).hm}</b> 到${route.properties.destination === 'staging' ? '集结点' : '达'}<br><small>还有约 ${Math.max(0, Math.ceil((eta - at) / 60000))} 分钟 · 直线 ${d == null ? '—' : km(d)}</small>`
+        : (d == null ? '—' : km(d));
       if (tr.dataset.status !== p.status) {
         tr.dataset.status = p.status;
         tr.querySelector('.acts').innerHTML = this.canSend ? (NEXT_STATUS[p.status] || []).map((s) =>

@@ -3,7 +3,9 @@
 // server answers from a snapshot (so a page left open and polling costs the
 // command centre nothing). The map has no basemap: the county outline, the
 // warning areas, the zones and the shelters, all served by Sitrep (no
-// internet needed).
+// internet needed). Once the reader gives their position, each shelter
+// offers the road route to it (/public/route): drawn on the map, its time
+// and length on the card, or why only the straight line can be given.
 import * as maplibregl from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { WARNING_COLOUR, ZONE_COLOUR } from '/js/style.js';
 
@@ -11,6 +13,9 @@ const POLL_MS = 15000;
 const $ = (id) => document.getElementById(id);
 let here = null; // the reader's position, once they asked to sort by it
 let last = null;
+// The route the reader asked for: the shelter's id and the answer (null
+// while it is being asked).
+let chosen = null;
 
 // el builds an element with text (never HTML: every string is data).
 function el(tag, attrs = {}, ...children) {
@@ -39,14 +44,68 @@ function metres(a, b) {
 }
 
 function shelterCard(s) {
-  const card = el('article', { class: 'card shelter' });
+  const card = el('article', { class: 'card shelter', 'data-shelter': s.id });
   card.append(el('h3', {}, s.name));
   card.append(el('p', {}, el('span', { class: 'free' }, `尚余 ${s.free} 个位置`), `（可容纳 ${s.capacity} 人）`));
   if (s.address) card.append(el('p', { class: 'meta' }, '地址：' + s.address));
   if (here) card.append(el('p', { class: 'meta' }, `直线距离约 ${(metres(here, [s.lon, s.lat]) / 1000).toFixed(1)} 公里`));
+  if (chosen?.id === s.id) card.append(routeNote(chosen.answer));
+  const actions = el('p', { class: 'actions' });
+  if (here) {
+    // The network is for vehicles (no footpaths): a driving route.
+    const b = el('button', { type: 'button', class: 'route-button' }, chosen?.id === s.id ? '刷新驾车路线' : '驾车路线');
+    b.addEventListener('click', () => askRoute(s, true));
+    actions.append(b);
+  }
   // geo: opens the phone's own map application at the shelter.
-  card.append(el('a', { href: `geo:${s.lat},${s.lon}?q=${s.lat},${s.lon}(${encodeURIComponent(s.name)})` }, '用手机地图前往'));
+  actions.append(el('a', { href: `geo:${s.lat},${s.lon}?q=${s.lat},${s.lon}(${encodeURIComponent(s.name)})` }, '用手机地图前往'));
+  card.append(actions);
   return card;
+}
+
+// routeNote is the card's line about the road route: its time and length,
+// or why there is none (the server words it).
+function routeNote(a) {
+  if (!a) return el('p', { class: 'route-note' }, '正在计算驾车路线…');
+  return el('p', { class: `route-note ${a.road === 'route' ? 'ok' : 'none'}` }, a.text);
+}
+
+// The position is rounded as the server rounds it (0.001°): readers near
+// one another ask the same address, which any cache on the way can share.
+const grid = (x) => (Math.round(x * 1000) / 1000).toFixed(3);
+
+// askRoute asks the road route to shelter s. tapped: the reader asked
+// (the card says it is being computed, and the map frames and shows the
+// route); else it is asked again after the situation changed, quietly.
+async function askRoute(s, tapped) {
+  if (tapped || chosen?.id !== s.id) {
+    chosen = { id: s.id, answer: null };
+    showChosen();
+  }
+  let a;
+  try {
+    const r = await fetch(`/public/route?lon=${grid(here[0])}&lat=${grid(here[1])}&shelter=${s.id}`, { cache: 'no-cache' });
+    const body = await r.json();
+    // A refusal names its field; its detail is what to tell the reader.
+    a = r.ok ? body : { road: 'refused', text: body.errors?.[0]?.detail || body.detail || '无法查询路线' };
+  } catch {
+    a = { road: 'failed', text: '暂时无法查询路线，请稍后再试；可先按直线方向前往或用手机地图。' };
+  }
+  if (chosen?.id !== s.id) return; // the reader asked for another meanwhile
+  chosen.answer = a;
+  window.__public = { ...window.__public, route: a };
+  showChosen();
+  await drawRoute(a, tapped);
+  if (tapped && a.road === 'route') $('map').scrollIntoView({ block: 'start', behavior: 'smooth' });
+}
+
+// showChosen redraws the cards, so the chosen one shows its route note.
+function showChosen() {
+  if (window.__public?.situation) list('shelter-list', sortedShelters(window.__public.situation), shelterCard, '目前没有开放的避难场所。');
+}
+
+function sortedShelters(s) {
+  return here ? [...s.shelters].sort((a, b) => metres(here, [a.lon, a.lat]) - metres(here, [b.lon, b.lat])) : s.shelters;
 }
 
 function zoneCard(z) {
@@ -68,9 +127,13 @@ function render(s) {
   $('demo-banner').hidden = !s.synthetic;
   list('warning-list', s.warnings, warningCard, '目前没有生效的预警。');
   list('zone-list', s.zones, zoneCard, '目前没有撤离或避险区域。');
-  const shelters = here ? [...s.shelters].sort((a, b) => metres(here, [a.lon, a.lat]) - metres(here, [b.lon, b.lat])) : s.shelters;
-  list('shelter-list', shelters, shelterCard, '目前没有开放的避难场所。');
+  // A route asked for before stays (asked again: the zones may have
+  // changed it) while its shelter is still listed.
+  const again = chosen && s.shelters.find((x) => x.id === chosen.id);
+  if (chosen && !again) { chosen = null; drawRoute(null); }
+  list('shelter-list', sortedShelters(s), shelterCard, '目前没有开放的避难场所。');
   mapData(s);
+  if (again && here) askRoute(again, false);
 }
 
 let map = null, mapReady = null;
@@ -81,9 +144,10 @@ function initMap() {
     style: { version: 8, sources: {}, layers: [{ id: 'bg', type: 'background', paint: { 'background-color': '#e9eee9' } }] },
   });
   map.touchZoomRotate.disableRotation();
+  window.__public = { ...window.__public, map }; // the tests ask it what it drew
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   mapReady = new Promise((resolve) => map.on('load', () => {
-    for (const id of ['county', 'warnings', 'zones', 'shelters']) map.addSource(id, { type: 'geojson', data: fc([]) });
+    for (const id of ['county', 'warnings', 'zones', 'route', 'here', 'shelters']) map.addSource(id, { type: 'geojson', data: fc([]) });
     const level = ['match', ['get', 'level'], ...Object.entries(WARNING_COLOUR).flat(), '#888'];
     const zone = ['match', ['get', 'level'], 1, ZONE_COLOUR[1], 2, ZONE_COLOUR[2], ZONE_COLOUR[3]];
     map.addLayer({ id: 'county-line', type: 'line', source: 'county', paint: { 'line-color': '#333', 'line-width': 1.5, 'line-dasharray': [3, 2] } });
@@ -91,6 +155,9 @@ function initMap() {
     map.addLayer({ id: 'warnings-line', type: 'line', source: 'warnings', paint: { 'line-color': level, 'line-width': 3 } });
     map.addLayer({ id: 'zones-fill', type: 'fill', source: 'zones', filter: ['get', 'evacuate'], paint: { 'fill-color': zone, 'fill-opacity': 0.35 } });
     map.addLayer({ id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': zone, 'line-width': 2.5, 'line-dasharray': ['case', ['get', 'evacuate'], ['literal', [1, 0]], ['literal', [2, 2]]] } });
+    map.addLayer({ id: 'route-casing', type: 'line', source: 'route', layout: { 'line-join': 'round', 'line-cap': 'round' }, paint: { 'line-color': '#fff', 'line-width': 8 } });
+    map.addLayer({ id: 'route-line', type: 'line', source: 'route', layout: { 'line-join': 'round', 'line-cap': 'round' }, paint: { 'line-color': '#0b57d0', 'line-width': 5 } });
+    map.addLayer({ id: 'here', type: 'circle', source: 'here', paint: { 'circle-radius': 7, 'circle-color': '#0b57d0', 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 } });
     map.addLayer({ id: 'shelters', type: 'circle', source: 'shelters', paint: { 'circle-radius': 7, 'circle-color': '#0a7d32', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
     resolve();
   }));
@@ -116,6 +183,24 @@ async function mapData(s) {
   window.__public = { ...window.__public, rendered: (window.__public?.rendered || 0) + 1 };
 }
 
+// drawRoute draws the road route of answer a and the reader's position;
+// frame: fit the map to both ends and the route between.
+async function drawRoute(a, frame = false) {
+  await mapReady;
+  const line = a?.road === 'route' ? a.route?.geometry : null;
+  map.getSource('route').setData(fc(line ? [{ type: 'Feature', geometry: line, properties: {} }] : []));
+  map.getSource('here').setData(fc(here ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: here }, properties: {} }] : []));
+  $('legend-route').hidden = !line;
+  $('legend-here').hidden = !here;
+  if (frame && a?.to && here) {
+    const b = new maplibregl.LngLatBounds(here, here);
+    b.extend(a.to);
+    if (line) line.coordinates.forEach((c) => b.extend(c));
+    map.fitBounds(b, { padding: 40, animate: false, maxZoom: 15 });
+  }
+  window.__public = { ...window.__public, routeDrawn: line ? line.coordinates.length : 0 };
+}
+
 async function refresh() {
   try {
     // no-cache: revalidate with the ETag every time; a 304 costs nothing.
@@ -132,6 +217,8 @@ $('locate').addEventListener('click', () => {
   if (!navigator.geolocation) return;
   navigator.geolocation.getCurrentPosition((p) => {
     here = [p.coords.longitude, p.coords.latitude];
+    $('locate').textContent = '已按离我的距离排序';
+    drawRoute(chosen?.answer || null);
     if (window.__public?.situation) render(window.__public.situation);
   }, () => { $('locate').textContent = '无法获取您的位置'; }, { enableHighAccuracy: false, timeout: 10000 });
 });
