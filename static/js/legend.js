@@ -5,12 +5,13 @@
 import { LAYER_NAMES, GRADE_COLOUR, GRADE_NUMERAL, WARNING_COLOUR, ZONE_COLOUR, TEAM_COLOUR, OUTSIDE_RING, OUTSIDE_COLOUR, ROUTE_COLOUR } from './style.js';
 import { term } from './vocab.js';
 import { esc } from './labels.js';
+import { CLOSURE_LAYER, CLOSURE_MAP_LAYERS, closureKey, inForce } from './closures.js';
 
 const MAP_LAYERS = {
   incidents: ['incidents', 'incidents-halo'], rescue_teams: ['teams', 'team-trails'], hazard_sources: ['hazards', 'hazards-fill'],
   shelters: ['shelters'], medical_facilities: ['medical'], supply_depots: ['depots'], experts: ['experts'],
   sensitive_sites: ['sites', 'sites-fill', 'sites-line'], zones: ['zones-fill', 'zones-line'],
-  warnings: ['warnings-fill', 'warnings-line', 'warnings-line-drill'], population_cells: ['population'],
+  warnings: ['warnings-fill', 'warnings-line', 'warnings-line-drill'], [CLOSURE_LAYER]: CLOSURE_MAP_LAYERS, population_cells: ['population'],
   team_routes: ['team-routes', 'team-routes-casing'], staging_points: ['staging'],
 };
 for (const [source, id] of Object.entries(OUTSIDE_RING)) MAP_LAYERS[source].push(id);
@@ -25,6 +26,7 @@ export function mountLegend(el, map, store) {
     hazard_sources: key(Object.entries(GRADE_COLOUR).map(([g, c]) => [sw(c, 'tri'), GRADE_NUMERAL[g] + '级'])),
     warnings: key(Object.entries(WARNING_COLOUR).map(([l, c]) => [sw(c), term('warning.level', l).replace(/预警$/, '')])),
     zones: key(Object.entries(ZONE_COLOUR).map(([l, c]) => [sw(c), `${l}级区域`])),
+    [CLOSURE_LAYER]: closureKey(),
     team_routes: key([[sw(ROUTE_COLOUR, 'line'), '派出队伍的道路路线']]),
     staging_points: key([[sw('#ffd60a'), '队伍集结处，在隔离区外']]),
   };
@@ -51,6 +53,8 @@ export function mountLegend(el, map, store) {
     map.getContainer().dispatchEvent(new Event('sitrep:layers'));
   });
   for (const n of Object.keys(MAP_LAYERS)) {
-    store.on(n, (layer) => { el.querySelector(`[data-count="${n}"]`).textContent = layer.size; });
+    // Reopened closures stay in the layer for the record, off the map: count those in force.
+    const count = n === CLOSURE_LAYER ? (layer) => [...layer.values()].filter(inForce).length : (layer) => layer.size;
+    store.on(n, (layer) => { el.querySelector(`[data-count="${n}"]`).textContent = count(layer); });
   }
 }

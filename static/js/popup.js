@@ -9,11 +9,13 @@ import { term, has, tagLabel, vocabularyOf } from './vocab.js';
 import { age, beijing } from './time.js';
 import { positionAge } from './map.js';
 import { zoneName } from './zoneform.js';
+import { CLOSURE_LAYER, CLOSURE_MAP_LAYERS, closureActions } from './closures.js';
 
 // Map layer id → the store's layer it draws.
 const SOURCE = { incidents: 'incidents', teams: 'rescue_teams', hazards: 'hazard_sources', 'hazards-fill': 'hazard_sources', shelters: 'shelters',
   medical: 'medical_facilities', depots: 'supply_depots', experts: 'experts', sites: 'sensitive_sites', 'sites-fill': 'sensitive_sites',
-  'zones-fill': 'zones', 'warnings-fill': 'warnings', 'team-routes': 'team_routes', staging: 'staging_points' };
+  'zones-fill': 'zones', 'warnings-fill': 'warnings', 'team-routes': 'team_routes', staging: 'staging_points',
+  ...Object.fromEntries(CLOSURE_MAP_LAYERS.map((id) => [id, CLOSURE_LAYER])) };
 // Fields a popup leaves out: bookkeeping, or shown another way.
 const SKIP = new Set(['version', 'updated_at', 'synthetic', 'grading', 'last_position', 'major', 'id', 'grade', 'code']);
 
@@ -54,6 +56,11 @@ export class FeaturePopups {
     }
     if (layer === 'zones') {
       return head(`${p.level}级 ${zoneName(p)}`, `${term('zone.model', p.model)} · 事件 #${p.incident_id}`) + rows([['范围', `${Math.round(p.extent_m)} m`], ['需疏散', p.evacuate ? '是' : '否']]);
+    }
+    if (layer === CLOSURE_LAYER) {
+      const status = term('road_closures.status', p.status), when = beijing(Date.parse(p.updated_at));
+      return head(p.name, `道路封闭（交通管制） · ${status}`) + rows([['原因', p.reason], ['决定单位/人', p.ordered_by], ['状态', status],
+        ['最近更新', `${when.date} ${when.hm}`]]) + closureActions(f);
     }
     if (layer === 'team_routes') {
       return head(`${p.team} 的出动路线`, `前往${p.destination === 'staging' ? '集结点' : '事件现场'} · 事件 #${p.incident_id}`) + rows([
