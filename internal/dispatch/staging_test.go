@@ -152,7 +152,8 @@ func TestStagingPoint(t *testing.T) {
 }
 
 // A dispatched team's route is stored and on the live stream; its fixes
-// bring the ETA down; on scene, the route leaves the map.
+// bring the ETA down; a staging point set meanwhile routes it there; on
+// scene, the route leaves the map.
 func TestDispatchedTeamsRouteAndETA(t *testing.T) {
 	e := apitest.Start(t)
 	crossroads(t, e)
@@ -191,6 +192,23 @@ func TestDispatchedTeamsRouteAndETA(t *testing.T) {
 	}
 	if e.Count(`SELECT count(*) FROM events WHERE topic = 'team_routes' AND action = 'update'`) != 2 {
 		t.Fatal("the new ETA is not on the live stream")
+	}
+	// The staging point set 2 km south: the team, 4 km west, is routed
+	// there from where it is: 4 km east, 2 km south.
+	south := km(0, -2)
+	if r := e.Do("PUT", fmt.Sprintf("/api/v1/incidents/%d/staging", inc), auth.Dispatcher,
+		map[string]any{"geometry": map[string]any{"type": "Point", "coordinates": []float64{south[0], south[1]}}}); r.StatusCode != 200 {
+		t.Fatalf("staging: %d %s", r.StatusCode, r.Body)
+	}
+	if err := e.Pool.QueryRow(context.Background(), `SELECT route_distance_m, destination_kind FROM team_assignments
+		WHERE team_id = $1 AND ended_at IS NULL`, team).Scan(&metres, &kind); err != nil {
+		t.Fatal(err)
+	}
+	if kind != "staging" || metres < 5990 || metres > 6010 {
+		t.Fatalf("after the staging point was set: %s %.0f m, want to the staging point, 6 km", kind, metres)
+	}
+	if e.Count(`SELECT count(*) FROM events WHERE topic = 'team_routes' AND action = 'update'`) != 3 {
+		t.Fatal("the new route is not on the live stream")
 	}
 	for _, to := range []string{"en_route", "on_scene"} {
 		if r := e.Do("POST", fmt.Sprintf("/api/v1/dispatch/teams/%d/status", team), auth.Dispatcher, map[string]any{"status": to}); r.StatusCode != 200 {

@@ -27,14 +27,15 @@ export function mountLegend(el, map, store) {
     warnings: key(Object.entries(WARNING_COLOUR).map(([l, c]) => [sw(c), term('warning.level', l).replace(/预警$/, '')])),
     zones: key(Object.entries(ZONE_COLOUR).map(([l, c]) => [sw(c), `${l}级区域`])),
     [CLOSURE_LAYER]: closureKey(),
-    team_routes: key([[sw(ROUTE_COLOUR, 'line'), '派出队伍的道路路线']]),
-    staging_points: key([[sw('#ffd60a'), '队伍集结处，在隔离区外']]),
   };
+  // One-symbol layers show it beside their name, not on a line of its own:
+  // on the wall the legend must fit beside the alarm strip.
+  const marks = { team_routes: sw(ROUTE_COLOUR, 'line'), staging_points: sw('#ffd60a') };
   const folded = window.innerWidth < 1600;
   el.classList.toggle('folded', folded);
   el.innerHTML = `<button type="button" class="fold" aria-expanded="${!folded}">图例与图层</button><ul>${Object.keys(MAP_LAYERS).map((n) => `
     <li><label><input type="checkbox" data-layer="${n}" ${n === 'population_cells' ? '' : 'checked'}>
-      ${LAYER_NAMES[n]} <span class="n" data-count="${n}"></span></label>${keys[n] ? `<div class="key">${keys[n]}</div>` : ''}</li>`).join('')}
+      ${marks[n] || ''}${LAYER_NAMES[n]} <span class="n" data-count="${n}"></span></label>${keys[n] ? `<div class="key">${keys[n]}</div>` : ''}</li>`).join('')}
     <li class="outside-key"><div class="key">${key([[sw(OUTSIDE_COLOUR, 'ring'), '灰圈：在县界外（相邻区县）']])}</div></li>
     </ul>`;
   el.querySelector('.fold').onclick = () => {
