@@ -175,9 +175,9 @@ func TestLongWayRoundBeyondTheSearchArea(t *testing.T) {
 	pool := pgtest.New(t)
 	X, Y := at(0, 0), at(0, 1)
 	insertRoads(t, pool, []road{
-		{101, "primary", 0, nil, orb.LineString{X, at(20, 0)}},
-		{102, "primary", 0, nil, orb.LineString{at(20, 0), at(20, 1)}},
-		{103, "primary", 0, nil, orb.LineString{at(20, 1), Y}},
+		{OSMID: 101, Class: "primary", Line: orb.LineString{X, at(20, 0)}},
+		{OSMID: 102, Class: "primary", Line: orb.LineString{at(20, 0), at(20, 1)}},
+		{OSMID: 103, Class: "primary", Line: orb.LineString{at(20, 1), Y}},
 	})
 	build(t, pool)
 	rt := route(t, routing.NewRouter(pool), X, Y)

@@ -37,7 +37,7 @@ func Build(ctx context.Context, q db.Querier) (Stats, error) {
 	}{
 		{"clear", `DELETE FROM routing_edges`, nil},
 		{"clear", `DELETE FROM routing_vertices`, nil},
-		{"points", `DROP TABLE IF EXISTS pg_temp.routing_points, pg_temp.routing_nodes`, nil},
+		{"points", `DROP TABLE IF EXISTS pg_temp.routing_points, pg_temp.routing_nodes, pg_temp.routing_pieces`, nil},
 		{"points", buildPoints, []any{classes}},
 		// Statistics before each join, so a county's million points are
 		// hash-joined, not looped over.
@@ -46,14 +46,35 @@ func Build(ctx context.Context, q db.Querier) (Stats, error) {
 		{"vertices", `ANALYZE routing_nodes`, nil},
 		{"vertices", `INSERT INTO routing_vertices (id, geom) SELECT id, ST_SetSRID(ST_MakePoint(x, y), 4326) FROM routing_nodes`, nil},
 		{"edges", buildEdges, []any{classes, kmh}},
+		{"pieces", buildPieces, []any{edgesSQL}},
+		{"pieces", markMinorPieces, []any{MinorPieceShare}},
 		{"edges", `ANALYZE routing_edges`, nil},
 	} {
 		if _, err := q.Exec(ctx, s.sql, s.args...); err != nil {
 			return Stats{}, fmt.Errorf("routing %s: %w", s.what, err)
 		}
 	}
-	return Check(ctx, q)
+	var st Stats
+	err := q.QueryRow(ctx, statsSQL(`SELECT component, node FROM routing_pieces`)).
+		Scan(&st.Vertices, &st.Edges, &st.Components, &st.LargestShare)
+	return st, err
 }
+
+// MinorPieceShare is the share of the largest piece's road length under
+// which a piece of the network is minor (routing_edges.minor_piece).
+const MinorPieceShare = 0.05
+
+// buildPieces finds the network's disconnected pieces once, for marking
+// the minor ones and for the build's figures.
+const buildPieces = `CREATE TEMP TABLE routing_pieces ON COMMIT DROP AS SELECT component, node FROM pgr_connectedComponents($1)`
+
+// markMinorPieces flags the edges of pieces holding less than $1 of the
+// largest piece's road length.
+const markMinorPieces = `WITH per AS (
+		SELECT p.component, sum(e.length_m) AS len FROM routing_edges e JOIN routing_pieces p ON p.node = e.source GROUP BY p.component)
+	UPDATE routing_edges e SET minor_piece = per.len < $1 * (SELECT max(len) FROM per)
+	FROM routing_pieces p JOIN per ON per.component = p.component
+	WHERE p.node = e.source`
 
 // buildPoints lists every vertex of every drivable road in order, with the
 // road's point count, in a temporary table for the two statements after.
@@ -109,10 +130,16 @@ const edgesSQL = `SELECT id, source, target, cost, reverse_cost FROM routing_edg
 // (pgr_connectedComponents, which takes every edge both ways).
 func Check(ctx context.Context, q db.Querier) (Stats, error) {
 	var s Stats
-	err := q.QueryRow(ctx, `WITH c AS (SELECT component, node FROM pgr_connectedComponents($1)),
-			per AS (SELECT c.component, sum(e.length_m) AS len FROM routing_edges e JOIN c ON c.node = e.source GROUP BY c.component)
-		SELECT (SELECT count(*) FROM routing_vertices), (SELECT count(*) FROM routing_edges),
-			(SELECT count(*) FROM per), COALESCE((SELECT max(len) / NULLIF(sum(len), 0) FROM per), 0)`, edgesSQL).
+	err := q.QueryRow(ctx, statsSQL(`SELECT component, node FROM pgr_connectedComponents($1)`), edgesSQL).
 		Scan(&s.Vertices, &s.Edges, &s.Components, &s.LargestShare)
 	return s, err
+}
+
+// statsSQL counts the network from its pieces (pieces: a query of
+// component, node; one of the two constants above).
+func statsSQL(pieces string) string {
+	return `WITH c AS (` + pieces + `),
+			per AS (SELECT c.component, sum(e.length_m) AS len FROM routing_edges e JOIN c ON c.node = e.source GROUP BY c.component)
+		SELECT (SELECT count(*) FROM routing_vertices), (SELECT count(*) FROM routing_edges),
+			(SELECT count(*) FROM per), COALESCE((SELECT max(len) / NULLIF(sum(len), 0) FROM per), 0)`
 }

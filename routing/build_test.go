@@ -42,7 +42,7 @@ func TestBuildCountsPieces(t *testing.T) {
 
 	// Joining the island by a drivable road makes two pieces of three;
 	// the check alone says the same as the build.
-	insertRoads(t, pool, []road{{8, "track", 0, nil, fixtureRoads[6].line}})
+	insertRoads(t, pool, []road{{OSMID: 8, Class: "track", Line: fixtureRoads[6].Line}})
 	st = build(t, pool)
 	if st.Components != 2 || st.Edges != 11 {
 		t.Fatalf("after joining the island: %+v", st)

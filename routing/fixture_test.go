@@ -6,11 +6,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkt"
 
 	"sitrep/geo"
 	"sitrep/internal/pgtest"
 	"sitrep/routing"
+	"sitrep/routing/routingtest"
 )
 
 // origin is where the hand-made network lies: in the county, south of
@@ -40,13 +40,7 @@ var (
 )
 
 // road is one basemap_roads row of the fixture.
-type road struct {
-	osmID    int64
-	class    string
-	oneway   int
-	maxspeed *int
-	line     orb.LineString
-}
+type road = routingtest.Road
 
 // fixtureRoads are the fixture's OSM ways. The residential road is one way
 // through B, where the one-way street to F starts, and M, where the road
@@ -54,14 +48,14 @@ type road struct {
 // at both. The trunk is drawn from C to A, so a route A→C drives it against
 // its drawing. The road K–C is drawn K→C with oneway=-1: driven C→K only.
 var fixtureRoads = []road{
-	{1, "residential", 0, nil, orb.LineString{A, B, M, C}},
-	{2, "trunk", 0, nil, orb.LineString{C, D, A}},
-	{3, "tertiary", 1, nil, orb.LineString{B, F}},
-	{4, "tertiary", -1, nil, orb.LineString{K, C}},
-	{5, "secondary", 0, nil, orb.LineString{P, Q}},
-	{6, "primary", 0, nil, orb.LineString{R, S}},
-	{7, "footway", 0, nil, orb.LineString{C, P}},
-	{9, "unclassified", 0, nil, orb.LineString{G, M, H}},
+	{OSMID: 1, Class: "residential", Line: orb.LineString{A, B, M, C}},
+	{OSMID: 2, Class: "trunk", Line: orb.LineString{C, D, A}},
+	{OSMID: 3, Class: "tertiary", Oneway: 1, Line: orb.LineString{B, F}},
+	{OSMID: 4, Class: "tertiary", Oneway: -1, Line: orb.LineString{K, C}},
+	{OSMID: 5, Class: "secondary", Line: orb.LineString{P, Q}},
+	{OSMID: 6, Class: "primary", Line: orb.LineString{R, S}},
+	{OSMID: 7, Class: "footway", Line: orb.LineString{C, P}},
+	{OSMID: 9, Class: "unclassified", Line: orb.LineString{G, M, H}},
 }
 
 // network makes a fresh database with the fixture's roads and builds the
@@ -69,40 +63,14 @@ var fixtureRoads = []road{
 func network(t *testing.T) (*pgxpool.Pool, routing.Stats) {
 	t.Helper()
 	pool := pgtest.New(t)
-	insertRoads(t, pool, fixtureRoads)
-	return pool, build(t, pool)
+	return pool, routingtest.Load(t, pool, fixtureRoads...)
 }
 
 func insertRoads(t *testing.T, pool *pgxpool.Pool, roads []road) {
-	t.Helper()
-	for _, r := range roads {
-		_, err := pool.Exec(context.Background(), `INSERT INTO basemap_roads (osm_id, class, oneway, maxspeed, geom)
-			VALUES ($1, $2, $3, $4, ST_GeomFromText($5, 4326))`, r.osmID, r.class, r.oneway, r.maxspeed, wkt.MarshalString(r.line))
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	routingtest.Insert(t, pool, roads...)
 }
 
-// build runs routing.Build in a transaction of its own, as the import does
-// in its.
-func build(t *testing.T, pool *pgxpool.Pool) routing.Stats {
-	t.Helper()
-	ctx := context.Background()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it does nothing
-	st, err := routing.Build(ctx, tx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
+func build(t *testing.T, pool *pgxpool.Pool) routing.Stats { return routingtest.Build(t, pool) }
 
 func count(t *testing.T, pool *pgxpool.Pool, query string, args ...any) int {
 	t.Helper()

@@ -35,3 +35,26 @@ func TestOffTheNetwork(t *testing.T) {
 		t.Fatalf("to 2 km off the road: %+v, want off-road", to[0])
 	}
 }
+
+// A stub no road joins (a service road mapped without its junction) is a
+// minor piece of the network: a point beside it joins the main network
+// 300 m away instead, and is routed, not called cut off. Beside a stub
+// with no major road within MaxSnapM, the stub is all there is.
+func TestSnapPrefersTheMainNetwork(t *testing.T) {
+	pool, _ := network(t)
+	insertRoads(t, pool, []road{
+		{OSMID: 50, Class: "service", Line: orb.LineString{at(0.45, -0.31), at(0.55, -0.31)}},
+		{OSMID: 51, Class: "service", Line: orb.LineString{at(0.45, -2.5), at(0.55, -2.5)}},
+	})
+	build(t, pool)
+	if n := count(t, pool, `SELECT count(*) FROM routing_edges WHERE minor_piece`); n != 2 {
+		t.Fatalf("%d edges in minor pieces, want the stubs' 2 (P–Q and the overpass are pieces of their own, but not minor)", n)
+	}
+	r := routing.NewRouter(pool)
+	if rt := route(t, r, at(0.5, -0.3), C); !rt.Reachable || rt.FromSnapM < 290 || rt.FromSnapM > 310 {
+		t.Fatalf("from beside the stub: %+v, want joined to the residential road 300 m away and routed", rt)
+	}
+	if rt := route(t, r, at(0.5, -2.49), C); rt.Reachable || rt.OffRoad || rt.FromSnapM > 15 {
+		t.Fatalf("from beside the far stub: %+v, want on the stub, which leads nowhere", rt)
+	}
+}

@@ -105,11 +105,13 @@ func reversed(l orb.LineString) orb.LineString {
 	return out
 }
 
-// snapSQL finds each point's nearest edge: the index's 16 nearest in
+// snapSQL finds each point's road: the index's 16 nearest edges in
 // degrees, then the nearest of those on the ellipsoid (a degree of
 // longitude is three quarters of one of latitude here, so the nearest in
-// degrees need not be the nearest in metres). The fraction is planar along
-// the edge, which over one edge's few hundred metres is the metres'.
+// degrees need not be the nearest in metres) — of a major piece of the
+// network when one is within MaxSnapM ($4), since a minor piece (a stub
+// the extract cut off) leads nowhere. The fraction is planar along the
+// edge, which over one edge's few hundred metres is the metres'.
 const snapSQL = `SELECT e.id, e.source, e.target, e.cost, e.reverse_cost, e.length_m, e.f, e.dist,
 		ST_AsGeoJSON(ST_LineSubstring(e.geom, 0, e.f), 7), ST_AsGeoJSON(ST_LineSubstring(e.geom, e.f, 1), 7),
 		EXISTS (SELECT 1 FROM road_closures c WHERE c.status = 'closed' AND ST_Intersects(c.geom, ST_LineSubstring(e.geom, 0, e.f)))
@@ -119,14 +121,16 @@ const snapSQL = `SELECT e.id, e.source, e.target, e.cost, e.reverse_cost, e.leng
 	FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
 	CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS pt) g
 	CROSS JOIN LATERAL (
-		SELECT c.*, ST_LineLocatePoint(c.geom, g.pt) AS f, ST_Distance(c.geom::geography, g.pt::geography) AS dist
-		FROM (SELECT id, source, target, cost, reverse_cost, length_m, geom FROM routing_edges ORDER BY geom <-> g.pt LIMIT 16) c
-		ORDER BY dist, c.id LIMIT 1) e
+		SELECT d.* FROM (
+			SELECT c.*, ST_LineLocatePoint(c.geom, g.pt) AS f, ST_Distance(c.geom::geography, g.pt::geography) AS dist
+			FROM (SELECT id, source, target, cost, reverse_cost, length_m, minor_piece, geom
+			      FROM routing_edges ORDER BY geom <-> g.pt LIMIT 16) c) d
+		ORDER BY d.minor_piece AND bool_or(NOT d.minor_piece AND d.dist <= $4) OVER (), d.dist, d.id LIMIT 1) e
 	ORDER BY p.i`
 
 func snap(ctx context.Context, q db.Querier, pts []orb.Point, closedZones []int64) ([]snapped, error) {
 	lons, lats := coords(pts)
-	rows, err := q.Query(ctx, snapSQL, lons, lats, closedZones)
+	rows, err := q.Query(ctx, snapSQL, lons, lats, closedZones, float64(MaxSnapM))
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ var validityReasons = map[string]string{
 	"Nested shells":                                 "外环相互嵌套",
 	"Duplicate Rings":                               "环重复",
 	"Too few distinct points in geometry component": "几何部分的不同点太少",
+	"Too few points in geometry component":          "几何部分的点太少（如线的各点重合）",
 	"Invalid Coordinate":                            "坐标无效",
 	"Ring is not closed":                            "环未闭合",
 	"Repeated Point":                                "重复点",

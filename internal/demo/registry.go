@@ -56,7 +56,7 @@ func loadRegistry(ctx context.Context, pool *pgxpool.Pool) error {
 		if err := d.placeSeats(); err != nil {
 			return nil, err
 		}
-		steps := []func() error{d.population, d.hazardSources, d.sites, d.shelters, d.teams, d.depots, d.medical, d.experts, d.instruments}
+		steps := []func() error{d.population, d.hazardSources, d.sites, d.shelters, d.teams, d.depots, d.medical, d.experts, d.instruments, d.closures}
 		for _, step := range steps {
 			if err := step(); err != nil {
 				return nil, err
@@ -128,17 +128,22 @@ func (d *demoLoader) add(l *registry.Layer, code string, geom any, props map[str
 	}
 	props["code"] = code
 	props["synthetic"] = true
+	return d.create(l, geom, props)
+}
+
+// create stores one feature through the layer's own checks and write.
+func (d *demoLoader) create(l *registry.Layer, geom any, props map[string]any) error {
 	raw, err := json.Marshal(map[string]any{"type": "Feature", "geometry": geom, "properties": props})
 	if err != nil {
 		return err
 	}
 	in, err := l.Decode(raw)
 	if err != nil {
-		return fmt.Errorf("demo %s %s: %w", l.Name, code, err)
+		return fmt.Errorf("demo %s %v: %w", l.Name, props["name"], err)
 	}
 	w, err := l.Create(d.ctx, d.tx, Actor, in)
 	if err != nil {
-		return fmt.Errorf("demo %s %s: %w", l.Name, code, err)
+		return fmt.Errorf("demo %s %v: %w", l.Name, props["name"], err)
 	}
 	d.changes = append(d.changes, w.Changes...)
 	return nil

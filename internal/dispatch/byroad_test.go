@@ -8,12 +8,11 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkt"
 
 	"sitrep/geo"
 	"sitrep/internal/apitest"
 	"sitrep/internal/auth"
-	"sitrep/routing"
+	"sitrep/routing/routingtest"
 )
 
 // km places a point km east and north of the centre.
@@ -60,31 +59,11 @@ func (r roadResp) names() []string {
 // no road reaches U, and W is off the network.
 func valleyAndRidge(t *testing.T, e *apitest.Env) {
 	t.Helper()
+	routingtest.Load(t, e.Pool,
+		routingtest.Road{OSMID: 1, Class: "primary", Line: orb.LineString{km(0, 0), km(15, 0), km(30, 0)}},
+		routingtest.Road{OSMID: 2, Class: "track", Line: orb.LineString{km(0, 8), km(30, 8), km(30, 0)}},
+		routingtest.Road{OSMID: 3, Class: "unclassified", Line: orb.LineString{km(3, 3), km(4, 3)}})
 	ctx := context.Background()
-	for _, r := range []struct {
-		id    int64
-		class string
-		line  orb.LineString
-	}{
-		{1, "primary", orb.LineString{km(0, 0), km(15, 0), km(30, 0)}},
-		{2, "track", orb.LineString{km(0, 8), km(30, 8), km(30, 0)}},
-		{3, "unclassified", orb.LineString{km(3, 3), km(4, 3)}},
-	} {
-		if _, err := e.Pool.Exec(ctx, `INSERT INTO basemap_roads (osm_id, class, oneway, geom) VALUES ($1, $2, 0, ST_GeomFromText($3, 4326))`,
-			r.id, r.class, wkt.MarshalString(r.line)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tx, err := e.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := routing.Build(ctx, tx); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
 	for name, p := range map[string]orb.Point{"山梁队": km(0, 8), "河谷队": km(15, 0), "孤路队": km(3, 3), "荒野队": km(5, -5)} {
 		if _, err := e.Pool.Exec(ctx, `INSERT INTO rescue_teams (geom, name, kind, headcount, status, capabilities)
 			VALUES (ST_SetSRID(ST_MakePoint($1, $2), 4326), $3, 'fire_rescue', 10, 'available', '{}')`, p[0], p[1], name); err != nil {

@@ -264,8 +264,14 @@ func (s *Store) storeStaging(ctx context.Context, tx pgx.Tx, incidentID int64, a
 	if before != nil {
 		b = before
 	}
-	return []journal.Change{{Entity: StagingTopic, EntityID: strconv.FormatInt(incidentID, 10), Action: action,
-		Before: b, After: *out, Topic: StagingTopic, Event: *out}}, nil
+	changes := []journal.Change{{Entity: StagingTopic, EntityID: strconv.FormatInt(incidentID, 10), Action: action,
+		Before: b, After: *out, Topic: StagingTopic, Event: *out}}
+	// Teams already on their way go to the new place.
+	rerouted, err := s.rerouteTravelling(ctx, tx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	return append(changes, rerouted...), nil
 }
 
 // stagingFor is where teams dispatched to the incident are routed: its

@@ -13,30 +13,15 @@ import (
 	"sitrep/geo"
 	"sitrep/internal/apitest"
 	"sitrep/internal/auth"
-	"sitrep/routing"
+	"sitrep/routing/routingtest"
 )
 
 // crossroads loads two roads crossing at the incident's place (km 0, 0):
 // one west–east from km -10 to 10, one south–north from km -10 to 10.
 func crossroads(t *testing.T, e *apitest.Env) {
 	t.Helper()
-	ctx := context.Background()
-	for i, line := range []orb.LineString{{km(-10, 0), km(0, 0), km(10, 0)}, {km(0, -10), km(0, 0), km(0, 10)}} {
-		if _, err := e.Pool.Exec(ctx, `INSERT INTO basemap_roads (osm_id, class, oneway, geom) VALUES ($1, 'primary', 0, ST_GeomFromText($2, 4326))`,
-			i+1, wkt.MarshalString(line)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tx, err := e.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := routing.Build(ctx, tx); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	routingtest.Load(t, e.Pool, routingtest.Lines("primary",
+		orb.LineString{km(-10, 0), km(0, 0), km(10, 0)}, orb.LineString{km(0, -10), km(0, 0), km(0, 10)})...)
 }
 
 // isolationZone stores the incident's active zone whose people must leave:
@@ -167,7 +152,8 @@ func TestStagingPoint(t *testing.T) {
 }
 
 // A dispatched team's route is stored and on the live stream; its fixes
-// bring the ETA down; on scene, the route leaves the map.
+// bring the ETA down; a staging point set meanwhile routes it there; on
+// scene, the route leaves the map.
 func TestDispatchedTeamsRouteAndETA(t *testing.T) {
 	e := apitest.Start(t)
 	crossroads(t, e)
@@ -206,6 +192,23 @@ func TestDispatchedTeamsRouteAndETA(t *testing.T) {
 	}
 	if e.Count(`SELECT count(*) FROM events WHERE topic = 'team_routes' AND action = 'update'`) != 2 {
 		t.Fatal("the new ETA is not on the live stream")
+	}
+	// The staging point set 2 km south: the team, 4 km west, is routed
+	// there from where it is: 4 km east, 2 km south.
+	south := km(0, -2)
+	if r := e.Do("PUT", fmt.Sprintf("/api/v1/incidents/%d/staging", inc), auth.Dispatcher,
+		map[string]any{"geometry": map[string]any{"type": "Point", "coordinates": []float64{south[0], south[1]}}}); r.StatusCode != 200 {
+		t.Fatalf("staging: %d %s", r.StatusCode, r.Body)
+	}
+	if err := e.Pool.QueryRow(context.Background(), `SELECT route_distance_m, destination_kind FROM team_assignments
+		WHERE team_id = $1 AND ended_at IS NULL`, team).Scan(&metres, &kind); err != nil {
+		t.Fatal(err)
+	}
+	if kind != "staging" || metres < 5990 || metres > 6010 {
+		t.Fatalf("after the staging point was set: %s %.0f m, want to the staging point, 6 km", kind, metres)
+	}
+	if e.Count(`SELECT count(*) FROM events WHERE topic = 'team_routes' AND action = 'update'`) != 3 {
+		t.Fatal("the new route is not on the live stream")
 	}
 	for _, to := range []string{"en_route", "on_scene"} {
 		if r := e.Do("POST", fmt.Sprintf("/api/v1/dispatch/teams/%d/status", team), auth.Dispatcher, map[string]any{"status": to}); r.StatusCode != 200 {

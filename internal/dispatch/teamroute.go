@@ -119,7 +119,7 @@ func (s *Store) routeTeams(ctx context.Context, tx pgx.Tx, incidentID int64, tea
 			routes = got
 		}
 	}
-	var ids []int64
+	var ids, none []int64
 	for i, team := range teamIDs {
 		rt, why := routes[i], note
 		var line *string
@@ -146,6 +146,8 @@ func (s *Store) routeTeams(ctx context.Context, tx pgx.Tx, incidentID int64, tea
 		}
 		if line != nil {
 			ids = append(ids, id)
+		} else {
+			none = append(none, id)
 		}
 	}
 	features, err := routeFeatures(ctx, tx, ids)
@@ -156,7 +158,27 @@ func (s *Store) routeTeams(ctx context.Context, tx pgx.Tx, incidentID int64, tea
 	for _, id := range ids {
 		changes = append(changes, routeChange(id, features[id]))
 	}
+	// A team routed again with no way there now: its old line goes.
+	for _, id := range none {
+		changes = append(changes, routeChange(id, nil))
+	}
 	return changes, nil
+}
+
+// rerouteTravelling routes again the incident's teams still on their way,
+// from where they are now, when where they are going has moved (its
+// staging point set or moved).
+func (s *Store) rerouteTravelling(ctx context.Context, tx pgx.Tx, incidentID int64) ([]journal.Change, error) {
+	rows, err := tx.Query(ctx, `SELECT a.team_id FROM team_assignments a JOIN rescue_teams t ON t.id = a.team_id
+		WHERE a.incident_id = $1 AND a.ended_at IS NULL AND t.status = ANY($2) ORDER BY a.team_id`, incidentID, travelling)
+	if err != nil {
+		return nil, err
+	}
+	teams, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(teams) == 0 {
+		return nil, err
+	}
+	return s.routeTeams(ctx, tx, incidentID, teams, s.Now().UTC())
 }
 
 // updateETAs reckons again the ETA of each moved team that is on its way

@@ -16,7 +16,7 @@ import (
 var All = []*registry.Layer{
 	HazardSources, SensitiveSites, Shelters, RescueTeams,
 	SupplyDepots, MedicalFacilities, Experts, PopulationCells,
-	Sensors, WeatherStations,
+	Sensors, WeatherStations, RoadClosures,
 }
 
 // ByName returns the named layer.

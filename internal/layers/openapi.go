@@ -58,20 +58,20 @@ func OpenAPI() ([]byte, error) {
 				"parameters": listParams,
 				"responses": map[string]any{"200": map[string]any{"description": "a FeatureCollection with numberReturned and links (rel next when there is more)",
 					"content": map[string]any{"application/geo+json": map[string]any{"schema": map[string]any{"type": "object"}}}}, "400": problem}},
-			"post": map[string]any{"summary": "Create a feature (permission registry:write).", "requestBody": body,
+			"post": map[string]any{"summary": "Create a feature (permission " + string(l.CanWrite()) + ").", "requestBody": body,
 				"responses": map[string]any{"201": map[string]any{"description": "created; Location and ETag set", "content": geojson(ref)},
 					"400": problem, "403": problem, "409": problem, "422": problem}},
 		}
 		paths[base+"/{id}"] = map[string]any{
 			"parameters": []any{idParam},
 			"get":        map[string]any{"summary": "One feature; ETag is its version.", "responses": map[string]any{"200": map[string]any{"description": "the feature", "content": geojson(ref)}, "404": problem}},
-			"put": map[string]any{"summary": "Replace a feature (registry:write; If-Match required).", "parameters": []any{ifMatch}, "requestBody": body,
+			"put": map[string]any{"summary": "Replace a feature (" + string(l.CanWrite()) + "; If-Match required).", "parameters": []any{ifMatch}, "requestBody": body,
 				"responses": map[string]any{"200": map[string]any{"description": "the new version", "content": geojson(ref)}, "400": problem, "403": problem, "404": problem, "409": problem, "412": problem, "422": problem, "428": problem}},
-			"patch": map[string]any{"summary": "Change a feature with an RFC 7396 merge patch of the Feature (registry:write; If-Match required); the result is checked as a whole.",
+			"patch": map[string]any{"summary": "Change a feature with an RFC 7396 merge patch of the Feature (" + string(l.CanWrite()) + "; If-Match required); the result is checked as a whole.",
 				"parameters":  []any{ifMatch},
 				"requestBody": map[string]any{"required": true, "content": map[string]any{"application/merge-patch+json": map[string]any{"schema": map[string]any{"type": "object"}}}},
 				"responses":   map[string]any{"200": map[string]any{"description": "the new version", "content": geojson(ref)}, "400": problem, "403": problem, "404": problem, "409": problem, "412": problem, "422": problem, "428": problem}},
-			"delete": map[string]any{"summary": "Delete a feature (registry:write; If-Match required); its history stays.", "parameters": []any{ifMatch},
+			"delete": map[string]any{"summary": "Delete a feature (" + string(l.CanWrite()) + "; If-Match required); its history stays.", "parameters": []any{ifMatch},
 				"responses": map[string]any{"204": map[string]any{"description": "deleted"}, "403": problem, "404": problem, "412": problem, "428": problem}},
 		}
 		transferPaths(paths, base, l)

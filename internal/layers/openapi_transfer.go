@@ -23,7 +23,7 @@ func transferPaths(paths map[string]any, base string, l *registry.Layer) {
 	}}
 	fc := map[string]any{"type": "object", "description": "a GeoJSON FeatureCollection of " + l.Title}
 	paths[base+"/import"] = map[string]any{"post": map[string]any{
-		"summary": "Import a file of " + l.Title + ", all or nothing (registry:write). GeoJSON FeatureCollection, or CSV: a header naming the properties, " +
+		"summary": "Import a file of " + l.Title + ", all or nothing (" + string(l.CanWrite()) + "). GeoJSON FeatureCollection, or CSV: a header naming the properties, " +
 			"geometry as a wkt column (or lon and lat for points), tags ;-separated, line lists as JSON. id, version, updated_at and computed fields are ignored.",
 		"parameters": []any{map[string]any{"name": "dry_run", "in": "query", "description": "check every row, including against the database, and store nothing",
 			"schema": map[string]any{"type": "boolean", "default": false}}},

@@ -1,7 +1,6 @@
 package public
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -19,7 +18,7 @@ import (
 	"sitrep/geo"
 	"sitrep/internal/pgtest"
 	"sitrep/internal/warnings"
-	"sitrep/routing"
+	"sitrep/routing/routingtest"
 )
 
 // routeOrigin is where the test's roads lie, in the county; places are km
@@ -80,25 +79,9 @@ func newRouteEnv(t *testing.T) *routeEnv {
 // network, as the basemap import does.
 func (e *routeEnv) loadRoads() {
 	e.t.Helper()
-	ctx := e.t.Context()
-	for i, line := range []orb.LineString{{km(0, 0), km(2, 0), km(4, 0)}, {km(10, 10), km(11, 10)}} {
-		class := []string{"residential", "secondary"}[i]
-		if _, err := e.pool.Exec(ctx, `INSERT INTO basemap_roads (osm_id, class, oneway, geom)
-			VALUES ($1, $2, 0, ST_GeomFromText($3, 4326))`, i+1, class, wkt.MarshalString(line)); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	tx, err := e.pool.Begin(ctx)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer tx.Rollback(context.Background()) //nolint:errcheck // after Commit it does nothing
-	if _, err := routing.Build(ctx, tx); err != nil {
-		e.t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		e.t.Fatal(err)
-	}
+	routingtest.Load(e.t, e.pool,
+		routingtest.Road{OSMID: 1, Class: "residential", Line: orb.LineString{km(0, 0), km(2, 0), km(4, 0)}},
+		routingtest.Road{OSMID: 2, Class: "secondary", Line: orb.LineString{km(10, 10), km(11, 10)}})
 	// The import's commit is on the live stream.
 	e.live.send("basemap")
 }

@@ -316,6 +316,36 @@ func TestDecodeChecksGeometry(t *testing.T) {
 			t.Fatalf("fields %v", got)
 		}
 	})
+	t.Run("lines", func(t *testing.T) {
+		line := map[string]any{"type": "LineString", "coordinates": [][]float64{{87.4, 43.5}, {87.41, 43.5}, {87.41, 43.51}}}
+		multi := map[string]any{"type": "MultiLineString", "coordinates": [][][]float64{{{87.4, 43.5}, {87.41, 43.5}}, {{87.42, 43.5}, {87.43, 43.5}}}}
+		for _, c := range []struct {
+			geometry map[string]any
+			vertices int
+		}{{line, 3}, {multi, 4}} {
+			in, err := testLines.Decode(mustJSON(t, site(c.geometry, map[string]any{"name": "封闭"})))
+			if err != nil || in.Geometry.Type != c.geometry["type"] || in.Geometry.Vertices != c.vertices {
+				t.Fatalf("%s: %v %+v", c.geometry["type"], err, in)
+			}
+		}
+		for _, c := range []struct {
+			name     string
+			geometry any
+			field    string
+			say      string
+		}{
+			{"a line of one position", map[string]any{"type": "LineString", "coordinates": [][]float64{{87.4, 43.5}}}, "/geometry/coordinates", "至少需要 2"},
+			{"a multiline with a part of one position", map[string]any{"type": "MultiLineString",
+				"coordinates": [][][]float64{{{87.4, 43.5}, {87.41, 43.5}}, {{87.42, 43.5}}}}, "/geometry/coordinates/1", "至少需要 2"},
+			{"an empty line", map[string]any{"type": "LineString", "coordinates": []any{}}, "/geometry/coordinates", "不能为空"},
+		} {
+			_, err := testLines.Decode(mustJSON(t, site(c.geometry, map[string]any{"name": "封闭"})))
+			prob := problemOf(t, err, 422)
+			if len(prob.Errors) != 1 || prob.Errors[0].Field != c.field || !strings.Contains(prob.Errors[0].Detail, c.say) {
+				t.Fatalf("%s: want %s: …%s…, got %+v", c.name, c.field, c.say, prob.Errors)
+			}
+		}
+	})
 	t.Run("a multipolygon on a layer that takes polygons only", func(t *testing.T) {
 		mp := map[string]any{"type": "MultiPolygon", "coordinates": [][][][]float64{{{{87, 43}, {88, 43}, {88, 44}, {87, 43}}}}}
 		if _, err := testSites.Decode(mustJSON(t, site(mp, siteProps()))); err == nil {

@@ -155,6 +155,13 @@ func walkPositions(v any, depth int, ptr, typ string, errs *[]api.FieldError) in
 	for i, x := range arr {
 		n += walkPositions(x, depth-1, ptr+"/"+strconv.Itoa(i), typ, errs)
 	}
+	// A line (a road closure drawn across a road) needs two positions; a
+	// shorter one is a point PostGIS would only call "too few points".
+	isLine := (typ == "LineString" || typ == "MultiLineString") && depth == 1
+	if isLine && len(*errs) == 0 && len(arr) < 2 {
+		*errs = append(*errs, api.FieldError{Field: ptr, Detail: "线至少需要 2 个坐标点（RFC 7946 3.1.4）"})
+		return n
+	}
 	isRing := (typ == "Polygon" && depth == 1) || (typ == "MultiPolygon" && depth == 1)
 	if isRing && len(*errs) == 0 {
 		if len(arr) < 4 {

@@ -19,8 +19,8 @@ import (
 // Routes serves the layer under the router it is mounted on: "/" (list,
 // create), "/import" and "/export" (whole files, see import.go and
 // export.go), "/{id}" (read, replace, patch, delete) and "/{id}/history".
-// Reads need the layer's read permission (Layer.CanRead); writes need
-// auth.EditRegistry.
+// Reads need the layer's read permission (Layer.CanRead); writes its write
+// permission (Layer.CanWrite).
 func (l *Layer) Routes(pool *pgxpool.Pool) func(chi.Router) {
 	h := &handlers{store: NewStore(pool, l)}
 	return func(r chi.Router) {
@@ -88,7 +88,7 @@ func (h *handlers) get(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handlers) create(w http.ResponseWriter, r *http.Request) error {
-	if err := auth.Check(r.Context(), auth.EditRegistry); err != nil {
+	if err := auth.Check(r.Context(), h.store.layer.CanWrite()); err != nil {
 		return err
 	}
 	raw, err := readBody(r)
@@ -115,7 +115,7 @@ func (h *handlers) patch(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) update(w http.ResponseWriter, r *http.Request,
 	edit func(ctx context.Context, actor journal.Actor, id int64, ifMatch int, body []byte) (*Written, error)) error {
-	if err := auth.Check(r.Context(), auth.EditRegistry); err != nil {
+	if err := auth.Check(r.Context(), h.store.layer.CanWrite()); err != nil {
 		return err
 	}
 	id, err := api.PathID(r)
@@ -138,7 +138,7 @@ func (h *handlers) update(w http.ResponseWriter, r *http.Request,
 }
 
 func (h *handlers) delete(w http.ResponseWriter, r *http.Request) error {
-	if err := auth.Check(r.Context(), auth.EditRegistry); err != nil {
+	if err := auth.Check(r.Context(), h.store.layer.CanWrite()); err != nil {
 		return err
 	}
 	id, err := api.PathID(r)

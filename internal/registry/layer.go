@@ -162,6 +162,11 @@ type Layer struct {
 	// ReadPermission is what reading the layer needs, on every path that
 	// shows its features; zero is auth.ReadMap, what the map wall has.
 	ReadPermission auth.Permission
+	// WritePermission is what creating, changing, deleting and importing
+	// the layer's features needs; zero is auth.EditRegistry, the registry
+	// keepers'. A layer kept by the people acting on it sets its own (road
+	// closures: whoever dispatches closes and reopens roads).
+	WritePermission auth.Permission
 	// MaxVertices and MaxGeometryBytes bound one feature's geometry (its
 	// positions, and its GeoJSON text); zero takes the defaults below. A
 	// site outline needs hundreds of vertices, not tens of thousands.
@@ -222,6 +227,14 @@ func (l *Layer) CanRead() auth.Permission {
 		return l.ReadPermission
 	}
 	return auth.ReadMap
+}
+
+// CanWrite is the permission writing the layer's features needs.
+func (l *Layer) CanWrite() auth.Permission {
+	if l.WritePermission != "" {
+		return l.WritePermission
+	}
+	return auth.EditRegistry
 }
 
 func (l *Layer) maxVertices() int {

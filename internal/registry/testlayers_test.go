@@ -71,6 +71,16 @@ var testAreas = (&Layer{
 	},
 }).Init()
 
+// testLines takes lines and areas, as road closures do.
+var testLines = (&Layer{
+	Name:       "test_lines",
+	Table:      "test_lines",
+	Geometries: []string{"LineString", "MultiLineString", "Polygon", "MultiPolygon"},
+	Fields: []Field{
+		{Name: "name", Title: "名称", Kind: Text, Required: true},
+	},
+}).Init()
+
 // mustJSON marshals v or fails the test.
 func mustJSON(t *testing.T, v any) []byte {
 	t.Helper()

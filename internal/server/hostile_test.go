@@ -120,7 +120,7 @@ func phase(op *operation) int {
 	return 2
 }
 
-var registryLayer = regexp.MustCompile(`^/api/v1/(hazard_sources|sensitive_sites|shelters|rescue_teams|supply_depots|medical_facilities|experts|population_cells|sensors|weather_stations)(/|$)`)
+var registryLayer = regexp.MustCompile(`^/api/v1/(hazard_sources|sensitive_sites|shelters|rescue_teams|supply_depots|medical_facilities|experts|population_cells|sensors|weather_stations|road_closures)(/|$)`)
 
 // Caps per operation and category keep the sweep bounded (reads are cheap,
 // writes are not); the cases in a category are ordered so that a cap drops
@@ -324,6 +324,11 @@ func (h *hostile) buildWorld() {
 			f(gjPoint(c[0]-0.01, c[1]-0.01), map[string]any{"code": "51463", "name": "乌鲁木齐县气象站"}),
 			f(gjPoint(c[0]+0.02, c[1]-0.02), map[string]any{"name": "厂区气象站"}),
 		},
+		"road_closures": {
+			f(map[string]any{"type": "LineString", "coordinates": []any{[]any{c[0] + 0.03, c[1] - 0.002}, []any{c[0] + 0.03, c[1] + 0.002}}},
+				map[string]any{"name": "县道封闭", "reason": "危化品泄漏", "ordered_by": "县交警大队"}),
+			f(gjSquare(c[0]+0.04, c[1], 0.004), map[string]any{"name": "厂区周边道路封闭", "status": "closed"}),
+		},
 	}
 	// A sensor belongs to a hazard source made above.
 	sensorsOf := func(hs int64) []map[string]any {
@@ -334,7 +339,7 @@ func (h *hostile) buildWorld() {
 				"kind": "tank_level", "unit": "%", "range_max": 100, "warn_high": 85, "alarm_high": 90, "warn_low": 10}),
 		}
 	}
-	for _, l := range []string{"hazard_sources", "sensitive_sites", "shelters", "rescue_teams", "supply_depots", "medical_facilities", "experts", "population_cells", "sensors", "weather_stations"} {
+	for _, l := range []string{"hazard_sources", "sensitive_sites", "shelters", "rescue_teams", "supply_depots", "medical_facilities", "experts", "population_cells", "sensors", "weather_stations", "road_closures"} {
 		if l == "sensors" {
 			hs, _ := strconv.ParseInt(w.ids["hazard_sources"][0], 10, 64)
 			feats[l] = sensorsOf(hs)
@@ -1452,6 +1457,8 @@ func wktOf(g any) string {
 	case "Point":
 		xy := m["coordinates"].([]any)
 		return fmt.Sprintf("POINT(%v %v)", xy[0], xy[1])
+	case "LineString":
+		return "LINESTRING(" + coords(m["coordinates"]) + ")"
 	case "Polygon":
 		var rings []string
 		for _, r := range m["coordinates"].([]any) {

@@ -1,31 +1,40 @@
 // Geometry editing on the map, kept simple: a draft point that can be placed
 // with a click and dragged; a polygon drawn by clicking its vertices and
-// closed with a double-click. The draft lives in its own source above
-// everything, and is only ever what the editor holds, never the stored data.
+// closed with a double-click; a line drawn the same way, ended with a
+// double-click. The draft lives in its own source above everything, and is
+// only ever what the editor holds, never the stored data. Two tools may
+// draft at once (the registry editor and the road closures): each names
+// its own source.
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 export class Draft {
-  constructor(map) {
+  constructor(map, source = 'draft') {
     this.map = map;
+    this.source = source;
     this.geometry = null;
     this.onChange = null;
-    this.mode = null; // null | 'place' | 'polygon'
+    this.mode = null; // null | 'place' | 'polygon' | 'line'
     this.vertices = [];
-    if (!map.getSource('draft')) {
-      map.addSource('draft', { type: 'geojson', data: EMPTY });
-      map.addLayer({ id: 'draft-fill', type: 'fill', source: 'draft', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#3b8cff', 'fill-opacity': 0.25 } });
-      map.addLayer({ id: 'draft-line', type: 'line', source: 'draft', paint: { 'line-color': '#3b8cff', 'line-width': 3, 'line-dasharray': [2, 1] } });
-      map.addLayer({ id: 'draft-point', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'],
+    const point = `${source}-point`;
+    if (!map.getSource(source)) {
+      map.addSource(source, { type: 'geojson', data: EMPTY });
+      map.addLayer({ id: `${source}-fill`, type: 'fill', source, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#3b8cff', 'fill-opacity': 0.25 } });
+      map.addLayer({ id: `${source}-line`, type: 'line', source, paint: { 'line-color': '#3b8cff', 'line-width': 3, 'line-dasharray': [2, 1] } });
+      map.addLayer({ id: point, type: 'circle', source, filter: ['all', ['==', ['geometry-type'], 'Point'], ['!', ['has', 'vertex']]],
         paint: { 'circle-radius': 12, 'circle-color': '#3b8cff', 'circle-opacity': 0.5, 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 } });
+      // The vertices clicked so far: a line's first click shows before it is a line.
+      map.addLayer({ id: `${source}-vertex`, type: 'circle', source, filter: ['==', ['get', 'vertex'], true],
+        paint: { 'circle-radius': 4, 'circle-color': '#ffffff', 'circle-stroke-color': '#3b8cff', 'circle-stroke-width': 2 } });
     }
+    this.pointLayer = point;
     this.handlers = {
       down: (e) => this.down(e), click: (e) => this.click(e), dbl: (e) => this.dbl(e),
       enter: () => { map.getCanvas().style.cursor = 'move'; }, leave: () => { map.getCanvas().style.cursor = ''; },
     };
-    map.on('mousedown', 'draft-point', this.handlers.down);
-    map.on('mouseenter', 'draft-point', this.handlers.enter);
-    map.on('mouseleave', 'draft-point', this.handlers.leave);
+    map.on('mousedown', point, this.handlers.down);
+    map.on('mouseenter', point, this.handlers.enter);
+    map.on('mouseleave', point, this.handlers.leave);
     map.on('click', this.handlers.click);
     map.on('dblclick', this.handlers.dbl);
   }
@@ -39,8 +48,9 @@ export class Draft {
 
   draw() {
     const features = [];
-    if (this.mode === 'polygon' && this.vertices.length) {
+    if ((this.mode === 'polygon' || this.mode === 'line') && this.vertices.length) {
       features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: this.vertices } });
+      for (const v of this.vertices) features.push({ type: 'Feature', properties: { vertex: true }, geometry: { type: 'Point', coordinates: v } });
     } else if (this.geometry) {
       features.push({ type: 'Feature', properties: {}, geometry: this.geometry });
       if (this.geometry.type === 'Polygon') {
@@ -50,13 +60,14 @@ export class Draft {
         features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: this.geometry.coordinates[0] } });
       }
     }
-    this.map.getSource('draft').setData({ type: 'FeatureCollection', features });
+    this.map.getSource(this.source).setData({ type: 'FeatureCollection', features });
   }
 
   changed() { this.draw(); this.onChange?.(this.geometry); }
 
   place() { this.mode = 'place'; this.map.getCanvas().style.cursor = 'crosshair'; }
   polygon() { this.mode = 'polygon'; this.vertices = []; this.map.getCanvas().style.cursor = 'crosshair'; this.draw(); }
+  line() { this.mode = 'line'; this.vertices = []; this.map.getCanvas().style.cursor = 'crosshair'; this.draw(); }
 
   down(e) {
     if (this.geometry?.type !== 'Point' || this.mode) return;
@@ -82,33 +93,34 @@ export class Draft {
       this.map.getCanvas().style.cursor = '';
       this.geometry = { type: 'Point', coordinates: at };
       this.changed();
-    } else if (this.mode === 'polygon') {
+    } else if (this.mode === 'polygon' || this.mode === 'line') {
       this.vertices.push(at);
       this.draw();
     }
   }
 
   dbl(e) {
-    if (this.mode !== 'polygon') return;
+    if (this.mode !== 'polygon' && this.mode !== 'line') return;
     e.preventDefault();
     // The double-click's two clicks added the last vertex twice.
     const v = this.vertices.filter((p, i, a) => i === 0 || p[0] !== a[i - 1][0] || p[1] !== a[i - 1][1]);
+    const line = this.mode === 'line';
     this.mode = null;
     this.map.getCanvas().style.cursor = '';
-    if (v.length < 3) { this.vertices = []; this.draw(); return; }
-    this.geometry = { type: 'Polygon', coordinates: [[...v, v[0]]] };
+    if (v.length < (line ? 2 : 3)) { this.vertices = []; this.draw(); return; }
+    this.geometry = line ? { type: 'LineString', coordinates: v } : { type: 'Polygon', coordinates: [[...v, v[0]]] };
     this.vertices = [];
     this.changed();
   }
 
   destroy() {
     const m = this.map;
-    m.off('mousedown', 'draft-point', this.handlers.down);
-    m.off('mouseenter', 'draft-point', this.handlers.enter);
-    m.off('mouseleave', 'draft-point', this.handlers.leave);
+    m.off('mousedown', this.pointLayer, this.handlers.down);
+    m.off('mouseenter', this.pointLayer, this.handlers.enter);
+    m.off('mouseleave', this.pointLayer, this.handlers.leave);
     m.off('click', this.handlers.click);
     m.off('dblclick', this.handlers.dbl);
-    m.getSource('draft')?.setData(EMPTY);
+    m.getSource(this.source)?.setData(EMPTY);
   }
 }
 

@@ -5,13 +5,14 @@
 import { LAYER_NAMES, GRADE_COLOUR, GRADE_NUMERAL, WARNING_COLOUR, ZONE_COLOUR, EVACUATION_COLOUR, TEAM_COLOUR, OUTSIDE_RING, OUTSIDE_COLOUR, ROUTE_COLOUR } from './style.js';
 import { term } from './vocab.js';
 import { esc } from './labels.js';
+import { CLOSURE_LAYER, CLOSURE_MAP_LAYERS, closureKey, inForce } from './closures.js';
 
 const MAP_LAYERS = {
   incidents: ['incidents', 'incidents-halo'], rescue_teams: ['teams', 'team-trails'], hazard_sources: ['hazards', 'hazards-fill'],
   shelters: ['shelters'], medical_facilities: ['medical'], supply_depots: ['depots'], experts: ['experts'],
   sensitive_sites: ['sites', 'sites-fill', 'sites-line'], zones: ['zones-fill', 'zones-line'],
   evacuation_routes: ['evac-routes-casing', 'evac-routes', 'evac-arrows'],
-  warnings: ['warnings-fill', 'warnings-line', 'warnings-line-drill'], population_cells: ['population'],
+  warnings: ['warnings-fill', 'warnings-line', 'warnings-line-drill'], [CLOSURE_LAYER]: CLOSURE_MAP_LAYERS, population_cells: ['population'],
   team_routes: ['team-routes', 'team-routes-casing'], staging_points: ['staging'],
 };
 for (const [source, id] of Object.entries(OUTSIDE_RING)) MAP_LAYERS[source].push(id);
@@ -26,15 +27,16 @@ export function mountLegend(el, map, store) {
     hazard_sources: key(Object.entries(GRADE_COLOUR).map(([g, c]) => [sw(c, 'tri'), GRADE_NUMERAL[g] + '级'])),
     warnings: key(Object.entries(WARNING_COLOUR).map(([l, c]) => [sw(c), term('warning.level', l).replace(/预警$/, '')])),
     zones: key(Object.entries(ZONE_COLOUR).map(([l, c]) => [sw(c), `${l}级区域`])),
-    evacuation_routes: key([[sw(EVACUATION_COLOUR, 'route'), '箭头指向避难场所']]),
-    team_routes: key([[sw(ROUTE_COLOUR, 'line'), '派出队伍的道路路线']]),
-    staging_points: key([[sw('#ffd60a'), '队伍集结处，在隔离区外']]),
+    [CLOSURE_LAYER]: closureKey(),
   };
+  // One-symbol layers show it beside their name, not on a line of its own:
+  // on the wall the legend must fit beside the alarm strip.
+  const marks = { evacuation_routes: sw(EVACUATION_COLOUR, 'route'), team_routes: sw(ROUTE_COLOUR, 'line'), staging_points: sw('#ffd60a') };
   const folded = window.innerWidth < 1600;
   el.classList.toggle('folded', folded);
   el.innerHTML = `<button type="button" class="fold" aria-expanded="${!folded}">图例与图层</button><ul>${Object.keys(MAP_LAYERS).map((n) => `
     <li><label><input type="checkbox" data-layer="${n}" ${n === 'population_cells' ? '' : 'checked'}>
-      ${LAYER_NAMES[n]} <span class="n" data-count="${n}"></span></label>${keys[n] ? `<div class="key">${keys[n]}</div>` : ''}</li>`).join('')}
+      ${marks[n] || ''}${LAYER_NAMES[n]} <span class="n" data-count="${n}"></span></label>${keys[n] ? `<div class="key">${keys[n]}</div>` : ''}</li>`).join('')}
     <li class="outside-key"><div class="key">${key([[sw(OUTSIDE_COLOUR, 'ring'), '灰圈：在县界外（相邻区县）']])}</div></li>
     </ul>`;
   el.querySelector('.fold').onclick = () => {
@@ -53,6 +55,8 @@ export function mountLegend(el, map, store) {
     map.getContainer().dispatchEvent(new Event('sitrep:layers'));
   });
   for (const n of Object.keys(MAP_LAYERS)) {
-    store.on(n, (layer) => { el.querySelector(`[data-count="${n}"]`).textContent = layer.size; });
+    // Reopened closures stay in the layer for the record, off the map: count those in force.
+    const count = n === CLOSURE_LAYER ? (layer) => [...layer.values()].filter(inForce).length : (layer) => layer.size;
+    store.on(n, (layer) => { el.querySelector(`[data-count="${n}"]`).textContent = count(layer); });
   }
 }

@@ -17,6 +17,7 @@ import { MeasureTool } from './measure.js';
 import { Alerts } from './alerts.js';
 import { mountAlarms, ALARM_LAYERS } from './alarms.js';
 import { declutter } from './declutter.js';
+import { mountClosures } from './closures.js';
 
 const $ = (s) => document.querySelector(s);
 
@@ -127,6 +128,7 @@ async function start() {
   const alerts = new Alerts($('#alerts'), store, me);
   window.__sitrep.alerts = alerts;
   mountAlarms({ ...ctx, alerts });
+  window.__sitrep.closures = mountClosures(ctx)?.state || null;
 
   // Modes: tabs for what this role may do; the choice lives in the URL hash.
   const allowed = MODES.filter((m) => m.allowed(me.role));

@@ -9,12 +9,14 @@ import { term, has, tagLabel, vocabularyOf } from './vocab.js';
 import { age, beijing } from './time.js';
 import { positionAge } from './map.js';
 import { zoneName } from './zoneform.js';
+import { CLOSURE_LAYER, CLOSURE_MAP_LAYERS, closureActions } from './closures.js';
 
 // Map layer id → the store's layer it draws.
 const SOURCE = { incidents: 'incidents', teams: 'rescue_teams', hazards: 'hazard_sources', 'hazards-fill': 'hazard_sources', shelters: 'shelters',
   medical: 'medical_facilities', depots: 'supply_depots', experts: 'experts', sites: 'sensitive_sites', 'sites-fill': 'sensitive_sites',
   'zones-fill': 'zones', 'warnings-fill': 'warnings', 'team-routes': 'team_routes', staging: 'staging_points',
-  'evac-routes': 'evacuation_routes', 'evac-routes-casing': 'evacuation_routes' };
+  'evac-routes': 'evacuation_routes', 'evac-routes-casing': 'evacuation_routes',
+  ...Object.fromEntries(CLOSURE_MAP_LAYERS.map((id) => [id, CLOSURE_LAYER])) };
 // Fields a popup leaves out: bookkeeping, or shown another way.
 const SKIP = new Set(['version', 'updated_at', 'synthetic', 'grading', 'last_position', 'major', 'id', 'grade', 'code']);
 
@@ -60,6 +62,11 @@ export class FeaturePopups {
       return head(`${p.from_name} → ${p.shelter_name}`, `疏散路线 · ${p.zone_level}级 ${p.zone_name || ''} · 事件 #${p.incident_id}`) + rows([
         ['人数', p.people == null ? '' : `${p.people} 人`], ['行车时间', p.minutes == null ? '' : `约 ${p.minutes} 分钟`],
         ['路程', p.distance_m == null ? '' : `${(p.distance_m / 1000).toFixed(1)} 千米`], ['说明', p.note]]);
+    }
+    if (layer === CLOSURE_LAYER) {
+      const status = term('road_closures.status', p.status), when = beijing(Date.parse(p.updated_at));
+      return head(p.name, `道路封闭（交通管制） · ${status}`) + rows([['原因', p.reason], ['决定单位/人', p.ordered_by], ['状态', status],
+        ['最近更新', `${when.date} ${when.hm}`]]) + closureActions(f);
     }
     if (layer === 'team_routes') {
       return head(`${p.team} 的出动路线`, `前往${p.destination === 'staging' ? '集结点' : '事件现场'} · 事件 #${p.incident_id}`) + rows([

@@ -143,11 +143,12 @@ export function mount(side, { store, map }) {
     const p = feature?.properties || {};
     const polygonOK = schema.geometryTypes.some((t) => t.includes('Polygon'));
     const pointOK = schema.geometryTypes.includes('Point');
+    const lineOK = schema.geometryTypes.some((t) => t.includes('LineString'));
     $('.editor').innerHTML = `<h3>${feature ? `${esc(label(feature))} <small>#${esc(feature.id)} · 版本 ${p.version}</small>` : `新建${LAYER_NAMES[layer]}`}</h3>
       <div class="msgs"></div>
       ${feature ? grading(p) : ''}
       <form class="feature-form" novalidate>
-        <div class="row geom">${pointOK ? '<button type="button" class="place">在地图上放置点位</button>' : ''}${polygonOK ? '<button type="button" class="poly">绘制多边形（单击加点，双击闭合）</button>' : ''}
+        <div class="row geom">${pointOK ? '<button type="button" class="place">在地图上放置点位</button>' : ''}${polygonOK ? '<button type="button" class="poly">绘制多边形（单击加点，双击闭合）</button>' : ''}${lineOK ? '<button type="button" class="line">绘制线（单击加点，双击结束）</button>' : ''}
           <span class="geom-note note">${feature?.geometry?.type === 'Point' ? '拖动地图上的蓝色点位可移动位置' : ''}</span></div>
         <div class="field-err" data-for="/geometry"></div>
         ${schema.fields.filter((f) => !f.readOnly).map((f) => `<${f.lines || f.type === 'array' ? 'div' : 'label'} class="field" data-field="${f.name}"><span>${esc(f.title)}${f.required ? ' *' : ''}</span>
@@ -167,6 +168,7 @@ export function mount(side, { store, map }) {
     const form = $('.feature-form');
     form.querySelector('.place')?.addEventListener('click', () => { draft.place(); $('.geom-note').textContent = '在地图上单击放置点位'; });
     form.querySelector('.poly')?.addEventListener('click', () => { draft.polygon(); $('.geom-note').textContent = '单击添加顶点，双击闭合'; });
+    form.querySelector('.line')?.addEventListener('click', () => { draft.line(); $('.geom-note').textContent = '单击添加各点，双击结束'; });
     form.querySelector('.cancel').onclick = closeEditor;
     form.querySelector('.del')?.addEventListener('click', () => remove());
     form.onsubmit = (e) => { e.preventDefault(); save(form); };

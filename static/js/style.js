@@ -17,7 +17,7 @@ export const STALE_S = 900;
 export const LAYER_NAMES = {
   boundaries: '行政区划', population_cells: '人口网格', warnings: '预警区域', zones: '疏散/防护区', evacuation_routes: '疏散路线',
   sensitive_sites: '敏感目标', hazard_sources: '重大危险源', shelters: '避难场所', supply_depots: '物资储备',
-  medical_facilities: '医疗机构', experts: '专家', rescue_teams: '救援队伍', incidents: '事件',
+  medical_facilities: '医疗机构', experts: '专家', rescue_teams: '救援队伍', incidents: '事件', road_closures: '道路封闭',
   team_routes: '出动路线', staging_points: '集结点',
 };
 
@@ -27,7 +27,7 @@ export const REGISTRY_LAYERS = ['hazard_sources', 'sensitive_sites', 'shelters',
 
 // What the wall subscribes to on the live stream.
 export const STREAM_LAYERS = ['boundaries', 'population_cells', 'warnings', 'zones', 'evacuation_routes', 'sensitive_sites', 'hazard_sources',
-  'shelters', 'supply_depots', 'medical_facilities', 'experts', 'rescue_teams', 'incidents', 'team_routes', 'staging_points'];
+  'shelters', 'supply_depots', 'medical_facilities', 'experts', 'rescue_teams', 'incidents', 'road_closures', 'team_routes', 'staging_points'];
 
 // The staging point's icon: a yellow square marked 集.
 export const STAGING_ICON = 'ic:sq:ffd60a:' + encodeURIComponent('集');
