@@ -214,8 +214,11 @@ func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingeste
 		for _, id := range moved {
 			movedSet[id] = true
 			bi := owner[latest[id]]
+			// A move is a reading, kept in team_positions: streamed, not
+			// audited one team at a time (the batch's audit row says who sent
+			// what), as sensor readings are.
 			changes[bi] = append(changes[bi], journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(id, 10), Action: "update",
-				After: features[id], Topic: layers.RescueTeams.Name, Event: features[id]})
+				Topic: layers.RescueTeams.Name, Event: features[id], StreamOnly: true})
 			if c, ok := etas[id]; ok {
 				changes[bi] = append(changes[bi], c)
 			}

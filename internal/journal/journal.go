@@ -139,18 +139,20 @@ func Record(ctx context.Context, tx pgx.Tx, actor Actor, changes []Change) ([]in
 	if actor.UserID != 0 {
 		actorID = &actor.UserID
 	}
-	seqs := make([]int64, 0, published)
-	batch := &pgx.Batch{}
+	// Two set-based inserts, whatever the number of changes: a batch of
+	// fixes moves hundreds of teams at once.
+	var (
+		seqs                     = make([]int64, 0, published)
+		evSeq                    []int64
+		evTopic, evID, evAction  []string
+		evDrill                  []bool
+		evData                   [][]byte
+		auEntity, auID, auAction []string
+		auBefore, auAfter        [][]byte
+		auSeq                    []*int64
+	)
 	next := firstSeq
 	for _, c := range changes {
-		before, err := toJSON(c.Before)
-		if err != nil {
-			return nil, err
-		}
-		after, err := toJSON(c.After)
-		if err != nil {
-			return nil, err
-		}
 		var seq *int64
 		if c.Topic != "" {
 			payload := c.Event
@@ -168,19 +170,44 @@ func Record(ctx context.Context, tx pgx.Tx, actor Actor, changes []Change) ([]in
 			next++
 			seq = &s
 			seqs = append(seqs, s)
-			batch.Queue(`INSERT INTO events (seq, topic, entity_id, action, drill, data) VALUES ($1, $2, $3, $4, $5, $6)`,
-				s, c.Topic, c.EntityID, c.Action, c.Drill, data)
+			evSeq, evTopic, evID, evAction = append(evSeq, s), append(evTopic, c.Topic), append(evID, c.EntityID), append(evAction, c.Action)
+			evDrill, evData = append(evDrill, c.Drill), append(evData, data)
 		}
 		if c.StreamOnly {
 			continue
 		}
+		before, err := toJSON(c.Before)
+		if err != nil {
+			return nil, err
+		}
+		after, err := toJSON(c.After)
+		if err != nil {
+			return nil, err
+		}
+		auEntity, auID, auAction = append(auEntity, c.Entity), append(auID, c.EntityID), append(auAction, c.Action)
+		auBefore, auAfter, auSeq = append(auBefore, before), append(auAfter, after), append(auSeq, seq)
+	}
+	batch := &pgx.Batch{}
+	if len(evSeq) > 0 {
+		batch.Queue(`INSERT INTO events (seq, topic, entity_id, action, drill, data)
+			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::jsonb[])`,
+			evSeq, evTopic, evID, evAction, evDrill, evData)
+	}
+	if len(auEntity) > 0 {
+		// In the changes' order (the identity follows the rows as selected).
 		batch.Queue(`INSERT INTO audit_log (actor_id, actor_name, entity, entity_id, action, before, after, event_seq)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			actorID, actor.Name, c.Entity, c.EntityID, c.Action, before, after, seq)
+			SELECT $1, $2, a.entity, a.id, a.action, a.before, a.after, a.seq
+			FROM unnest($3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::bigint[]) WITH ORDINALITY
+				AS a(entity, id, action, before, after, seq, i)
+			ORDER BY a.i`,
+			actorID, actor.Name, auEntity, auID, auAction, auBefore, auAfter, auSeq)
 	}
 	if published > 0 {
 		// Delivered at commit, and only if the transaction commits.
 		batch.Queue(`SELECT pg_notify($1, $2)`, NotifyChannel, strconv.FormatInt(next-1, 10))
+	}
+	if batch.Len() == 0 {
+		return seqs, nil
 	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("journal: record changes: %w", err)
