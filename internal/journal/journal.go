@@ -196,7 +196,7 @@ func Record(ctx context.Context, tx pgx.Tx, actor Actor, changes []Change) ([]in
 	if len(auEntity) > 0 {
 		// In the changes' order (the identity follows the rows as selected).
 		batch.Queue(`INSERT INTO audit_log (actor_id, actor_name, entity, entity_id, action, before, after, event_seq)
-			SELECT $1, $2, a.entity, a.id, a.action, a.before, a.after, a.seq
+			SELECT $1::bigint, $2::text, a.entity, a.id, a.action, a.before, a.after, a.seq
 			FROM unnest($3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::bigint[]) WITH ORDINALITY
 				AS a(entity, id, action, before, after, seq, i)
 			ORDER BY a.i`,
