@@ -143,3 +143,17 @@ func TestNearestWithoutRoadsSaysStraightLine(t *testing.T) {
 		t.Fatalf("no roads: by %q ranking %q, want straight_line and why", got.By, got.Ranking)
 	}
 }
+
+// A search that fails (here: the closures table gone from under it) does
+// not fail the list: it is answered straight-line, saying so.
+func TestNearestSurvivesAFailedRoadSearch(t *testing.T) {
+	e := apitest.Start(t)
+	valleyAndRidge(t, e)
+	if _, err := e.Pool.Exec(context.Background(), `ALTER TABLE road_closures RENAME TO road_closures_gone`); err != nil {
+		t.Fatal(err)
+	}
+	got := nearestByRoad(t, e, "&k=2")
+	if got.By != "straight_line" || !strings.Contains(got.Ranking, "暂时无法计算") || len(got.Results) != 2 {
+		t.Fatalf("after a failed search: %s %q %v, want straight-line, saying why", got.By, got.Ranking, got.names())
+	}
+}

@@ -3,6 +3,7 @@ package dispatch
 import (
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math"
 	"net/http"
 	"slices"
@@ -154,22 +155,22 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 	if err := ResolveOrigin(r.Context(), h.store.pool, &q); err != nil {
 		return err
 	}
+	k, ranking := q.K, "按直线距离排序"
+	if by != ByStraightLine {
+		by = ByRoad
+		if !h.store.roadsLoaded(r.Context()) {
+			by, ranking = ByStraightLine, noNetworkRanking
+		}
+	}
 	// Teams for an incident with a staging point are routed to it.
 	routeTo, routeToKind := orb.Point{q.Lon, q.Lat}, "point"
-	if incident > 0 && comesToPoint[q.Layer] {
+	if by == ByRoad && incident > 0 && comesToPoint[q.Layer] {
 		p, kind, ok, err := stagingFor(r.Context(), h.store.pool, incident)
 		if err != nil {
 			return err
 		}
 		if ok {
 			routeTo, routeToKind = p, kind
-		}
-	}
-	k, ranking := q.K, "按直线距离排序"
-	if by != ByStraightLine {
-		by = ByRoad
-		if !h.store.roadsLoaded(r.Context()) {
-			by, ranking = ByStraightLine, noNetworkRanking
 		}
 	}
 	if by == ByRoad {
@@ -187,8 +188,13 @@ func (h *Handlers) nearest(w http.ResponseWriter, r *http.Request) error {
 			by, ranking = ByStraightLine, noNetworkRanking
 		case errors.As(err, &off):
 			by, ranking = ByStraightLine, off.Error()
-		case err != nil:
+		case err != nil && r.Context().Err() != nil:
 			return err
+		case err != nil:
+			// The list must not fail for want of the better ranking (a
+			// search over a province's roads may hit the statement timeout).
+			slog.Warn("nearest: no road ranking; answering straight-line", "layer", q.Layer, "err", err)
+			by, ranking = ByStraightLine, "道路路线暂时无法计算：按直线距离排序，未计行车时间"
 		default:
 			ranking, res = "按道路行驶时间排序，已避开封闭道路和危险区域；道路无法到达的列在最后", ranked
 		}
