@@ -298,15 +298,7 @@ func routeFeatures(ctx context.Context, q db.Querier, zoneID int64) ([]json.RawM
 	if err != nil {
 		return nil, err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (json.RawMessage, error) {
-		var s string
-		err := r.Scan(&s)
-		return json.RawMessage(s), err
-	})
-	if out == nil {
-		out = []json.RawMessage{}
-	}
-	return out, err
+	return collectFeatures(rows)
 }
 
 // EvacuationRoutesOf is zoneID's stored set of routes (empty, with a note,

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/paulmach/orb/geojson"
 
 	"sitrep/geo"
@@ -16,6 +15,7 @@ import (
 	"sitrep/internal/apitest"
 	"sitrep/internal/auth"
 	"sitrep/routing"
+	"sitrep/routing/routingtest"
 )
 
 // at is a place km east and north of the evacuation fixture's origin (the
@@ -57,23 +57,13 @@ func evacuationFixture(t *testing.T, roads bool) evacFixture {
 	ctx := context.Background()
 	f := evacFixture{e: e}
 	if roads {
-		for _, r := range []struct {
-			id   int64
-			line orb.LineString
-		}{
-			{1, orb.LineString{at(-6, 0), at(-2.5, 0)}},
-			{2, orb.LineString{at(-2.5, 0), at(1, 0)}},
-			{3, orb.LineString{at(1, 0), at(2, 0)}},
-			{4, orb.LineString{at(2, 0), at(4, 0)}},
-			{5, orb.LineString{at(4, 0), at(4, 3), at(-6, 3), at(-6, 0)}},
-			{6, orb.LineString{at(-1, -1.4), at(1, -1.4)}},
-		} {
-			if _, err := e.Pool.Exec(ctx, `INSERT INTO basemap_roads (osm_id, class, oneway, geom) VALUES ($1, 'primary', 0, ST_GeomFromText($2, 4326))`,
-				r.id, wkt.MarshalString(r.line)); err != nil {
-				t.Fatal(err)
-			}
-		}
-		buildNetwork(t, e)
+		routingtest.Load(t, e.Pool, routingtest.Lines("primary",
+			orb.LineString{at(-6, 0), at(-2.5, 0)},
+			orb.LineString{at(-2.5, 0), at(1, 0)},
+			orb.LineString{at(1, 0), at(2, 0)},
+			orb.LineString{at(2, 0), at(4, 0)},
+			orb.LineString{at(4, 0), at(4, 3), at(-6, 3), at(-6, 0)},
+			orb.LineString{at(-1, -1.4), at(1, -1.4)})...)
 	}
 	f.incident = createIncident(t, e, at(0, 0))
 	f.zone, f.zoneVersion = publishBox(t, e, f.incident, at(-2, -3), at(2, 1))
@@ -99,22 +89,6 @@ func evacuationFixture(t *testing.T, roads bool) evacFixture {
 		t.Fatal(err)
 	}
 	return f
-}
-
-func buildNetwork(t *testing.T, e *apitest.Env) {
-	t.Helper()
-	ctx := context.Background()
-	tx, err := e.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it does nothing
-	if _, err := routing.Build(ctx, tx); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // publishBox computes a zone for the incident, gives the run's zone whose
@@ -446,11 +420,7 @@ func deref[T any](p *T) any {
 func TestEvacuationRouteThroughClosedZoneIsSaid(t *testing.T) {
 	f := evacuationFixture(t, true)
 	ctx := context.Background()
-	if _, err := f.e.Pool.Exec(ctx, `INSERT INTO basemap_roads (osm_id, class, oneway, geom) VALUES (7, 'primary', 0, ST_GeomFromText($1, 4326))`,
-		wkt.MarshalString(orb.LineString{at(-6, 0), at(-6, -3)})); err != nil {
-		t.Fatal(err)
-	}
-	buildNetwork(t, f.e)
+	routingtest.Load(t, f.e.Pool, routingtest.Road{OSMID: 7, Class: "primary", Line: orb.LineString{at(-6, 0), at(-6, -3)}})
 	s2 := at(-6, -2)
 	if _, err := f.e.Pool.Exec(ctx, `UPDATE shelters SET geom = ST_SetSRID(ST_MakePoint($2, $3), 4326) WHERE id = $1`, f.shelter, s2[0], s2[1]); err != nil {
 		t.Fatal(err)

@@ -83,6 +83,12 @@ func (s *Store) List(ctx context.Context, incidentID int64, activeOnly bool) ([]
 	if err != nil {
 		return nil, err
 	}
+	return collectFeatures(rows)
+}
+
+// collectFeatures reads rows of one Feature's JSON text each; an empty
+// list, never null.
+func collectFeatures(rows pgx.Rows) ([]json.RawMessage, error) {
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (json.RawMessage, error) {
 		var s string
 		err := r.Scan(&s)
