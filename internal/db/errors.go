@@ -88,3 +88,11 @@ func Unavailable(err error) string {
 	}
 	return ""
 }
+
+// IsIntegrityViolation reports whether err is any integrity constraint
+// violation (SQLSTATE class 23: unique, check, foreign key, not null,
+// exclusion), whichever constraint it was.
+func IsIntegrityViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "23")
+}

@@ -41,6 +41,13 @@ func attributeTownship(ctx context.Context, tx pgx.Tx, in *registry.Input) error
 	return nil
 }
 
+// attributeTownshipImport is attributeTownship over a bulk import's
+// staged rows (registry.Hooks.PrepareImport): one statement for them all.
+func attributeTownshipImport(ctx context.Context, tx pgx.Tx, staged string) error {
+	_, err := tx.Exec(ctx, "UPDATE "+staged+" s SET township_code = COALESCE("+areas.TownshipOfSQL("s.geom")+", s.township_code)")
+	return err
+}
+
 // thenAttributeTownship runs prepare (when set) and then attributeTownship.
 func thenAttributeTownship(prepare func(context.Context, pgx.Tx, *registry.Input) error) func(context.Context, pgx.Tx, *registry.Input) error {
 	return func(ctx context.Context, tx pgx.Tx, in *registry.Input) error {

@@ -64,8 +64,14 @@ func (l *Layer) checkInDB(ctx context.Context, tx pgx.Tx, in *Input, self int64)
 
 // duplicate names the clash by the fields' titles ("已有企业、名称与此相同的要素").
 func (l *Layer) duplicate(u Unique) error {
+	fe := l.duplicateFault(u)
+	return api.Conflict(fe.Field, fe.Detail)
+}
+
+// duplicateFault is the field and words of a clash under rule u.
+func (l *Layer) duplicateFault(u Unique) api.FieldError {
 	last := u.Fields[len(u.Fields)-1]
-	return api.Conflict("/properties/"+last, "已有"+l.titles(u.Fields)+"与此相同的要素")
+	return api.FieldError{Field: "/properties/" + last, Detail: "已有" + l.titles(u.Fields) + "与此相同的要素"}
 }
 
 // titles joins the Chinese titles of the named fields.
@@ -78,12 +84,8 @@ func (l *Layer) titles(names []string) string {
 	return strings.Join(out, "、")
 }
 
-// checkGeometryInDB asks PostGIS whether the shape is valid (no
-// self-intersection, ST_IsValidReason says why not) and whether its
-// coordinates look swapped: a geometry more than 50 km from the county
-// whose lon/lat-flipped twin lies inside it is almost surely [lat, lon]
-// (the county is at 87.4°E 43.5°N, and 87.4 is a valid latitude, so the
-// ±90° check alone cannot catch it).
+// checkGeometryInDB asks PostGIS whether the shape is valid and whether its
+// coordinates look swapped (see swappedSQL).
 func checkGeometryInDB(ctx context.Context, tx pgx.Tx, geojson, ptr string) (*api.FieldError, error) {
 	var (
 		valid   bool
@@ -91,22 +93,37 @@ func checkGeometryInDB(ctx context.Context, tx pgx.Tx, geojson, ptr string) (*ap
 		swapped bool
 	)
 	err := tx.QueryRow(ctx, `WITH g AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4326) AS g)
-		SELECT ST_IsValid(g.g), ST_IsValidReason(g.g),
-			ST_IsValid(g.g) AND EXISTS (SELECT 1 FROM admin_areas a WHERE a.is_county
-				AND ST_Intersects(a.geom, ST_FlipCoordinates(g.g))
-				AND NOT ST_DWithin(a.geom::geography, g.g::geography, 50000))
-		FROM g`, geojson).Scan(&valid, &reason, &swapped)
+		SELECT ST_IsValid(g.g), ST_IsValidReason(g.g), `+swappedSQL("g.g")+` FROM g`, geojson).Scan(&valid, &reason, &swapped)
 	if err != nil {
 		return nil, err
 	}
+	return geometryFault(ptr, valid, reason, swapped), nil
+}
+
+// swappedSQL is SQL for whether the geometry g (valid or not) looks like
+// [lat, lon]: more than 50 km from the county, while its lon/lat-flipped
+// twin lies inside it (the county is at 87.4°E 43.5°N, and 87.4 is a valid
+// latitude, so the ±90° check alone cannot catch it). The flipped point's
+// bounding box is far from the county for every right-way-round geometry,
+// so the geography distance is seldom computed.
+func swappedSQL(g string) string {
+	return `(ST_IsValid(` + g + `) AND EXISTS (SELECT 1 FROM admin_areas a WHERE a.is_county
+		AND ST_Intersects(a.geom, ST_FlipCoordinates(` + g + `))
+		AND NOT ST_DWithin(a.geom::geography, (` + g + `)::geography, 50000)))`
+}
+
+// geometryFault is the fault of the geometry at ptr, by what PostGIS said
+// of it (ST_IsValidReason says why a shape is not valid: a
+// self-intersection and where), or nil.
+func geometryFault(ptr string, valid bool, reason string, swapped bool) *api.FieldError {
 	switch {
 	case !valid:
-		return &api.FieldError{Field: ptr, Detail: "几何无效：" + db.ValidityReason(reason)}, nil
+		return &api.FieldError{Field: ptr, Detail: "几何无效：" + db.ValidityReason(reason)}
 	case swapped:
 		return &api.FieldError{Field: ptr + "/coordinates", Detail: "经纬度疑似写反：按原样在县外很远处，" +
-			"交换后落在县内；GeoJSON 的顺序是 [经度, 纬度]"}, nil
+			"交换后落在县内；GeoJSON 的顺序是 [经度, 纬度]"}
 	}
-	return nil, nil
+	return nil
 }
 
 // writeError turns a constraint violation that slipped past the checks

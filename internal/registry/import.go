@@ -122,8 +122,23 @@ func (l *Layer) Import(ctx context.Context, db Beginner, actor journal.Actor, fo
 	if err != nil {
 		return nil, err
 	}
-	rep := &ImportReport{Layer: l.Name, Format: format, DryRun: opts.DryRun, Rows: len(pf.rows), Errors: []RowError{}, Events: "none"}
+	newReport := func() *ImportReport {
+		return &ImportReport{Layer: l.Name, Format: format, DryRun: opts.DryRun, Rows: len(pf.rows), Errors: []RowError{}, Events: "none"}
+	}
+	if l.bulkImportable() {
+		rep, err := l.importBulk(ctx, db, actor, pf, newReport(), opts)
+		if err != nil || rep != nil {
+			return rep, err
+		}
+		// A constraint the set-based checks do not know refused the
+		// insert: row by row, the row it refused is named.
+	}
+	return l.importRowByRow(ctx, db, actor, pf, newReport(), opts)
+}
 
+// importRowByRow checks and writes one row at a time, as a POST would,
+// each in a savepoint.
+func (l *Layer) importRowByRow(ctx context.Context, db Beginner, actor journal.Actor, pf *parsedFile, rep *ImportReport, opts ImportOptions) (*ImportReport, error) {
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		return nil, err
@@ -145,19 +160,29 @@ func (l *Layer) Import(ctx context.Context, db Beginner, actor journal.Actor, fo
 	if err := run.afterImport(ctx); err != nil {
 		return nil, err
 	}
-	if !rep.OK() || opts.DryRun || len(run.changes) == 0 {
-		return rep, nil // the deferred rollback undoes the trial inserts
-	}
-	seqs, err := journal.Record(ctx, tx, actor, l.importEvents(run.changes, rep))
-	if err != nil {
+	if err := l.commitImport(ctx, tx, actor, rep, run.changes, opts.DryRun); err != nil {
 		return nil, err
+	}
+	return rep, nil
+}
+
+// commitImport records the import's changes and commits them, unless a row
+// was bad or this is a dry run (the caller's deferred rollback then undoes
+// the trial inserts).
+func (l *Layer) commitImport(ctx context.Context, tx pgx.Tx, actor journal.Actor, rep *ImportReport, changes []journal.Change, dryRun bool) error {
+	if !rep.OK() || dryRun || len(changes) == 0 {
+		return nil
+	}
+	seqs, err := journal.Record(ctx, tx, actor, l.importEvents(changes, rep))
+	if err != nil {
+		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	journal.NoteCommitted(seqs)
 	rep.Created = rep.Valid
-	return rep, nil
+	return nil
 }
 
 func (l *Layer) parseFile(format string, body []byte) (*parsedFile, error) {
@@ -188,16 +213,22 @@ type importRun struct {
 }
 
 func (l *Layer) newImportRun(tx pgx.Tx, actor journal.Actor, pf *parsedFile, rep *ImportReport) *importRun {
-	run := &importRun{layer: l, writer: l, tx: tx, actor: actor, pf: pf, rep: rep, seen: make([]map[string]int, len(l.Unique))}
+	run := &importRun{layer: l, writer: l, tx: tx, actor: actor, pf: pf, rep: rep, seen: l.newSeen()}
 	if l.Hooks.AfterImport != nil {
 		c := *l
 		c.Hooks.AfterWrite = nil
 		run.writer = &c
 	}
-	for i := range run.seen {
-		run.seen[i] = map[string]int{}
-	}
 	return run
+}
+
+// newSeen makes the per-rule maps duplicateInFile keeps.
+func (l *Layer) newSeen() []map[string]int {
+	seen := make([]map[string]int, len(l.Unique))
+	for i := range seen {
+		seen[i] = map[string]int{}
+	}
+	return seen
 }
 
 // add checks one row and, if it is valid, writes it. A fault of the row
@@ -214,7 +245,7 @@ func (run *importRun) add(ctx context.Context, r *importRow) error {
 		return rep.addProblemOrFail(run.pf, r, err)
 	}
 	if fe := run.layer.duplicateInFile(in, r.line, run.seen); fe != nil {
-		rep.Errors = append(rep.Errors, RowError{Line: r.line, Row: r.row, Field: run.pf.field(r, fe.Field), Detail: fe.Detail})
+		rep.Errors = append(rep.Errors, run.pf.rowError(r, fe.Field, fe.Detail))
 		return nil
 	}
 	// A savepoint per row: a row the database refuses (a constraint, a
@@ -277,18 +308,32 @@ func (l *Layer) importEvents(changes []journal.Change, rep *ImportReport) []jour
 // addProblemOrFail adds a client problem's fields as the row's errors;
 // anything else (a database failure) is returned, to abort the import.
 func (rep *ImportReport) addProblemOrFail(pf *parsedFile, r *importRow, err error) error {
+	faults, err := pf.rowFaults(r, err)
+	rep.Errors = append(rep.Errors, faults...)
+	return err
+}
+
+// rowFaults turns a client problem with row r into the row's errors, each
+// field named as the file's user knows it; anything else (a database
+// failure) is returned as the error.
+func (pf *parsedFile) rowFaults(r *importRow, err error) ([]RowError, error) {
 	var p *api.Problem
 	if !errors.As(err, &p) || p.Status >= 500 {
-		return err
+		return nil, err
 	}
 	if len(p.Errors) == 0 {
-		rep.Errors = append(rep.Errors, RowError{Line: r.line, Row: r.row, Field: pf.field(r, ""), Detail: p.Detail})
-		return nil
+		return []RowError{pf.rowError(r, "", p.Detail)}, nil
 	}
-	for _, fe := range p.Errors {
-		rep.Errors = append(rep.Errors, RowError{Line: r.line, Row: r.row, Field: pf.field(r, fe.Field), Detail: fe.Detail})
+	out := make([]RowError, len(p.Errors))
+	for i, fe := range p.Errors {
+		out[i] = pf.rowError(r, fe.Field, fe.Detail)
 	}
-	return nil
+	return out, nil
+}
+
+// rowError is a fault of row r at ptr, a JSON Pointer into its Feature.
+func (pf *parsedFile) rowError(r *importRow, ptr, detail string) RowError {
+	return RowError{Line: r.line, Row: r.row, Field: pf.field(r, ptr), Detail: detail}
 }
 
 // duplicateInFile finds a row whose unique key an earlier valid row of the

@@ -106,6 +106,14 @@ type Hooks struct {
 	// Prepare runs inside the write's transaction before the row is written
 	// and may set ReadOnly values (the hazard grading needs PostGIS).
 	Prepare func(ctx context.Context, tx pgx.Tx, in *Input) error
+	// PrepareImport, when set, stands in for Prepare during a bulk import:
+	// it runs once over every row of the import, set-based, as Prepare would
+	// on each (see import_bulk.go). staged is the quoted name of a temporary
+	// table holding one row per feature with its geometry in geom
+	// (EPSG:4326) and each field in a column of the field's name; it sets
+	// the writable fields' staged values (a township from where the feature
+	// lies). A layer with Prepare and no PrepareImport imports row by row.
+	PrepareImport func(ctx context.Context, tx pgx.Tx, staged string) error
 	// AfterWrite runs after the row is written or deleted, in the same
 	// transaction, with the geometry before and after (GeoJSON, "" when none);
 	// it returns further changes (re-graded hazard sources).
@@ -188,6 +196,9 @@ func (l *Layer) Init() *Layer {
 			panic(fmt.Sprintf("registry: layer %s: lines field %s without line fields", l.Name, f.Name))
 		}
 		f.checkTexts(l.Name)
+		if stagingColumns[f.Name] {
+			panic(fmt.Sprintf("registry: layer %s: field %s has the name of a bulk import's own column", l.Name, f.Name))
+		}
 		l.byName[f.Name] = i
 	}
 	for _, u := range l.Unique {
