@@ -231,3 +231,26 @@ func toJSON(v any) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// AuditSelected writes one audit row per row of sel, in sel's order: a
+// query over what tx already holds, yielding entity_id (text) and after
+// (jsonb), each a change of entity by action that is audited and not
+// streamed one by one (a large import's creates, whose live event is the
+// import's one reload; see registry.MaxImportEvents). What Record would
+// carry from Go and back for each — ten thousand features of an import,
+// megabytes — never leaves the database. sel's own parameters are args;
+// the rest of the call numbers its own after them.
+func AuditSelected(ctx context.Context, tx pgx.Tx, actor Actor, entity, action, sel string, args ...any) error {
+	var actorID *int64
+	if actor.UserID != 0 {
+		actorID = &actor.UserID
+	}
+	n := len(args)
+	q := `INSERT INTO audit_log (actor_id, actor_name, entity, entity_id, action, after)
+		SELECT $` + strconv.Itoa(n+1) + `::bigint, $` + strconv.Itoa(n+2) + `::text, $` + strconv.Itoa(n+3) + `::text, s.entity_id, $` +
+		strconv.Itoa(n+4) + `::text, s.after FROM (` + sel + `) AS s`
+	if _, err := tx.Exec(ctx, q, append(args, actorID, actor.Name, entity, action)...); err != nil {
+		return fmt.Errorf("journal: audit selected changes: %w", err)
+	}
+	return nil
+}

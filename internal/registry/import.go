@@ -170,7 +170,7 @@ func (l *Layer) importRowByRow(ctx context.Context, db Beginner, actor journal.A
 // was bad or this is a dry run (the caller's deferred rollback then undoes
 // the trial inserts).
 func (l *Layer) commitImport(ctx context.Context, tx pgx.Tx, actor journal.Actor, rep *ImportReport, changes []journal.Change, dryRun bool) error {
-	if !rep.OK() || dryRun || len(changes) == 0 {
+	if !rep.OK() || dryRun || rep.Valid == 0 {
 		return nil
 	}
 	seqs, err := journal.Record(ctx, tx, actor, l.importEvents(changes, rep))

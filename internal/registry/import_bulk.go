@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 	"strconv"
 	"strings"
 
@@ -79,6 +80,13 @@ func (l *Layer) importBulk(ctx context.Context, pool Beginner, actor journal.Act
 		return nil, err
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	// Each statement here does the whole file's work at once: it gets the
+	// pool's bound (sized for one feature's statements) plus a millisecond
+	// a row, for this transaction only.
+	timeout := db.DefaultStatementTimeout + time.Duration(len(staged))*time.Millisecond
+	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true)", strconv.FormatInt(timeout.Milliseconds(), 10)); err != nil {
+		return nil, err
+	}
 
 	var written []journal.Change
 	var geoms []string
@@ -92,7 +100,7 @@ func (l *Layer) importBulk(ctx context.Context, pool Beginner, actor journal.Act
 		}
 		if len(clean) > 0 {
 			var refused bool
-			written, refused, err = l.insertStaged(ctx, tx, actor)
+			written, refused, err = l.insertStaged(ctx, tx, actor, len(clean) > MaxImportEvents)
 			if err != nil {
 				return nil, err
 			}
@@ -374,10 +382,12 @@ func (l *Layer) stagedDuplicates(ctx context.Context, tx pgx.Tx, pf *parsedFile,
 }
 
 // insertStaged gives the staged rows what a POST's Prepare step gives one
-// (outside_county, the layer's PrepareImport), inserts them, writes their
-// history and returns their changes for the journal. refused says that a
+// (outside_county, the layer's PrepareImport), inserts them and writes
+// their history. It returns their changes for the journal, or, when
+// auditHere (an import large enough to reach the live stream as one
+// reload), audits them itself and returns none. refused says that a
 // constraint refused the INSERT: nothing usable is left in tx.
-func (l *Layer) insertStaged(ctx context.Context, tx pgx.Tx, actor journal.Actor) (changes []journal.Change, refused bool, err error) {
+func (l *Layer) insertStaged(ctx context.Context, tx pgx.Tx, actor journal.Actor, auditHere bool) (changes []journal.Change, refused bool, err error) {
 	if _, err := tx.Exec(ctx, "UPDATE "+stagingTable+" s SET "+ident(OutsideCountyField)+" = "+areas.OutsideCountySQL("s.geom")); err != nil {
 		return nil, false, err
 	}
@@ -404,13 +414,20 @@ func (l *Layer) insertStaged(ctx context.Context, tx pgx.Tx, actor journal.Actor
 		return nil, false, err
 	}
 	// Each feature read back as GET shows it, once for its history row and
-	// its journal change both.
-	rows, err := tx.Query(ctx, `WITH f AS MATERIALIZED (
-			SELECT t.id, t.version, `+l.featureExpr("t")+` AS feature FROM `+ident(l.Table)+` t
-			WHERE t.id IN (SELECT id FROM `+stagingTable+`)),
-		h AS (INSERT INTO registry_history (layer, feature_id, version, action, feature, actor_name)
-			SELECT $1, f.id, f.version, 'create', f.feature::jsonb, $2 FROM f)
-		SELECT f.id, f.feature FROM f ORDER BY f.id`, l.Name, actor.Name)
+	// its audit row both.
+	read := `SELECT t.id, t.version, ` + l.featureExpr("t") + ` AS feature FROM ` + ident(l.Table) + ` t
+		WHERE t.id IN (SELECT id FROM ` + stagingTable + `)`
+	const history = `INSERT INTO registry_history (layer, feature_id, version, action, feature, actor_name)
+		SELECT $1, f.id, f.version, 'create', f.feature::jsonb, $2 FROM f ORDER BY f.id`
+	if auditHere {
+		if _, err := tx.Exec(ctx, "WITH f AS ("+read+") "+history, l.Name, actor.Name); err != nil {
+			return nil, false, err
+		}
+		return nil, false, journal.AuditSelected(ctx, tx, actor, l.Name, "create", `SELECT h.feature_id::text AS entity_id, h.feature AS after
+			FROM registry_history h WHERE h.layer = $1 AND h.feature_id IN (SELECT id FROM `+stagingTable+`) ORDER BY h.feature_id`, l.Name)
+	}
+	rows, err := tx.Query(ctx, "WITH f AS MATERIALIZED ("+read+"), h AS ("+history+") SELECT f.id, f.feature FROM f ORDER BY f.id",
+		l.Name, actor.Name)
 	if err != nil {
 		return nil, false, err
 	}
