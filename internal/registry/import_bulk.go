@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
