@@ -32,7 +32,7 @@ var PopulationCells = (&registry.Layer{
 	Unique: []registry.Unique{{Constraint: "population_cells_code_key", Fields: []string{"code"}}},
 	Hooks: registry.Hooks{
 		Prepare:       attributeTownship,
-		PrepareImport: attributeTownshipImport,
+		PrepareImport: townshipOfStaged,
 		AfterWrite: func(ctx context.Context, tx pgx.Tx, actor journal.Actor, before, after string) ([]journal.Change, error) {
 			return RegradeNear(ctx, tx, actor, before, after)
 		},

@@ -38,5 +38,5 @@ var SensitiveSites = (&registry.Layer{
 		{Name: "synthetic", Title: "演示数据（虚构）", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "sensitive_sites_code_key", Fields: []string{"code"}}},
-	Hooks:  registry.Hooks{Prepare: attributeTownship, PrepareImport: attributeTownshipImport},
+	Hooks:  registry.Hooks{Prepare: attributeTownship, PrepareImport: townshipOfStaged},
 }).Init()

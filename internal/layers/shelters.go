@@ -38,7 +38,7 @@ var Shelters = (&registry.Layer{
 		{Name: "synthetic", Title: "演示数据（虚构）", Kind: registry.Boolean, Filter: true},
 	},
 	Unique: []registry.Unique{{Constraint: "shelters_code_key", Fields: []string{"code"}}},
-	Hooks: registry.Hooks{Prepare: attributeTownship, PrepareImport: attributeTownshipImport, Check: func(in *registry.Input) []api.FieldError {
+	Hooks: registry.Hooks{Prepare: attributeTownship, PrepareImport: townshipOfStaged, Check: func(in *registry.Input) []api.FieldError {
 		occ, _ := in.Values["occupancy"].(int64)
 		capacity, _ := in.Values["capacity"].(int64)
 		if occ > capacity {

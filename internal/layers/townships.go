@@ -41,11 +41,10 @@ func attributeTownship(ctx context.Context, tx pgx.Tx, in *registry.Input) error
 	return nil
 }
 
-// attributeTownshipImport is attributeTownship over a bulk import's
-// staged rows (registry.Hooks.PrepareImport): one statement for them all.
-func attributeTownshipImport(ctx context.Context, tx pgx.Tx, staged string) error {
-	_, err := tx.Exec(ctx, "UPDATE "+staged+" s SET township_code = COALESCE("+areas.TownshipOfSQL("s.geom")+", s.township_code)")
-	return err
+// townshipOfStaged is attributeTownship for a bulk import's staged rows
+// (registry.Hooks.PrepareImport).
+func townshipOfStaged(row string) map[string]string {
+	return map[string]string{"township_code": "COALESCE(" + areas.TownshipOfSQL(row+".geom") + ", " + row + ".township_code)"}
 }
 
 // thenAttributeTownship runs prepare (when set) and then attributeTownship.

@@ -2,6 +2,7 @@ package layers_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"sitrep/internal/layers"
@@ -22,6 +23,23 @@ func BenchmarkImport10k(b *testing.B) {
 		rep, err := layers.SensitiveSites.Import(context.Background(), pool, journal.Actor{Name: "bench"}, "geojson", body, registry.ImportOptions{})
 		if err != nil || rep.Created != 10000 {
 			b.Fatalf("%v %+v", err, rep)
+		}
+	}
+}
+
+// BenchmarkDecode10k is the Go half of an import: 10,000 sensitive sites
+// checked without a database (a dry run's parse and Decode only).
+func BenchmarkDecode10k(b *testing.B) {
+	features := siteFeatures(10000)
+	raws := make([][]byte, len(features))
+	for i, f := range features {
+		raws[i], _ = json.Marshal(f)
+	}
+	for b.Loop() {
+		for _, raw := range raws {
+			if _, err := layers.SensitiveSites.Decode(raw); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

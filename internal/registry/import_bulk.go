@@ -381,30 +381,30 @@ func (l *Layer) stagedDuplicates(ctx context.Context, tx pgx.Tx, pf *parsedFile,
 	return nil
 }
 
-// insertStaged gives the staged rows what a POST's Prepare step gives one
-// (outside_county, the layer's PrepareImport), inserts them and writes
-// their history. It returns their changes for the journal, or, when
-// auditHere (an import large enough to reach the live stream as one
-// reload), audits them itself and returns none. refused says that a
-// constraint refused the INSERT: nothing usable is left in tx.
+// insertStaged inserts the staged rows with what a POST's Prepare step
+// gives one (outside_county, the layer's PrepareImport) and writes their
+// history. It returns their changes for the journal, or, when auditHere
+// (an import large enough to reach the live stream as one reload), audits
+// them itself and returns none. refused says that a constraint refused the
+// INSERT: nothing usable is left in tx.
 func (l *Layer) insertStaged(ctx context.Context, tx pgx.Tx, actor journal.Actor, auditHere bool) (changes []journal.Change, refused bool, err error) {
-	if _, err := tx.Exec(ctx, "UPDATE "+stagingTable+" s SET "+ident(OutsideCountyField)+" = "+areas.OutsideCountySQL("s.geom")); err != nil {
-		return nil, false, err
-	}
+	prepared := map[string]string{OutsideCountyField: areas.OutsideCountySQL("s.geom")}
 	if l.Hooks.PrepareImport != nil {
-		if err := l.Hooks.PrepareImport(ctx, tx, stagingTable); err != nil {
-			return nil, false, err
+		for name, expr := range l.Hooks.PrepareImport("s") {
+			prepared[name] = expr
 		}
 	}
 	cols, vals := []string{"id", "geom"}, []string{"s.id", "s.geom"}
 	for _, f := range l.Fields {
-		// Read-only fields other than outside_county are what a Prepare hook
-		// computes; PrepareImport sets writable ones only, so the table's
-		// defaults stand, as they do for a row-by-row insert without them.
-		if !f.ReadOnly || f.Name == OutsideCountyField {
-			cols = append(cols, ident(f.Name))
-			vals = append(vals, stagedValue(f, "s"))
+		expr, ok := prepared[f.Name]
+		switch {
+		case ok:
+			cols, vals = append(cols, ident(f.Name)), append(vals, expr)
+		case !f.ReadOnly:
+			cols, vals = append(cols, ident(f.Name)), append(vals, stagedValue(f, "s"))
 		}
+		// Other read-only fields are what a Prepare hook computes; without
+		// one the table's defaults stand, as they do row by row.
 	}
 	if _, err := tx.Exec(ctx, "INSERT INTO "+ident(l.Table)+" ("+strings.Join(cols, ", ")+") OVERRIDING SYSTEM VALUE SELECT "+
 		strings.Join(vals, ", ")+" FROM "+stagingTable+" s ORDER BY s.id"); err != nil {
@@ -413,20 +413,22 @@ func (l *Layer) insertStaged(ctx context.Context, tx pgx.Tx, actor journal.Actor
 		}
 		return nil, false, err
 	}
-	// Each feature read back as GET shows it, once for its history row and
-	// its audit row both.
-	read := `SELECT t.id, t.version, ` + l.featureExpr("t") + ` AS feature FROM ` + ident(l.Table) + ` t
-		WHERE t.id IN (SELECT id FROM ` + stagingTable + `)`
-	const history = `INSERT INTO registry_history (layer, feature_id, version, action, feature, actor_name)
-		SELECT $1, f.id, f.version, 'create', f.feature::jsonb, $2 FROM f ORDER BY f.id`
+	// Each feature read back as GET shows it, for its history row and its
+	// journal change or audit row.
+	history := `INSERT INTO registry_history (layer, feature_id, version, action, feature, actor_name)
+		SELECT $1, f.id, f.version, 'create', f.feature, $2 FROM f ORDER BY f.id`
 	if auditHere {
-		if _, err := tx.Exec(ctx, "WITH f AS ("+read+") "+history, l.Name, actor.Name); err != nil {
+		if _, err := tx.Exec(ctx, "WITH f AS (SELECT t.id, t.version, "+l.featureJSONB("t")+" AS feature FROM "+ident(l.Table)+
+			" t WHERE t.id IN (SELECT id FROM "+stagingTable+")) "+history, l.Name, actor.Name); err != nil {
 			return nil, false, err
 		}
 		return nil, false, journal.AuditSelected(ctx, tx, actor, l.Name, "create", `SELECT h.feature_id::text AS entity_id, h.feature AS after
 			FROM registry_history h WHERE h.layer = $1 AND h.feature_id IN (SELECT id FROM `+stagingTable+`) ORDER BY h.feature_id`, l.Name)
 	}
-	rows, err := tx.Query(ctx, "WITH f AS MATERIALIZED ("+read+"), h AS ("+history+") SELECT f.id, f.feature FROM f ORDER BY f.id",
+	read := `SELECT t.id, t.version, ` + l.featureExpr("t") + ` AS text FROM ` + ident(l.Table) + ` t
+		WHERE t.id IN (SELECT id FROM ` + stagingTable + `)`
+	rows, err := tx.Query(ctx, "WITH r AS MATERIALIZED ("+read+"), f AS (SELECT r.id, r.version, r.text::jsonb AS feature FROM r), h AS ("+
+		history+") SELECT r.id, r.text FROM r ORDER BY r.id",
 		l.Name, actor.Name)
 	if err != nil {
 		return nil, false, err

@@ -106,14 +106,13 @@ type Hooks struct {
 	// Prepare runs inside the write's transaction before the row is written
 	// and may set ReadOnly values (the hazard grading needs PostGIS).
 	Prepare func(ctx context.Context, tx pgx.Tx, in *Input) error
-	// PrepareImport, when set, stands in for Prepare during a bulk import:
-	// it runs once over every row of the import, set-based, as Prepare would
-	// on each (see import_bulk.go). staged is the quoted name of a temporary
-	// table holding one row per feature with its geometry in geom
-	// (EPSG:4326) and each field in a column of the field's name; it sets
-	// the writable fields' staged values (a township from where the feature
-	// lies). A layer with Prepare and no PrepareImport imports row by row.
-	PrepareImport func(ctx context.Context, tx pgx.Tx, staged string) error
+	// PrepareImport, when set, stands in for Prepare during a bulk import
+	// (see import_bulk.go): for each writable field Prepare would set, the
+	// SQL that computes it from a staged row named row, whose geometry is
+	// row.geom (EPSG:4326) and whose fields, as sent, are row.<field>; so a
+	// whole file is prepared inside its one INSERT. A layer with Prepare
+	// and no PrepareImport imports row by row.
+	PrepareImport func(row string) map[string]string
 	// AfterWrite runs after the row is written or deleted, in the same
 	// transaction, with the geometry before and after (GeoJSON, "" when none);
 	// it returns further changes (re-graded hazard sources).

@@ -21,11 +21,20 @@ func (l *Layer) featureExpr(alias string) string { return l.featureExprOf(alias,
 // featureExprOf is featureExpr with only the properties named in props
 // (nil: every one), for a client that asked for fewer bytes.
 func (l *Layer) featureExprOf(alias string, props []string) string {
+	return l.featureObject(alias, props, "json") + "::text"
+}
+
+// featureJSONB is the Feature of a row as jsonb, for a statement that
+// stores it (a history row) without going through text and back.
+func (l *Layer) featureJSONB(alias string) string { return l.featureObject(alias, nil, "jsonb") }
+
+// featureObject builds the Feature as json or jsonb (typ).
+func (l *Layer) featureObject(alias string, props []string, typ string) string {
 	col := func(c string) string { return alias + "." + ident(c) }
 	want := func(name string) bool { return props == nil || slices.Contains(props, name) }
 	var b strings.Builder
-	b.WriteString("json_build_object('type', 'Feature', 'id', " + col("id") + "::text" +
-		", 'geometry', ST_AsGeoJSON(" + col("geom") + ")::json, 'properties', json_build_object(")
+	b.WriteString(typ + "_build_object('type', 'Feature', 'id', " + col("id") + "::text" +
+		", 'geometry', ST_AsGeoJSON(" + col("geom") + ")::" + typ + ", 'properties', " + typ + "_build_object(")
 	sep := ""
 	for _, name := range []string{"version", "updated_at"} {
 		if want(name) {
@@ -40,12 +49,12 @@ func (l *Layer) featureExprOf(alias string, props []string) string {
 		b.WriteString(sep + "'" + f.Name + "', ")
 		sep = ", "
 		if f.Kind == Point {
-			b.WriteString("ST_AsGeoJSON(" + col(f.Name) + ")::json")
+			b.WriteString("ST_AsGeoJSON(" + col(f.Name) + ")::" + typ)
 		} else {
 			b.WriteString(col(f.Name))
 		}
 	}
-	b.WriteString("))::text")
+	b.WriteString("))")
 	return b.String()
 }
 
