@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"net/http"
@@ -57,4 +58,26 @@ func WriteBody(w http.ResponseWriter, r *http.Request, contentType string, body 
 		return err
 	}
 	return zw.Close()
+}
+
+// bodyBuffers are reused for bodies built in memory (a page of features),
+// so that the map's hot paths do not leave a growing buffer behind per
+// request for the collector.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer is the largest buffer put back: an occasional huge page
+// must not stay in memory for good.
+const maxPooledBuffer = 4 << 20
+
+// GetBuffer returns an empty buffer for a response body; PutBuffer it
+// when the body is written.
+func GetBuffer() *bytes.Buffer { return bodyBuffers.Get().(*bytes.Buffer) }
+
+// PutBuffer gives a buffer from GetBuffer back.
+func PutBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBuffer {
+		return
+	}
+	b.Reset()
+	bodyBuffers.Put(b)
 }

@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -45,7 +44,10 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.store.List(r.Context(), lq)
+	buf := api.GetBuffer()
+	defer api.PutBuffer(buf)
+	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	page, err := h.store.List(r.Context(), lq, buf)
 	if err != nil {
 		return err
 	}
@@ -61,15 +63,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i, f := range page.Features {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(f)
-	}
-	buf.WriteString(`],"numberReturned":` + strconv.Itoa(len(page.Features)) + `,"links":`)
+	buf.WriteString(`],"numberReturned":` + strconv.Itoa(page.Count) + `,"links":`)
 	buf.Write(tail)
 	buf.WriteByte('}')
 	return api.WriteBody(w, r, api.GeoJSONType, buf.Bytes())

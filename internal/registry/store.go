@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -27,9 +28,10 @@ func NewStore(pool *pgxpool.Pool, l *Layer) *Store {
 	return &Store{layer: l, pool: pool}
 }
 
-// List returns the page of the layer that lq asks for.
-func (s *Store) List(ctx context.Context, lq *ListQuery) (*Page, error) {
-	return s.layer.List(ctx, s.pool, lq)
+// List writes the page of the layer that lq asks for to buf (see
+// Layer.List).
+func (s *Store) List(ctx context.Context, lq *ListQuery, buf *bytes.Buffer) (*Page, error) {
+	return s.layer.List(ctx, s.pool, lq, buf)
 }
 
 // Get returns a feature and its version; a missing one is a 404 problem.
