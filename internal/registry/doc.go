@@ -12,9 +12,10 @@
 // journal.Write; the HTTP handlers only parse, call it and write the answer.
 // The Layer's own write methods (Create, Update, SetProperties, SetComputed,
 // Delete) work inside a caller's pgx.Tx and return the journal changes they
-// made, for code already in a transaction: a bulk import that records
-// thousands of features with journal.Record, the hazard re-grade, dispatch
-// moving a team's status, an allocation filling shelters.
+// made, for code already in a transaction: the hazard re-grade, dispatch
+// moving a team's status, an allocation filling shelters. A file import
+// runs the same checks set-based where the layer's hooks allow
+// (import_bulk.go), and row by row through Create where they do not.
 //
 // Reads never decode geometry: PostGIS writes each Feature as JSON.
 package registry
