@@ -1,7 +1,6 @@
 package ogc
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -337,9 +336,15 @@ func (s *Service) items(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
+	buf := api.GetBuffer()
+	defer api.PutBuffer(buf)
 	buf.WriteString(`{"type":"FeatureCollection","features":[`)
-	buf.WriteString(strings.Join(p.features, ","))
+	for i, f := range p.features {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(f)
+	}
 	buf.WriteString(`],"numberMatched":` + strconv.FormatInt(p.matched, 10) +
 		`,"numberReturned":` + strconv.Itoa(len(p.features)) +
 		`,"timeStamp":"` + time.Now().UTC().Format(time.RFC3339) + `","links":`)
