@@ -19,31 +19,54 @@ import (
 // (409), a malformed one an validation.Errors (422), and either
 // leaves nothing behind. Activating a response, changing its level or
 // resuming at another level (re)builds the activation from the plan,
-// keeping what the checklist already records.
+// keeping what the checklist already records. Closing runs the OnClose
+// hooks in the same write: what was drawn only for the incident leaves
+// the map with it.
 func (s *Store) Transition(ctx context.Context, actor journal.Actor, id int64, to incidents.Status, req incidents.Request) (Feature, error) {
-	return s.write(ctx, actor, id, "state", func(tx pgx.Tx, rec *record, now time.Time) error {
-		if req.At.IsZero() {
-			req.At = now
-		}
-		if req.At.After(now.Add(time.Minute)) {
-			return validation.Errors{{Field: "at", Code: "future", Detail: inFuture}}
-		}
-		req.Actor = actor.Name
-		change, err := rec.Inc.Apply(to, req)
-		if err != nil {
-			return err
-		}
-		if change.To.State == incidents.Active && (rec.Response == nil || rec.Response.Level != change.To.Level) {
-			if err := s.activate(rec, change.To.Level, actor.Name, change.At); err != nil {
+	var out Feature
+	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+		var closedAt *time.Time
+		ch, f, err := s.mutate(ctx, tx, id, "state", func(rec *record, now time.Time) error {
+			if req.At.IsZero() {
+				req.At = now
+			}
+			if req.At.After(now.Add(time.Minute)) {
+				return validation.Errors{{Field: "at", Code: "future", Detail: inFuture}}
+			}
+			req.Actor = actor.Name
+			change, err := rec.Inc.Apply(to, req)
+			if err != nil {
 				return err
 			}
+			if change.To.State == incidents.Active && (rec.Response == nil || rec.Response.Level != change.To.Level) {
+				if err := s.activate(rec, change.To.Level, actor.Name, change.At); err != nil {
+					return err
+				}
+			}
+			if (change.To.State == incidents.Terminated || change.To.State == incidents.Closed) && rec.FollowUpsEnd == nil {
+				at := change.At
+				rec.FollowUpsEnd = &at
+			}
+			if change.To.State == incidents.Closed {
+				closedAt = &change.At
+			}
+			return AddTimeline(ctx, tx, id, change.At, actor.Name, "state", change.Reason, change)
+		})
+		if err != nil {
+			return nil, err
 		}
-		if (change.To.State == incidents.Terminated || change.To.State == incidents.Closed) && rec.FollowUpsEnd == nil {
-			at := change.At
-			rec.FollowUpsEnd = &at
+		out = f
+		changes := []journal.Change{ch}
+		if closedAt != nil {
+			more, err := s.closed(ctx, tx, id, *closedAt)
+			if err != nil {
+				return nil, err
+			}
+			changes = append(changes, more...)
 		}
-		return AddTimeline(ctx, tx, id, change.At, actor.Name, "state", change.Reason, change)
+		return changes, nil
 	})
+	return out, err
 }
 
 // activate builds the response for level from the plan: lead unit by kind,

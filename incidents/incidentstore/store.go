@@ -28,6 +28,8 @@ type Store struct {
 	pool *pgxpool.Pool
 	plan *orgplan.Plan
 	Now  func() time.Time
+	// OnClose are what else leaves the map with a closed incident (closing.go).
+	OnClose []ClosedFunc
 }
 
 // New returns a store on pool that routes and activates with plan.

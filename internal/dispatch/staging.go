@@ -80,6 +80,24 @@ func incidentExists(ctx context.Context, q db.Querier, id int64) error {
 	return nil
 }
 
+// stagingOpen refuses a staging point for an incident that does not exist
+// (404) or is closed (409): a closed incident has left the map, and a
+// staging point set for it would come back on it alone.
+func stagingOpen(ctx context.Context, q db.Querier, id int64) error {
+	var state string
+	err := q.QueryRow(ctx, `SELECT state FROM incidents WHERE id = $1`, id).Scan(&state)
+	if db.IsNotFound(err) {
+		return api.NotFound("事件 " + strconv.FormatInt(id, 10))
+	}
+	if err != nil {
+		return err
+	}
+	if state == "closed" {
+		return api.Conflict("", "事件已结案，不再设定集结点")
+	}
+	return nil
+}
+
 // isolation is what a proposal works from: the incident's place, its
 // isolation zone (the union of its active zones whose people must leave)
 // and where the wind comes from, when its zone's model had a wind.
@@ -171,6 +189,9 @@ const onRoadSQL = `SELECT ST_X(p), ST_Y(p), ST_Distance(p::geography, c::geograp
 func (s *Store) ProposeStaging(ctx context.Context, actor journal.Actor, incidentID int64) (json.RawMessage, error) {
 	var out json.RawMessage
 	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
+		if err := stagingOpen(ctx, tx, incidentID); err != nil {
+			return nil, err
+		}
 		iso, err := readIsolation(ctx, tx, incidentID)
 		if err != nil {
 			return nil, err
@@ -224,7 +245,7 @@ func (s *Store) PlaceStaging(ctx context.Context, actor journal.Actor, incidentI
 	}
 	var out json.RawMessage
 	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
-		if err := incidentExists(ctx, tx, incidentID); err != nil {
+		if err := stagingOpen(ctx, tx, incidentID); err != nil {
 			return nil, err
 		}
 		var inZone bool

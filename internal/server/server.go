@@ -171,6 +171,8 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	incidentStore, warningStore := incidentstore.New(cfg.Pool, cfg.Plan), warnings.NewStore(cfg.Pool)
+	// A closed incident's staging point and its teams' routes leave the map with it.
+	incidentStore.OnClose = append(incidentStore.OnClose, dispatch.IncidentClosed)
 	warningStore.Outbox = channels.Outbox{}
 	if cfg.WarningOrg != "" {
 		warningStore.Issuer.Org = cfg.WarningOrg

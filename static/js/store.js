@@ -4,6 +4,11 @@
 // position fixes costs one redraw, and nothing here grows with time: a
 // layer holds exactly its current features.
 
+// Features that have left the map though they still exist: a closed
+// incident (已结案). The server's snapshot leaves them out; an event that
+// says one closed must take it away here too, or it stays until a reload.
+const LEFT_MAP = { incidents: (f) => f.properties?.state === 'closed' };
+
 export class FeatureStore {
   constructor() {
     this.layers = new Map();     // name → Map(id → Feature)
@@ -29,11 +34,16 @@ export class FeatureStore {
     this.touch(name);
   }
 
-  upsert(name, f) { this.layer(name).set(String(f.id), f); this.touch(name); }
+  upsert(name, f) {
+    if (LEFT_MAP[name]?.(f)) { this.remove(name, f.id); return; }
+    this.layer(name).set(String(f.id), f);
+    this.touch(name);
+  }
   remove(name, id) { if (this.layer(name).delete(String(id))) this.touch(name); }
 
   // One live-stream event: a whole Feature on create/update (and on an
-  // incident's "overdue"), {id} on delete or when it leaves our box.
+  // incident's "overdue"), {id} on delete or when it leaves our box. A
+  // Feature that has left the map (LEFT_MAP) is removed, not kept.
   apply(m) {
     if (m.action === 'delete' || m.action === 'leave') this.remove(m.topic, m.id);
     else if (m.data && m.data.type === 'Feature') this.upsert(m.topic, m.data);
