@@ -117,7 +117,10 @@ func (s *Store) commitGroup(batch []*ingestReq) {
 
 // ingestGroup is the transaction of a group. A batch refused for its own
 // fixes (a team that does not exist) gets its error in req.err and leaves
-// the group; results are by batch.
+// the group; results are by batch. Besides BEGIN and COMMIT it is three
+// round trips to the database however many batches and fixes (four when a
+// team crosses a zone's edge): the lock and read of the teams; the track,
+// the moves, the zones and the routes in one pipeline; the journal.
 func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingested, error) {
 	results := make([]*Ingested, len(batch))
 	var seqs []int64
@@ -132,10 +135,8 @@ func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingeste
 				all = append(all, f.TeamID)
 			}
 		}
-		// Locked in id order (concurrent writers never deadlock), so that a
-		// status change cannot interleave with a move; a batch naming a team
-		// that does not exist is refused whole.
-		teams, err := lockTeams(ctx, tx, all)
+		// A batch naming a team that does not exist is refused whole.
+		prev, err := lockForMove(ctx, tx, all)
 		if err != nil {
 			return err
 		}
@@ -143,7 +144,7 @@ func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingeste
 		owner := []int{} // batch index of each fix in fixes
 		for bi, r := range batch {
 			for i, f := range r.fixes {
-				if _, ok := teams[f.TeamID]; !ok {
+				if _, ok := prev[f.TeamID]; !ok {
 					r.err = api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "没有编号为 "+strconv.FormatInt(f.TeamID, 10)+" 的救援队伍")
 					break
 				}
@@ -163,69 +164,56 @@ func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingeste
 		if len(fixes) == 0 {
 			return nil
 		}
-		cols := columnsOf(fixes)
-		prev, err := lastObserved(ctx, tx, cols.teamIDs)
-		if err != nil {
-			return err
-		}
-		stored, err := storeTrack(ctx, tx, cols)
-		if err != nil {
-			return err
-		}
-		if len(stored) == 0 {
-			for _, res := range results {
-				if res != nil {
-					res.Duplicates = res.Received
-				}
+		latest := map[int64]int{} // team → index in fixes of its latest fix (the first sent, of equal times)
+		for i, f := range fixes {
+			if j, ok := latest[f.TeamID]; !ok || f.ObservedAt.After(fixes[j].ObservedAt) {
+				latest[f.TeamID] = i
 			}
-			return nil
 		}
+		// Which teams move is known from the locked read, so the statements
+		// that follow from the moves go in one pipeline with the track's.
+		m := movesOf(fixes, latest, prev)
+		pipe := &pgx.Batch{}
+		track := queueTrack(pipe, columnsOf(fixes))
+		move := queueMove(pipe, m)
+		fence := s.queueFences(pipe, m)
+		etas := queueETAs(pipe, m.ids)
+		if err := tx.SendBatch(ctx, pipe).Close(); err != nil {
+			return err
+		}
+		stored := track.stored
 		// Each new fix counts for the first batch that sent it; a team's
 		// latest fix of the group says which batch moved it.
-		latest := map[int64]int{} // team → index in fixes of its latest fix
 		for i, f := range fixes {
 			k := fixKey{f.TeamID, f.ObservedAt.UTC()}
 			if stored[k] {
 				results[owner[i]].Stored++
 				delete(stored, k)
 			}
-			if j, ok := latest[f.TeamID]; !ok || f.ObservedAt.After(fixes[j].ObservedAt) {
-				latest[f.TeamID] = i
-			}
 		}
-		moved, err := moveTeams(ctx, tx, cols)
-		if err != nil {
-			return err
+		movedSet := map[int64]bool{}
+		for _, id := range move.moved {
+			movedSet[id] = true
 		}
-		features, err := teamFeatures(ctx, tx, moved)
-		if err != nil {
-			return err
-		}
-		crossings, err := s.fences(ctx, tx, moved)
-		if err != nil {
-			return err
-		}
-		etas, err := updateETAs(ctx, tx, moved)
+		crossings, err := s.crossings(ctx, tx, fence, movedSet)
 		if err != nil {
 			return err
 		}
 		changes := make([][]journal.Change, len(batch))
-		movedSet := map[int64]bool{}
-		for _, id := range moved {
-			movedSet[id] = true
+		for _, id := range move.moved {
 			bi := owner[latest[id]]
 			// A move is a reading, kept in team_positions: streamed, not
 			// audited one team at a time (the batch's audit row says who sent
 			// what), as sensor readings are.
 			changes[bi] = append(changes[bi], journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(id, 10), Action: "update",
-				Topic: layers.RescueTeams.Name, Event: features[id], StreamOnly: true})
-			if c, ok := etas[id]; ok {
+				Topic: layers.RescueTeams.Name, Event: move.features[id], StreamOnly: true})
+			if c, ok := etas.byTeam[id]; ok {
 				changes[bi] = append(changes[bi], c)
 			}
 		}
 		for _, c := range crossings {
 			bi := owner[latest[c.TeamID]]
-			ch, err := crossingChange(c, features[c.TeamID])
+			ch, err := crossingChange(c, move.features[c.TeamID])
 			if err != nil {
 				return err
 			}
@@ -239,10 +227,13 @@ func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingeste
 			if !movedSet[f.TeamID] || slices.Contains(res.Moved, f.TeamID) {
 				continue
 			}
-			if p, ok := prev[f.TeamID]; !ok || f.ObservedAt.After(p) {
+			if p := prev[f.TeamID]; p.IsZero() || f.ObservedAt.After(p) {
 				res.Moved = append(res.Moved, f.TeamID)
 			}
 		}
+		// One journal round trip for the group, each batch under its caller,
+		// in the batches' order.
+		var entries []journal.Entry
 		for bi, r := range batch {
 			res := results[bi]
 			if res == nil {
@@ -255,39 +246,17 @@ func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingeste
 			}
 			audit := journal.Change{Entity: "team_positions", EntityID: "batch", Action: "ingest",
 				After: map[string]any{"received": res.Received, "stored": res.Stored, "moved": res.Moved}}
-			got, err := journal.Record(ctx, tx, r.actor, append([]journal.Change{audit}, changes[bi]...))
-			if err != nil {
-				return err
-			}
-			seqs = append(seqs, got...)
+			entries = append(entries, journal.Entry{Actor: r.actor, Changes: append([]journal.Change{audit}, changes[bi]...)})
 		}
-		return nil
+		if len(entries) == 0 {
+			return nil
+		}
+		seqs, err = journal.RecordEach(ctx, tx, entries)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	journal.NoteCommitted(seqs)
 	return results, nil
-}
-
-// lastObserved is each team's position time before the batch (teams with
-// none are absent).
-func lastObserved(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]time.Time, error) {
-	rows, err := tx.Query(ctx, `SELECT id, observed_at FROM rescue_teams WHERE id = ANY($1) AND observed_at IS NOT NULL`, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]time.Time{}
-	for rows.Next() {
-		var (
-			id int64
-			at time.Time
-		)
-		if err := rows.Scan(&id, &at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out[id] = at
-	}
-	return out, rows.Err()
 }
