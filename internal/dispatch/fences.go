@@ -52,11 +52,11 @@ func (s *Store) queueFences(b *pgx.Batch, m moves) *fenceRead {
 }
 
 // crossings decides enter and exit for the teams that moved from what
-// queueFences read. A team enters when depth ≥ H and leaves when depth ≤
-// −H; between, the state holds, so a fix wandering a few metres either
-// side of the line changes nothing. The new states are stored in one
-// statement.
-func (s *Store) crossings(ctx context.Context, tx pgx.Tx, read *fenceRead, moved map[int64]bool) ([]Crossing, error) {
+// queueFences read, and queues the new states on b, one statement. A team
+// enters when depth ≥ H and leaves when depth ≤ −H; between, the state
+// holds, so a fix wandering a few metres either side of the line changes
+// nothing.
+func (s *Store) crossings(b *pgx.Batch, read *fenceRead, moved map[int64]bool) []Crossing {
 	h := s.HysteresisM
 	var (
 		out          []Crossing
@@ -82,16 +82,14 @@ func (s *Store) crossings(ctx context.Context, tx pgx.Tx, read *fenceRead, moved
 		out = append(out, r.c)
 	}
 	if len(out) == 0 {
-		return nil, nil
+		return nil
 	}
 	// Each (team, zone) once: a team has one move per group.
-	if _, err := tx.Exec(ctx, `INSERT INTO team_zone_state (team_id, zone_id, inside, since)
+	b.Queue(`INSERT INTO team_zone_state (team_id, zone_id, inside, since)
 		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::timestamptz[])
 		ON CONFLICT (team_id, zone_id) DO UPDATE SET inside = EXCLUDED.inside, since = EXCLUDED.since`,
-		teams, zones, insides, sinces); err != nil {
-		return nil, err
-	}
-	return out, nil
+		teams, zones, insides, sinces)
+	return out
 }
 
 // ZoneEnded is called when a zone is switched off, in the transaction that

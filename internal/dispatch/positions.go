@@ -150,32 +150,34 @@ type fixKey struct {
 	at   time.Time
 }
 
-// lockForMove locks the named teams in id order (concurrent writers never
-// deadlock; a status change cannot interleave with a move) and returns
-// each existing team's position time before the group, zero for a team
-// with none; missing ids are absent. One statement: the lock and the read
-// the group's moves are decided from.
-func lockForMove(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]time.Time, error) {
+// lockRead is what queueLock's SELECT says: each existing team's position
+// time before the group, zero for a team with none; missing ids are absent.
+type lockRead struct{ prev map[int64]time.Time }
+
+// queueLock locks the named teams in id order (concurrent writers never
+// deadlock; a status change cannot interleave with a move) and reads their
+// position times: one statement is the lock, the existence check and the
+// read the group's moves are decided from.
+func queueLock(b *pgx.Batch, ids []int64) *lockRead {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	rows, err := tx.Query(ctx, `SELECT id, observed_at FROM rescue_teams WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]time.Time, len(ids))
-	var (
-		id int64
-		at *time.Time
-	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &at}, func() error {
-		out[id] = time.Time{}
-		if at != nil {
-			out[id] = *at
-		}
-		return nil
+	out := &lockRead{prev: make(map[int64]time.Time, len(ids))}
+	b.Queue(`SELECT id, observed_at FROM rescue_teams WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids).Query(func(rows pgx.Rows) error {
+		var (
+			id int64
+			at *time.Time
+		)
+		_, err := pgx.ForEachRow(rows, []any{&id, &at}, func() error {
+			out.prev[id] = time.Time{}
+			if at != nil {
+				out.prev[id] = *at
+			}
+			return nil
+		})
+		return err
 	})
-	return out, err
+	return out
 }
 
 // trackRead is what queueTrack's INSERT says: the fixes new to the track.

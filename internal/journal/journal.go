@@ -126,6 +126,41 @@ type Entry struct {
 // order within each. It is one round trip to the database however many
 // entries there are.
 func RecordEach(ctx context.Context, tx pgx.Tx, entries []Entry) ([]int64, error) {
+	batch := &pgx.Batch{}
+	q, err := QueueEach(batch, entries)
+	if err != nil {
+		return nil, err
+	}
+	if batch.Len() == 0 {
+		return []int64{}, nil
+	}
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("journal: record changes: %w", err)
+	}
+	return q.Seqs(), nil
+}
+
+// Queued is what QueueEach queued: its events' sequence numbers are known
+// once the batch it went in has run.
+type Queued struct {
+	last      int64
+	published int
+}
+
+// Seqs are the sequence numbers given to the events, in order.
+func (q *Queued) Seqs() []int64 {
+	seqs := make([]int64, q.published)
+	for i := range seqs {
+		seqs[i] = q.last - int64(q.published) + int64(i) + 1
+	}
+	return seqs
+}
+
+// QueueEach queues RecordEach's statements on batch, for a caller that
+// sends them in its own round trip (with its COMMIT, say). They must be
+// the transaction's last writes but for the commit: the counter's lock is
+// held from them to the commit.
+func QueueEach(batch *pgx.Batch, entries []Entry) (*Queued, error) {
 	published := 0
 	for _, e := range entries {
 		for _, c := range e.Changes {
@@ -196,14 +231,13 @@ func RecordEach(ctx context.Context, tx pgx.Tx, entries []Entry) ([]int64, error
 			auBefore, auAfter, auPlace = append(auBefore, before), append(auAfter, after), append(auPlace, evAt)
 		}
 	}
-	batch := &pgx.Batch{}
-	var last int64
+	q := &Queued{published: published}
 	if published > 0 {
 		// The counter is taken first in this round trip and held until
 		// commit: its row lock is what orders concurrent writers (sequence
 		// order is commit order), so it comes after the write's own work.
 		batch.Queue(`UPDATE event_counter SET last_seq = last_seq + $1 RETURNING last_seq`, published).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&last)
+			return row.Scan(&q.last)
 		})
 		batch.Queue(`INSERT INTO events (seq, topic, entity_id, action, drill, data)
 			SELECT c.last_seq - $1 + e.place, e.topic, e.id, e.action, e.drill, e.data
@@ -225,17 +259,7 @@ func RecordEach(ctx context.Context, tx pgx.Tx, entries []Entry) ([]int64, error
 		// Delivered at commit, and only if the transaction commits.
 		batch.Queue(`SELECT pg_notify($1, last_seq::text) FROM event_counter`, NotifyChannel)
 	}
-	if batch.Len() == 0 {
-		return []int64{}, nil
-	}
-	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, fmt.Errorf("journal: record changes: %w", err)
-	}
-	seqs := make([]int64, published)
-	for i := range seqs {
-		seqs[i] = last - int64(published) + int64(i) + 1
-	}
-	return seqs, nil
+	return q, nil
 }
 
 func toJSON(v any) ([]byte, error) {
