@@ -7,10 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 
 	"sitrep/internal/api"
-	"sitrep/internal/db"
 	"sitrep/internal/journal"
 	"sitrep/internal/layers"
 )
@@ -117,177 +115,142 @@ func (s *Store) commitGroup(batch []*ingestReq) {
 
 // ingestGroup is the transaction of a group. A batch refused for its own
 // fixes (a team that does not exist) gets its error in req.err and leaves
-// the group; results are by batch.
+// the group; results are by batch. It is three round trips to the
+// database however many batches and fixes: BEGIN with the lock and read of
+// the teams; the track, the moves, the zones and the routes; the zones'
+// new states, the journal and COMMIT.
 func (s *Store) ingestGroup(ctx context.Context, batch []*ingestReq) ([]*Ingested, error) {
+	tx, err := beginPipelined(ctx, s.pool)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.end()
+	for _, r := range batch {
+		r.err = nil
+	}
+	var all []int64
+	for _, r := range batch {
+		for _, f := range r.fixes {
+			all = append(all, f.TeamID)
+		}
+	}
+	first := tx.next()
+	lock := queueLock(first, all)
+	if err := tx.send(ctx, first); err != nil {
+		return nil, err
+	}
+	prev := lock.prev
+	// A batch naming a team that does not exist is refused whole.
 	results := make([]*Ingested, len(batch))
-	var seqs []int64
-	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		seqs = nil
-		for _, r := range batch {
-			r.err = nil
-		}
-		var all []int64
-		for _, r := range batch {
-			for _, f := range r.fixes {
-				all = append(all, f.TeamID)
+	var fixes []Fix
+	owner := []int{} // batch index of each fix in fixes
+	for bi, r := range batch {
+		for i, f := range r.fixes {
+			if _, ok := prev[f.TeamID]; !ok {
+				r.err = api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "没有编号为 "+strconv.FormatInt(f.TeamID, 10)+" 的救援队伍")
+				break
 			}
 		}
-		// Locked in id order (concurrent writers never deadlock), so that a
-		// status change cannot interleave with a move; a batch naming a team
-		// that does not exist is refused whole.
-		teams, err := lockTeams(ctx, tx, all)
-		if err != nil {
-			return err
-		}
-		var fixes []Fix
-		owner := []int{} // batch index of each fix in fixes
-		for bi, r := range batch {
-			for i, f := range r.fixes {
-				if _, ok := teams[f.TeamID]; !ok {
-					r.err = api.InvalidField("/"+strconv.Itoa(i)+"/team_id", "没有编号为 "+strconv.FormatInt(f.TeamID, 10)+" 的救援队伍")
-					break
-				}
+		if r.err == nil {
+			fixes = append(fixes, r.fixes...)
+			for range r.fixes {
+				owner = append(owner, bi)
 			}
-			if r.err == nil {
-				fixes = append(fixes, r.fixes...)
-				for range r.fixes {
-					owner = append(owner, bi)
-				}
-			}
+			results[bi] = &Ingested{Received: len(r.fixes), Moved: []int64{}, Crossings: []Crossing{}}
 		}
-		for bi, r := range batch {
-			if r.err == nil {
-				results[bi] = &Ingested{Received: len(r.fixes), Moved: []int64{}, Crossings: []Crossing{}}
-			}
+	}
+	if len(fixes) == 0 {
+		return results, tx.commit(ctx, tx.next())
+	}
+	latest := map[int64]int{} // team → index in fixes of its latest fix (the first sent, of equal times)
+	for i, f := range fixes {
+		if j, ok := latest[f.TeamID]; !ok || f.ObservedAt.After(fixes[j].ObservedAt) {
+			latest[f.TeamID] = i
 		}
-		if len(fixes) == 0 {
-			return nil
-		}
-		cols := columnsOf(fixes)
-		prev, err := lastObserved(ctx, tx, cols.teamIDs)
-		if err != nil {
-			return err
-		}
-		stored, err := storeTrack(ctx, tx, cols)
-		if err != nil {
-			return err
-		}
-		if len(stored) == 0 {
-			for _, res := range results {
-				if res != nil {
-					res.Duplicates = res.Received
-				}
-			}
-			return nil
-		}
-		// Each new fix counts for the first batch that sent it; a team's
-		// latest fix of the group says which batch moved it.
-		latest := map[int64]int{} // team → index in fixes of its latest fix
-		for i, f := range fixes {
-			k := fixKey{f.TeamID, f.ObservedAt.UTC()}
-			if stored[k] {
-				results[owner[i]].Stored++
-				delete(stored, k)
-			}
-			if j, ok := latest[f.TeamID]; !ok || f.ObservedAt.After(fixes[j].ObservedAt) {
-				latest[f.TeamID] = i
-			}
-		}
-		moved, err := moveTeams(ctx, tx, cols)
-		if err != nil {
-			return err
-		}
-		features, err := teamFeatures(ctx, tx, moved)
-		if err != nil {
-			return err
-		}
-		crossings, err := s.fences(ctx, tx, moved)
-		if err != nil {
-			return err
-		}
-		etas, err := updateETAs(ctx, tx, moved)
-		if err != nil {
-			return err
-		}
-		changes := make([][]journal.Change, len(batch))
-		movedSet := map[int64]bool{}
-		for _, id := range moved {
-			movedSet[id] = true
-			bi := owner[latest[id]]
-			// A move is a reading, kept in team_positions: streamed, not
-			// audited one team at a time (the batch's audit row says who sent
-			// what), as sensor readings are.
-			changes[bi] = append(changes[bi], journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(id, 10), Action: "update",
-				Topic: layers.RescueTeams.Name, Event: features[id], StreamOnly: true})
-			if c, ok := etas[id]; ok {
-				changes[bi] = append(changes[bi], c)
-			}
-		}
-		for _, c := range crossings {
-			bi := owner[latest[c.TeamID]]
-			ch, err := crossingChange(c, features[c.TeamID])
-			if err != nil {
-				return err
-			}
-			changes[bi] = append(changes[bi], ch)
-			results[bi].Crossings = append(results[bi].Crossings, c)
-		}
-		// A batch moved a team when one of its new fixes is newer than the
-		// team's position before the group (as it would have alone).
-		for i, f := range fixes {
-			res := results[owner[i]]
-			if !movedSet[f.TeamID] || slices.Contains(res.Moved, f.TeamID) {
-				continue
-			}
-			if p, ok := prev[f.TeamID]; !ok || f.ObservedAt.After(p) {
-				res.Moved = append(res.Moved, f.TeamID)
-			}
-		}
-		for bi, r := range batch {
-			res := results[bi]
-			if res == nil {
-				continue
-			}
-			slices.Sort(res.Moved)
-			res.Duplicates = res.Received - res.Stored
-			if res.Stored == 0 {
-				continue // nothing new: nothing to record, as a lone duplicate batch
-			}
-			audit := journal.Change{Entity: "team_positions", EntityID: "batch", Action: "ingest",
-				After: map[string]any{"received": res.Received, "stored": res.Stored, "moved": res.Moved}}
-			got, err := journal.Record(ctx, tx, r.actor, append([]journal.Change{audit}, changes[bi]...))
-			if err != nil {
-				return err
-			}
-			seqs = append(seqs, got...)
-		}
-		return nil
-	})
-	if err != nil {
+	}
+	// Which teams move is known from the locked read, so the statements
+	// that follow from the moves go in one pipeline with the track's.
+	m := movesOf(fixes, latest, prev)
+	pipe := tx.next()
+	track := queueTrack(pipe, columnsOf(fixes))
+	move := queueMove(pipe, m)
+	fence := s.queueFences(pipe, m)
+	etas := queueETAs(pipe, m.ids)
+	if err := tx.send(ctx, pipe); err != nil {
 		return nil, err
 	}
-	journal.NoteCommitted(seqs)
-	return results, nil
-}
-
-// lastObserved is each team's position time before the batch (teams with
-// none are absent).
-func lastObserved(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]time.Time, error) {
-	rows, err := tx.Query(ctx, `SELECT id, observed_at FROM rescue_teams WHERE id = ANY($1) AND observed_at IS NOT NULL`, ids)
-	if err != nil {
-		return nil, err
+	stored := track.stored
+	// Each new fix counts for the first batch that sent it; a team's
+	// latest fix of the group says which batch moved it.
+	for i, f := range fixes {
+		k := fixKey{f.TeamID, f.ObservedAt.UTC()}
+		if stored[k] {
+			results[owner[i]].Stored++
+			delete(stored, k)
+		}
 	}
-	out := map[int64]time.Time{}
-	for rows.Next() {
-		var (
-			id int64
-			at time.Time
-		)
-		if err := rows.Scan(&id, &at); err != nil {
-			rows.Close()
+	movedSet := map[int64]bool{}
+	for _, id := range move.moved {
+		movedSet[id] = true
+	}
+	last := tx.next()
+	crossings := s.crossings(last, fence, movedSet)
+	changes := make([][]journal.Change, len(batch))
+	for _, id := range move.moved {
+		bi := owner[latest[id]]
+		// A move is a reading, kept in team_positions: streamed, not
+		// audited one team at a time (the batch's audit row says who sent
+		// what), as sensor readings are.
+		changes[bi] = append(changes[bi], journal.Change{Entity: "rescue_teams", EntityID: strconv.FormatInt(id, 10), Action: "update",
+			Topic: layers.RescueTeams.Name, Event: move.features[id], StreamOnly: true})
+		if c, ok := etas.byTeam[id]; ok {
+			changes[bi] = append(changes[bi], c)
+		}
+	}
+	for _, c := range crossings {
+		bi := owner[latest[c.TeamID]]
+		ch, err := crossingChange(c, move.features[c.TeamID])
+		if err != nil {
 			return nil, err
 		}
-		out[id] = at
+		changes[bi] = append(changes[bi], ch)
+		results[bi].Crossings = append(results[bi].Crossings, c)
 	}
-	return out, rows.Err()
+	// A batch moved a team when one of its new fixes is newer than the
+	// team's position before the group (as it would have alone).
+	for i, f := range fixes {
+		res := results[owner[i]]
+		if !movedSet[f.TeamID] || slices.Contains(res.Moved, f.TeamID) {
+			continue
+		}
+		if p := prev[f.TeamID]; p.IsZero() || f.ObservedAt.After(p) {
+			res.Moved = append(res.Moved, f.TeamID)
+		}
+	}
+	// The group's journal, each batch under its caller, in the batches'
+	// order, goes in the round trip of the COMMIT.
+	var entries []journal.Entry
+	for bi, r := range batch {
+		res := results[bi]
+		if res == nil {
+			continue
+		}
+		slices.Sort(res.Moved)
+		res.Duplicates = res.Received - res.Stored
+		if res.Stored == 0 {
+			continue // nothing new: nothing to record, as a lone duplicate batch
+		}
+		audit := journal.Change{Entity: "team_positions", EntityID: "batch", Action: "ingest",
+			After: map[string]any{"received": res.Received, "stored": res.Stored, "moved": res.Moved}}
+		entries = append(entries, journal.Entry{Actor: r.actor, Changes: append([]journal.Change{audit}, changes[bi]...)})
+	}
+	recorded, err := journal.QueueEach(last, entries)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.commit(ctx, last); err != nil {
+		return nil, err
+	}
+	journal.NoteCommitted(recorded.Seqs())
+	return results, nil
 }

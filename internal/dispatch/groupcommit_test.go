@@ -74,3 +74,35 @@ func TestGroupCommit(t *testing.T) {
 		t.Fatalf("team b at %v (%v), want its latest fix 87.2", lon, err)
 	}
 }
+
+// A group whose transaction fails for a reason no batch was refused for
+// (here a fix the database refuses) is rolled back whole, and each batch is
+// then tried alone: the good one commits, the bad one gets the error.
+func TestGroupCommitFailedGroupRetriesAlone(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	s := NewStore(pool)
+	a := newIndexedTeam(t, s, 87.0, 43.0)
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Microsecond).UTC()
+	lon, lat, badHeading := 87.1, 43.2, 400.0 // past the column's check
+	good := &ingestReq{actor: journal.Actor{Name: "good"}, done: make(chan struct{}),
+		fixes: []Fix{{TeamID: a, Lon: &lon, Lat: &lat, ObservedAt: t0}}}
+	bad := &ingestReq{actor: journal.Actor{Name: "bad"}, done: make(chan struct{}),
+		fixes: []Fix{{TeamID: a, Lon: &lon, Lat: &lat, ObservedAt: t0.Add(time.Second), HeadingDeg: &badHeading}}}
+	s.commitGroup([]*ingestReq{good, bad})
+	<-good.done
+	<-bad.done
+	if good.err != nil || good.res.Stored != 1 || len(good.res.Moved) != 1 {
+		t.Fatalf("good batch: %+v %v", good.res, good.err)
+	}
+	if bad.err == nil {
+		t.Fatalf("bad batch committed: %+v", bad.res)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM team_positions WHERE team_id = $1`, a).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d fixes stored (%v), want the good batch's 1", n, err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'team_positions' AND actor_name = 'bad'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d audit rows for the bad batch (%v), want 0", n, err)
+	}
+}

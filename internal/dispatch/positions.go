@@ -150,51 +150,118 @@ type fixKey struct {
 	at   time.Time
 }
 
-// storeTrack adds the fixes to the teams' tracks and returns those that
+// lockRead is what queueLock's SELECT says: each existing team's position
+// time before the group, zero for a team with none; missing ids are absent.
+type lockRead struct{ prev map[int64]time.Time }
+
+// queueLock locks the named teams in id order (concurrent writers never
+// deadlock; a status change cannot interleave with a move) and reads their
+// position times: one statement is the lock, the existence check and the
+// read the group's moves are decided from.
+func queueLock(b *pgx.Batch, ids []int64) *lockRead {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	out := &lockRead{prev: make(map[int64]time.Time, len(ids))}
+	b.Queue(`SELECT id, observed_at FROM rescue_teams WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids).Query(func(rows pgx.Rows) error {
+		var (
+			id int64
+			at *time.Time
+		)
+		_, err := pgx.ForEachRow(rows, []any{&id, &at}, func() error {
+			out.prev[id] = time.Time{}
+			if at != nil {
+				out.prev[id] = *at
+			}
+			return nil
+		})
+		return err
+	})
+	return out
+}
+
+// trackRead is what queueTrack's INSERT says: the fixes new to the track.
+type trackRead struct{ stored map[fixKey]bool }
+
+// queueTrack adds the fixes to the teams' tracks; the read gets those that
 // were new: ON CONFLICT DO NOTHING is what makes a retried batch harmless.
-func storeTrack(ctx context.Context, tx pgx.Tx, b fixColumns) (map[fixKey]bool, error) {
-	rows, err := tx.Query(ctx, `INSERT INTO team_positions (team_id, observed_at, geom, speed_ms, heading_deg)
+func queueTrack(b *pgx.Batch, c fixColumns) *trackRead {
+	out := &trackRead{stored: map[fixKey]bool{}}
+	b.Queue(`INSERT INTO team_positions (team_id, observed_at, geom, speed_ms, heading_deg)
 		SELECT f.team_id, f.t, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.speed, f.heading
 		FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[])
 			AS f(team_id, t, lon, lat, speed, heading)
 		ON CONFLICT (team_id, observed_at) DO NOTHING
-		RETURNING team_id, observed_at`, b.teamIDs, b.times, b.lons, b.lats, b.speeds, b.headings)
-	if err != nil {
-		return nil, err
-	}
-	stored := map[fixKey]bool{}
-	for rows.Next() {
+		RETURNING team_id, observed_at`, c.teamIDs, c.times, c.lons, c.lats, c.speeds, c.headings).Query(func(rows pgx.Rows) error {
 		var k fixKey
-		if err := rows.Scan(&k.team, &k.at); err != nil {
-			rows.Close()
-			return nil, err
+		_, err := pgx.ForEachRow(rows, []any{&k.team, &k.at}, func() error {
+			out.stored[fixKey{k.team, k.at.UTC()}] = true
+			return nil
+		})
+		return err
+	})
+	return out
+}
+
+// moves are the teams a group moves, each to its latest fix of the group,
+// in id order, one array per column.
+type moves struct {
+	ids        []int64
+	times      []time.Time
+	lons, lats []float64
+}
+
+// movesOf picks the teams that a group's fixes move: those whose latest
+// fix (the first sent, of equal times, as the track keeps it) is newer
+// than their position before the group. prev was read under the teams'
+// locks, so nothing else can move them before the UPDATE does.
+func movesOf(fixes []Fix, latest map[int64]int, prev map[int64]time.Time) moves {
+	var m moves
+	for team, i := range latest {
+		if p := prev[team]; p.IsZero() || fixes[i].ObservedAt.After(p) {
+			m.ids = append(m.ids, team)
 		}
-		stored[fixKey{k.team, k.at.UTC()}] = true
 	}
-	return stored, rows.Err()
+	slices.Sort(m.ids)
+	for _, team := range m.ids {
+		f := fixes[latest[team]]
+		m.times, m.lons, m.lats = append(m.times, f.ObservedAt), append(m.lons, *f.Lon), append(m.lats, *f.Lat)
+	}
+	return m
 }
 
-// moveTeams sets each team's last position to its latest fix of the batch
-// when that is newer than the one it has (fixes arrive out of order), and
-// returns the teams that moved.
-func moveTeams(ctx context.Context, tx pgx.Tx, b fixColumns) ([]int64, error) {
-	rows, err := tx.Query(ctx, `UPDATE rescue_teams t SET last_position = f.geom, observed_at = f.observed_at
-		FROM (SELECT DISTINCT ON (p.team_id) p.team_id, p.observed_at, p.geom
-		      FROM team_positions p
-		      JOIN unnest($1::bigint[], $2::timestamptz[]) AS b(team_id, t) ON b.team_id = p.team_id AND b.t = p.observed_at
-		      ORDER BY p.team_id, p.observed_at DESC) f
-		WHERE t.id = f.team_id AND (t.observed_at IS NULL OR t.observed_at < f.observed_at)
-		RETURNING t.id`, b.teamIDs, b.times)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+// moveRead is what queueMove's UPDATE says: the teams that moved and their
+// Features as the rescue_teams layer serves them (what their events carry).
+type moveRead struct {
+	moved    []int64
+	features map[int64]json.RawMessage
 }
 
-// teamFeatures reads the teams' Features as the rescue_teams layer serves
-// them: what their events carry.
-func teamFeatures(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]json.RawMessage, error) {
-	return layers.RescueTeams.GetMany(ctx, tx, ids)
+// queueMove sets each team's last position to its move, guarded again in
+// SQL (a late fix never moves a team back), and reads the moved teams'
+// Features from the UPDATE itself rather than reading the rows again.
+func queueMove(b *pgx.Batch, m moves) *moveRead {
+	out := &moveRead{moved: []int64{}, features: map[int64]json.RawMessage{}}
+	if len(m.ids) == 0 {
+		return out
+	}
+	b.Queue(`UPDATE rescue_teams t SET last_position = ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), observed_at = f.t
+		FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[]) AS f(id, t, lon, lat)
+		WHERE t.id = f.id AND (t.observed_at IS NULL OR t.observed_at < f.t)
+		RETURNING t.id, `+layers.RescueTeams.FeatureSQL("t"), m.ids, m.times, m.lons, m.lats).Query(func(rows pgx.Rows) error {
+		var (
+			id      int64
+			feature string
+		)
+		_, err := pgx.ForEachRow(rows, []any{&id, &feature}, func() error {
+			out.moved = append(out.moved, id)
+			out.features[id] = json.RawMessage(feature)
+			return nil
+		})
+		slices.Sort(out.moved)
+		return err
+	})
+	return out
 }
 
 // crossingChange is the event of a team entering or leaving a zone: the

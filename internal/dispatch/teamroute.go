@@ -181,43 +181,37 @@ func (s *Store) rerouteTravelling(ctx context.Context, tx pgx.Tx, incidentID int
 	return s.routeTeams(ctx, tx, incidentID, teams, s.Now().UTC())
 }
 
-// updateETAs reckons again the ETA of each moved team that is on its way
+// etaRead is what queueETAs's UPDATE says: the routes' events by team.
+type etaRead struct{ byTeam map[int64]journal.Change }
+
+// queueETAs reckons again the ETA of each moved team that is on its way
 // along a stored route, from its newest position: the share of the line
-// still ahead of it, at the route's pace. It returns the routes' events by
-// team.
-func updateETAs(ctx context.Context, tx pgx.Tx, moved []int64) (map[int64]journal.Change, error) {
-	out := map[int64]journal.Change{}
+// still ahead of it, at the route's pace. The UPDATE returns the routes'
+// Features itself (its rows are the routes the map draws: open, routed,
+// the team travelling).
+func queueETAs(b *pgx.Batch, moved []int64) *etaRead {
+	out := &etaRead{byTeam: map[int64]journal.Change{}}
 	if len(moved) == 0 {
-		return out, nil
+		return out
 	}
-	rows, err := tx.Query(ctx, `UPDATE team_assignments a
+	b.Queue(`UPDATE team_assignments a
 		SET eta = t.observed_at + make_interval(secs => a.route_seconds * (1 - ST_LineLocatePoint(a.route, t.last_position))),
 			eta_from = t.observed_at
 		FROM rescue_teams t
 		WHERE t.id = a.team_id AND a.team_id = ANY($1) AND a.ended_at IS NULL AND a.route IS NOT NULL
 		  AND t.last_position IS NOT NULL AND t.status = ANY($2)
-		RETURNING a.id, a.team_id`, moved, travelling)
-	if err != nil {
-		return nil, err
-	}
-	byAssignment := map[int64]int64{}
-	var ids []int64
-	var id, team int64
-	if _, err := pgx.ForEachRow(rows, []any{&id, &team}, func() error {
-		byAssignment[id] = team
-		ids = append(ids, id)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	features, err := routeFeatures(ctx, tx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for id, team := range byAssignment {
-		out[team] = routeChange(id, features[id])
-	}
-	return out, nil
+		RETURNING a.id, a.team_id, `+routeFeatureSQL, moved, travelling).Query(func(rows pgx.Rows) error {
+		var (
+			id, team int64
+			f        json.RawMessage
+		)
+		_, err := pgx.ForEachRow(rows, []any{&id, &team, &f}, func() error {
+			out.byTeam[team] = routeChange(id, append(json.RawMessage(nil), f...))
+			return nil
+		})
+		return err
+	})
+	return out
 }
 
 // routeEnded is the removal of a team's route from the map when it is no

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -112,107 +111,155 @@ func Committed() int64 { return committed.Load() }
 // Record writes the audit rows and events for changes inside tx. Prefer Write;
 // Record is for code that must own its transaction (bulk imports).
 func Record(ctx context.Context, tx pgx.Tx, actor Actor, changes []Change) ([]int64, error) {
-	published := 0
-	for _, c := range changes {
-		if c.Entity == "" || c.EntityID == "" || c.Action == "" {
-			return nil, fmt.Errorf("journal: change %+v lacks entity, id or action", c)
-		}
-		if c.Topic != "" {
-			published++
-		} else if c.StreamOnly {
-			return nil, fmt.Errorf("journal: stream-only change %s %s has no topic", c.Entity, c.EntityID)
-		}
-	}
-	// The counter is taken last: its row lock is what orders concurrent writers,
-	// and it is held until commit, so the shorter the better.
-	var firstSeq int64
-	if published > 0 {
-		var last int64
-		if err := tx.QueryRow(ctx,
-			`UPDATE event_counter SET last_seq = last_seq + $1 RETURNING last_seq`, published).Scan(&last); err != nil {
-			return nil, fmt.Errorf("journal: take sequence numbers: %w", err)
-		}
-		firstSeq = last - int64(published) + 1
-	}
+	return RecordEach(ctx, tx, []Entry{{Actor: actor, Changes: changes}})
+}
 
-	var actorID *int64
-	if actor.UserID != 0 {
-		actorID = &actor.UserID
-	}
-	// Two set-based inserts, whatever the number of changes: a batch of
-	// fixes moves hundreds of teams at once.
-	var (
-		seqs                     = make([]int64, 0, published)
-		evSeq                    []int64
-		evTopic, evID, evAction  []string
-		evDrill                  []bool
-		evData                   [][]byte
-		auEntity, auID, auAction []string
-		auBefore, auAfter        [][]byte
-		auSeq                    []*int64
-	)
-	next := firstSeq
-	for _, c := range changes {
-		var seq *int64
-		if c.Topic != "" {
-			payload := c.Event
-			if payload == nil {
-				payload = c.After
-			}
-			data, err := toJSON(payload)
-			if err != nil {
-				return nil, err
-			}
-			if data == nil {
-				data = []byte(`{}`)
-			}
-			s := next
-			next++
-			seq = &s
-			seqs = append(seqs, s)
-			evSeq, evTopic, evID, evAction = append(evSeq, s), append(evTopic, c.Topic), append(evID, c.EntityID), append(evAction, c.Action)
-			evDrill, evData = append(evDrill, c.Drill), append(evData, data)
-		}
-		if c.StreamOnly {
-			continue
-		}
-		before, err := toJSON(c.Before)
-		if err != nil {
-			return nil, err
-		}
-		after, err := toJSON(c.After)
-		if err != nil {
-			return nil, err
-		}
-		auEntity, auID, auAction = append(auEntity, c.Entity), append(auID, c.EntityID), append(auAction, c.Action)
-		auBefore, auAfter, auSeq = append(auBefore, before), append(auAfter, after), append(auSeq, seq)
-	}
+// Entry is one caller's changes, recorded under that caller.
+type Entry struct {
+	Actor   Actor
+	Changes []Change
+}
+
+// RecordEach is Record for several callers' writes committed in one
+// transaction (a group commit): each entry's audit rows are under its own
+// actor, and the events are numbered in the entries' order, changes in
+// order within each. It is one round trip to the database however many
+// entries there are.
+func RecordEach(ctx context.Context, tx pgx.Tx, entries []Entry) ([]int64, error) {
 	batch := &pgx.Batch{}
-	if len(evSeq) > 0 {
-		batch.Queue(`INSERT INTO events (seq, topic, entity_id, action, drill, data)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::jsonb[])`,
-			evSeq, evTopic, evID, evAction, evDrill, evData)
-	}
-	if len(auEntity) > 0 {
-		// In the changes' order (the identity follows the rows as selected).
-		batch.Queue(`INSERT INTO audit_log (actor_id, actor_name, entity, entity_id, action, before, after, event_seq)
-			SELECT $1::bigint, $2::text, a.entity, a.id, a.action, a.before, a.after, a.seq
-			FROM unnest($3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::bigint[]) WITH ORDINALITY
-				AS a(entity, id, action, before, after, seq, i)
-			ORDER BY a.i`,
-			actorID, actor.Name, auEntity, auID, auAction, auBefore, auAfter, auSeq)
-	}
-	if published > 0 {
-		// Delivered at commit, and only if the transaction commits.
-		batch.Queue(`SELECT pg_notify($1, $2)`, NotifyChannel, strconv.FormatInt(next-1, 10))
+	q, err := QueueEach(batch, entries)
+	if err != nil {
+		return nil, err
 	}
 	if batch.Len() == 0 {
-		return seqs, nil
+		return []int64{}, nil
 	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("journal: record changes: %w", err)
 	}
-	return seqs, nil
+	return q.Seqs(), nil
+}
+
+// Queued is what QueueEach queued: its events' sequence numbers are known
+// once the batch it went in has run.
+type Queued struct {
+	last      int64
+	published int
+}
+
+// Seqs are the sequence numbers given to the events, in order.
+func (q *Queued) Seqs() []int64 {
+	seqs := make([]int64, q.published)
+	for i := range seqs {
+		seqs[i] = q.last - int64(q.published) + int64(i) + 1
+	}
+	return seqs
+}
+
+// QueueEach queues RecordEach's statements on batch, for a caller that
+// sends them in its own round trip (with its COMMIT, say). They must be
+// the transaction's last writes but for the commit: the counter's lock is
+// held from them to the commit.
+func QueueEach(batch *pgx.Batch, entries []Entry) (*Queued, error) {
+	published := 0
+	for _, e := range entries {
+		for _, c := range e.Changes {
+			if c.Entity == "" || c.EntityID == "" || c.Action == "" {
+				return nil, fmt.Errorf("journal: change %+v lacks entity, id or action", c)
+			}
+			if c.Topic != "" {
+				published++
+			} else if c.StreamOnly {
+				return nil, fmt.Errorf("journal: stream-only change %s %s has no topic", c.Entity, c.EntityID)
+			}
+		}
+	}
+	// Set-based inserts, whatever the number of changes: a batch of fixes
+	// moves hundreds of teams at once. An event's number is its place among
+	// the published changes (1…published), made a sequence number in SQL
+	// from the counter as this transaction moved it.
+	var (
+		evPlace                  []int64
+		evTopic, evID, evAction  []string
+		evDrill                  []bool
+		evData                   [][]byte
+		auActorID                []*int64
+		auActorName              []string
+		auEntity, auID, auAction []string
+		auBefore, auAfter        [][]byte
+		auPlace                  []*int64
+	)
+	place := int64(0)
+	for _, e := range entries {
+		var actorID *int64
+		if e.Actor.UserID != 0 {
+			actorID = &e.Actor.UserID
+		}
+		for _, c := range e.Changes {
+			var evAt *int64
+			if c.Topic != "" {
+				payload := c.Event
+				if payload == nil {
+					payload = c.After
+				}
+				data, err := toJSON(payload)
+				if err != nil {
+					return nil, err
+				}
+				if data == nil {
+					data = []byte(`{}`)
+				}
+				place++
+				p := place
+				evAt = &p
+				evPlace, evTopic, evID, evAction = append(evPlace, p), append(evTopic, c.Topic), append(evID, c.EntityID), append(evAction, c.Action)
+				evDrill, evData = append(evDrill, c.Drill), append(evData, data)
+			}
+			if c.StreamOnly {
+				continue
+			}
+			before, err := toJSON(c.Before)
+			if err != nil {
+				return nil, err
+			}
+			after, err := toJSON(c.After)
+			if err != nil {
+				return nil, err
+			}
+			auActorID, auActorName = append(auActorID, actorID), append(auActorName, e.Actor.Name)
+			auEntity, auID, auAction = append(auEntity, c.Entity), append(auID, c.EntityID), append(auAction, c.Action)
+			auBefore, auAfter, auPlace = append(auBefore, before), append(auAfter, after), append(auPlace, evAt)
+		}
+	}
+	q := &Queued{published: published}
+	if published > 0 {
+		// The counter is taken first in this round trip and held until
+		// commit: its row lock is what orders concurrent writers (sequence
+		// order is commit order), so it comes after the write's own work.
+		batch.Queue(`UPDATE event_counter SET last_seq = last_seq + $1 RETURNING last_seq`, published).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&q.last)
+		})
+		batch.Queue(`INSERT INTO events (seq, topic, entity_id, action, drill, data)
+			SELECT c.last_seq - $1 + e.place, e.topic, e.id, e.action, e.drill, e.data
+			FROM event_counter c,
+				unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::jsonb[]) AS e(place, topic, id, action, drill, data)`,
+			published, evPlace, evTopic, evID, evAction, evDrill, evData)
+	}
+	if len(auEntity) > 0 {
+		// In the changes' order (the identity follows the rows as selected).
+		batch.Queue(`INSERT INTO audit_log (actor_id, actor_name, entity, entity_id, action, before, after, event_seq)
+			SELECT a.actor_id, a.actor_name, a.entity, a.id, a.action, a.before, a.after,
+				(SELECT c.last_seq - $1 + a.place FROM event_counter c WHERE a.place IS NOT NULL)
+			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::bigint[]) WITH ORDINALITY
+				AS a(actor_id, actor_name, entity, id, action, before, after, place, i)
+			ORDER BY a.i`,
+			published, auActorID, auActorName, auEntity, auID, auAction, auBefore, auAfter, auPlace)
+	}
+	if published > 0 {
+		// Delivered at commit, and only if the transaction commits.
+		batch.Queue(`SELECT pg_notify($1, last_seq::text) FROM event_counter`, NotifyChannel)
+	}
+	return q, nil
 }
 
 func toJSON(v any) ([]byte, error) {

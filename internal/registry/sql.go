@@ -146,6 +146,11 @@ func (l *Layer) updateSQL(id int64, in *Input, fields []Field) (string, []any, e
 	return q, args, nil
 }
 
+// FeatureSQL is the SQL expression (text) of the Feature of the layer's row
+// under alias, exactly as GET returns it: for a write that returns its rows'
+// Features itself (UPDATE … RETURNING) rather than reading them again.
+func (l *Layer) FeatureSQL(alias string) string { return l.featureExpr(alias) }
+
 // SnapshotSQL is the live stream's snapshot query for the layer: one Feature
 // per row, exactly as GET returns it, $1..$4 an optional bounding box (all
 // NULL for none) tested with && so the GiST index serves it.
