@@ -286,15 +286,18 @@ func toJSON(v any) ([]byte, error) {
 // streamed one by one (a large import's creates, whose live event is the
 // import's one reload; see registry.MaxImportEvents). What Record would
 // carry from Go and back for each — ten thousand features of an import,
-// megabytes — never leaves the database. sel's own parameters are args;
-// the rest of the call numbers its own after them.
-func AuditSelected(ctx context.Context, tx pgx.Tx, actor Actor, entity, action, sel string, args ...any) error {
+// megabytes — never leaves the database. with, when not empty, is a WITH
+// clause the statement starts with: sel may read its names, and a
+// data-modifying statement in it runs with the audit insert, so what
+// both need is built once. The parameters of with and sel are args; the
+// call numbers its own after them.
+func AuditSelected(ctx context.Context, tx pgx.Tx, actor Actor, entity, action, with, sel string, args ...any) error {
 	var actorID *int64
 	if actor.UserID != 0 {
 		actorID = &actor.UserID
 	}
 	n := len(args)
-	q := `INSERT INTO audit_log (actor_id, actor_name, entity, entity_id, action, after)
+	q := with + ` INSERT INTO audit_log (actor_id, actor_name, entity, entity_id, action, after)
 		SELECT $` + strconv.Itoa(n+1) + `::bigint, $` + strconv.Itoa(n+2) + `::text, $` + strconv.Itoa(n+3) + `::text, s.entity_id, $` +
 		strconv.Itoa(n+4) + `::text, s.after FROM (` + sel + `) AS s`
 	if _, err := tx.Exec(ctx, q, append(args, actorID, actor.Name, entity, action)...); err != nil {

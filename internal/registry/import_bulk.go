@@ -418,12 +418,11 @@ func (l *Layer) insertStaged(ctx context.Context, tx pgx.Tx, actor journal.Actor
 	history := `INSERT INTO registry_history (layer, feature_id, version, action, feature, actor_name)
 		SELECT $1, f.id, f.version, 'create', f.feature, $2 FROM f ORDER BY f.id`
 	if auditHere {
-		if _, err := tx.Exec(ctx, "WITH f AS (SELECT t.id, t.version, "+l.featureJSONB("t")+" AS feature FROM "+ident(l.Table)+
-			" t WHERE t.id IN (SELECT id FROM "+stagingTable+")) "+history, l.Name, actor.Name); err != nil {
-			return nil, false, err
-		}
-		return nil, false, journal.AuditSelected(ctx, tx, actor, l.Name, "create", `SELECT h.feature_id::text AS entity_id, h.feature AS after
-			FROM registry_history h WHERE h.layer = $1 AND h.feature_id IN (SELECT id FROM `+stagingTable+`) ORDER BY h.feature_id`, l.Name)
+		// Built once, for the history row and the audit row both.
+		with := "WITH f AS MATERIALIZED (SELECT t.id, t.version, " + l.featureJSONB("t") + " AS feature FROM " + ident(l.Table) +
+			" t WHERE t.id IN (SELECT id FROM " + stagingTable + ")), h AS (" + history + ")"
+		return nil, false, journal.AuditSelected(ctx, tx, actor, l.Name, "create", with,
+			"SELECT f.id::text AS entity_id, f.feature AS after FROM f ORDER BY f.id", l.Name, actor.Name)
 	}
 	read := `SELECT t.id, t.version, ` + l.featureExpr("t") + ` AS text FROM ` + ident(l.Table) + ` t
 		WHERE t.id IN (SELECT id FROM ` + stagingTable + `)`
