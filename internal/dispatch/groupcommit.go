@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-
 	"sitrep/internal/api"
 	"sitrep/internal/journal"
 	"sitrep/internal/layers"
