@@ -82,9 +82,11 @@ func (l *Layer) importBulk(ctx context.Context, pool Beginner, actor journal.Act
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	// Each statement here does the whole file's work at once: it gets the
 	// pool's bound (sized for one feature's statements) plus a millisecond
-	// a row, for this transaction only.
+	// a row, and room to sort a file's features in memory (the default
+	// 4 MB spills ten thousand of them to disk), for this transaction only.
 	timeout := db.DefaultStatementTimeout + time.Duration(len(staged))*time.Millisecond
-	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true)", strconv.FormatInt(timeout.Milliseconds(), 10)); err != nil {
+	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true), set_config('work_mem', '64MB', true)",
+		strconv.FormatInt(timeout.Milliseconds(), 10)); err != nil {
 		return nil, err
 	}
 
