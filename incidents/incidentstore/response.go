@@ -23,50 +23,39 @@ import (
 // hooks in the same write: what was drawn only for the incident leaves
 // the map with it.
 func (s *Store) Transition(ctx context.Context, actor journal.Actor, id int64, to incidents.Status, req incidents.Request) (Feature, error) {
-	var out Feature
-	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
-		var closedAt *time.Time
-		ch, f, err := s.mutate(ctx, tx, id, "state", func(rec *record, now time.Time) error {
-			if req.At.IsZero() {
-				req.At = now
-			}
-			if req.At.After(now.Add(time.Minute)) {
-				return validation.Errors{{Field: "at", Code: "future", Detail: inFuture}}
-			}
-			req.Actor = actor.Name
-			change, err := rec.Inc.Apply(to, req)
-			if err != nil {
+	var closedAt *time.Time
+	return s.writeThen(ctx, actor, id, "state", func(tx pgx.Tx, rec *record, now time.Time) error {
+		closedAt = nil
+		if req.At.IsZero() {
+			req.At = now
+		}
+		if req.At.After(now.Add(time.Minute)) {
+			return validation.Errors{{Field: "at", Code: "future", Detail: inFuture}}
+		}
+		req.Actor = actor.Name
+		change, err := rec.Inc.Apply(to, req)
+		if err != nil {
+			return err
+		}
+		if change.To.State == incidents.Active && (rec.Response == nil || rec.Response.Level != change.To.Level) {
+			if err := s.activate(rec, change.To.Level, actor.Name, change.At); err != nil {
 				return err
 			}
-			if change.To.State == incidents.Active && (rec.Response == nil || rec.Response.Level != change.To.Level) {
-				if err := s.activate(rec, change.To.Level, actor.Name, change.At); err != nil {
-					return err
-				}
-			}
-			if (change.To.State == incidents.Terminated || change.To.State == incidents.Closed) && rec.FollowUpsEnd == nil {
-				at := change.At
-				rec.FollowUpsEnd = &at
-			}
-			if change.To.State == incidents.Closed {
-				closedAt = &change.At
-			}
-			return AddTimeline(ctx, tx, id, change.At, actor.Name, "state", change.Reason, change)
-		})
-		if err != nil {
-			return nil, err
 		}
-		out = f
-		changes := []journal.Change{ch}
-		if closedAt != nil {
-			more, err := s.closed(ctx, tx, id, *closedAt)
-			if err != nil {
-				return nil, err
-			}
-			changes = append(changes, more...)
+		if (change.To.State == incidents.Terminated || change.To.State == incidents.Closed) && rec.FollowUpsEnd == nil {
+			at := change.At
+			rec.FollowUpsEnd = &at
 		}
-		return changes, nil
+		if change.To.State == incidents.Closed {
+			closedAt = &change.At
+		}
+		return AddTimeline(ctx, tx, id, change.At, actor.Name, "state", change.Reason, change)
+	}, func(tx pgx.Tx) ([]journal.Change, error) {
+		if closedAt == nil {
+			return nil, nil
+		}
+		return s.closed(ctx, tx, id, *closedAt)
 	})
-	return out, err
 }
 
 // activate builds the response for level from the plan: lead unit by kind,

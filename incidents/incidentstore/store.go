@@ -124,6 +124,14 @@ func (s *Store) mutate(ctx context.Context, tx pgx.Tx, id int64, action string,
 // write runs one mutation as a journalled write.
 func (s *Store) write(ctx context.Context, actor journal.Actor, id int64, action string,
 	fn func(tx pgx.Tx, rec *record, now time.Time) error) (Feature, error) {
+	return s.writeThen(ctx, actor, id, action, fn, nil)
+}
+
+// writeThen is write with then run after the mutation, in its
+// transaction: the further changes it returns are recorded with the
+// incident's (what leaves the map with a closed incident).
+func (s *Store) writeThen(ctx context.Context, actor journal.Actor, id int64, action string,
+	fn func(tx pgx.Tx, rec *record, now time.Time) error, then func(tx pgx.Tx) ([]journal.Change, error)) (Feature, error) {
 	var out Feature
 	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		ch, f, err := s.mutate(ctx, tx, id, action, func(rec *record, now time.Time) error { return fn(tx, rec, now) })
@@ -131,7 +139,15 @@ func (s *Store) write(ctx context.Context, actor journal.Actor, id int64, action
 			return nil, err
 		}
 		out = f
-		return []journal.Change{ch}, nil
+		changes := []journal.Change{ch}
+		if then != nil {
+			more, err := then(tx)
+			if err != nil {
+				return nil, err
+			}
+			changes = append(changes, more...)
+		}
+		return changes, nil
 	})
 	return out, err
 }

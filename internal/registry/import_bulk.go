@@ -58,11 +58,10 @@ func (l *Layer) bulkImportable() bool {
 }
 
 // stagedRow is a row of the file that passed every check that needs no
-// database, with the id it will have.
+// database.
 type stagedRow struct {
 	index int // in parsedFile.rows
 	in    *Input
-	id    int64
 }
 
 // importBulk imports pf set-based (see above). It returns a nil report,
@@ -221,13 +220,10 @@ func (l *Layer) stage(ctx context.Context, tx pgx.Tx, staged []stagedRow) error 
 	if err != nil {
 		return err
 	}
-	for i := range staged {
-		staged[i].id = ids[i]
-	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{stagingTable}, names, pgx.CopyFromSlice(len(staged), func(i int) ([]any, error) {
 		s := staged[i]
 		row := make([]any, 0, len(names))
-		row = append(row, int32(s.index), s.id, s.in.Geometry.GeoJSON)
+		row = append(row, int32(s.index), ids[i], s.in.Geometry.GeoJSON)
 		for _, f := range l.Fields {
 			v, err := bindValue(f.Kind, s.in.Values[f.Name])
 			if err != nil {

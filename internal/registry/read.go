@@ -61,25 +61,3 @@ func (l *Layer) History(ctx context.Context, q db.Querier, id int64) ([]HistoryE
 	}
 	return out, rows.Err()
 }
-
-// GetMany returns the features of ids (missing ones are absent), in one
-// query: what a batch write's events carry.
-func (l *Layer) GetMany(ctx context.Context, q db.Querier, ids []int64) (map[int64]json.RawMessage, error) {
-	rows, err := q.Query(ctx, "SELECT t.id, "+l.featureExpr("t")+" FROM "+ident(l.Table)+" t WHERE t.id = ANY($1)", ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[int64]json.RawMessage, len(ids))
-	for rows.Next() {
-		var (
-			id      int64
-			feature string
-		)
-		if err := rows.Scan(&id, &feature); err != nil {
-			return nil, err
-		}
-		out[id] = json.RawMessage(feature)
-	}
-	return out, rows.Err()
-}
