@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"sync"
 	"time"
@@ -33,23 +34,39 @@ type event struct {
 	leave     *outItem
 }
 
-// eventMsg is the wire form of a delta.
+// eventMsg is the wire form of a delta; Data goes after these fields (see
+// prepare).
 type eventMsg struct {
-	Type   string          `json:"type"`
-	Seq    int64           `json:"seq"`
-	Topic  string          `json:"topic"`
-	ID     string          `json:"id"`
-	Action string          `json:"action"`
-	Drill  bool            `json:"drill"`
-	At     time.Time       `json:"at"`
-	Data   json.RawMessage `json:"data"`
+	Type   string    `json:"type"`
+	Seq    int64     `json:"seq"`
+	Topic  string    `json:"topic"`
+	ID     string    `json:"id"`
+	Action string    `json:"action"`
+	Drill  bool      `json:"drill"`
+	At     time.Time `json:"at"`
+}
+
+// encode is the wire form of the event with data as its "data". data is
+// PostgreSQL's jsonb text (valid JSON by construction), so it is appended
+// as it is: json.Marshal of a json.RawMessage would scan it again to
+// validate and compact it, for every event the server relays.
+func (e *event) encode(action string, data []byte) ([]byte, error) {
+	head, err := json.Marshal(eventMsg{Type: "event", Seq: e.Seq, Topic: e.Topic, ID: e.EntityID,
+		Action: action, Drill: e.Drill, At: e.RecordedAt})
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(head)+len(`,"data":`)+len(data))
+	b = append(b, head[:len(head)-1]...) // without its closing brace
+	b = append(b, `,"data":`...)
+	b = append(b, data...)
+	return append(b, '}'), nil
 }
 
 // prepare encodes the event once; every connection then writes the same
 // frame bytes (websocket.PreparedMessage caches the framing).
 func (e *event) prepare() error {
-	b, err := json.Marshal(eventMsg{Type: "event", Seq: e.Seq, Topic: e.Topic, ID: e.EntityID,
-		Action: e.Action, Drill: e.Drill, At: e.RecordedAt, Data: e.Data})
+	b, err := e.encode(e.Action, e.Data)
 	if err != nil {
 		return err
 	}
@@ -71,8 +88,7 @@ func (e *event) item() outItem {
 func (e *event) leaveItem() outItem {
 	e.leaveOnce.Do(func() {
 		data, _ := json.Marshal(map[string]string{"id": e.EntityID})
-		b, err := json.Marshal(eventMsg{Type: "event", Seq: e.Seq, Topic: e.Topic, ID: e.EntityID,
-			Action: ActionLeave, Drill: e.Drill, At: e.RecordedAt, Data: data})
+		b, err := e.encode(ActionLeave, data)
 		if err != nil {
 			return
 		}
@@ -89,26 +105,29 @@ func (e *event) leaveItem() outItem {
 }
 
 // geometry returns the bounding box of where the event's feature is on the
-// map, decoded on first use (only bounding-box subscriptions need it), and
-// false when the event has no place: deletes, non-spatial topics, features
-// with null geometry. place names the property that places the feature
-// when it is set (see Placer); it is the same for every event of a topic.
+// map, decoded on first use and then shared by every connection and
+// in-process subscriber, and false when the event has no place: deletes,
+// non-spatial topics, features with null geometry. place names the property
+// that places the feature when it is set (see Placer); it is the same for
+// every event of a topic.
 func (e *event) geometry(place string) (orb.Bound, bool) {
 	e.geomOnce.Do(func() {
 		if e.Action == "delete" {
 			return
 		}
-		var probe struct {
-			Type       string                     `json:"type"`
-			Geometry   json.RawMessage            `json:"geometry"`
-			Properties map[string]json.RawMessage `json:"properties"`
-		}
-		if json.Unmarshal(e.Data, &probe) != nil || probe.Type != "Feature" {
+		probe := reflect.New(placeProbe(place))
+		if json.Unmarshal(e.Data, probe.Interface()) != nil {
 			return
 		}
-		where := probe.Geometry
-		if p := probe.Properties[place]; place != "" && len(p) > 0 && string(p) != "null" {
-			where = p
+		f := probe.Elem()
+		if f.Field(0).String() != "Feature" {
+			return
+		}
+		where := f.Field(1).Bytes()
+		if place != "" {
+			if p := f.Field(2).Field(0).Bytes(); len(p) > 0 && string(p) != "null" {
+				where = p
+			}
 		}
 		if len(where) == 0 || string(where) == "null" {
 			return
@@ -120,6 +139,41 @@ func (e *event) geometry(place string) (orb.Bound, bool) {
 		e.bound, e.hasGeom = g.Geometry().Bound(), true
 	})
 	return e.bound, e.hasGeom
+}
+
+// placeProbes caches placeProbe's types by place.
+var placeProbes sync.Map
+
+// placeProbe is the struct a Feature is decoded into to learn where it is:
+// its type, its geometry and, when place is set, that one property, as
+//
+//	struct {
+//		Type       string          `json:"type"`
+//		Geometry   json.RawMessage `json:"geometry"`
+//		Properties struct {
+//			Place json.RawMessage `json:"<place>"`
+//		} `json:"properties"`
+//	}
+//
+// The property's name is known only at run time (it is the layer's), and
+// decoding the properties into a map instead would copy every one of them,
+// for every event the server relays: twice the time, four times the
+// allocations.
+func placeProbe(place string) reflect.Type {
+	if t, ok := placeProbes.Load(place); ok {
+		return t.(reflect.Type)
+	}
+	raw := reflect.TypeFor[json.RawMessage]()
+	fields := []reflect.StructField{
+		{Name: "Type", Type: reflect.TypeFor[string](), Tag: `json:"type"`},
+		{Name: "Geometry", Type: raw, Tag: `json:"geometry"`},
+	}
+	if place != "" {
+		props := reflect.StructOf([]reflect.StructField{{Name: "Place", Type: raw, Tag: reflect.StructTag(`json:` + strconv.Quote(place))}})
+		fields = append(fields, reflect.StructField{Name: "Properties", Type: props, Tag: `json:"properties"`})
+	}
+	t, _ := placeProbes.LoadOrStore(place, reflect.StructOf(fields))
+	return t.(reflect.Type)
 }
 
 // batch is a run of events with consecutive sequence numbers, as the

@@ -143,7 +143,9 @@ func readEvents(ctx context.Context, q db.Querier, after int64, maxBytes int) (e
 	}
 	evs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*event, error) {
 		e := &event{}
-		err := r.Scan(&e.Seq, &e.RecordedAt, &e.Topic, &e.EntityID, &e.Action, &e.Drill, &e.Data, &more)
+		// Data as bytes: scanned as a json.RawMessage, pgx would run it through
+		// json.Unmarshal, validating what jsonb already holds valid.
+		err := r.Scan(&e.Seq, &e.RecordedAt, &e.Topic, &e.EntityID, &e.Action, &e.Drill, (*[]byte)(&e.Data), &more)
 		return e, err
 	})
 	if err != nil {

@@ -3,6 +3,8 @@ package realtime
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/paulmach/orb"
 )
 
 // Event is a committed map change as in-process subscribers see it: the
@@ -15,6 +17,24 @@ type Event struct {
 	EntityID   string
 	Action     string
 	Data       json.RawMessage
+
+	// src is the hub's event this one was made from (nil in a literal) and
+	// place its topic's Placer property, for Place.
+	src   *event
+	place string
+}
+
+// Place is the bounding box of where the event puts its feature on the map,
+// as a bounding-box subscription of the live stream sees it: the layer's
+// Placer property when that is set (a team's last position), else the
+// Feature's geometry. It is false for deletes, non-spatial topics and
+// features without geometry. The Feature is decoded once per event,
+// whichever subscribers and connections ask.
+func (e Event) Place() (orb.Bound, bool) {
+	if e.src == nil {
+		return (&event{Action: e.Action, Data: e.Data}).geometry(e.place)
+	}
+	return e.src.geometry(e.place)
 }
 
 // OnEvents registers fn to be called with every batch of events the
@@ -44,7 +64,7 @@ func (h *Hub) notify(evs []*event) {
 	out := make([]Event, len(evs))
 	for i, e := range evs {
 		out[i] = Event{Seq: e.Seq, RecordedAt: e.RecordedAt, Topic: e.Topic, EntityID: e.EntityID,
-			Action: e.Action, Data: e.Data}
+			Action: e.Action, Data: e.Data, src: e, place: h.placeProperty(e.Topic)}
 	}
 	for _, fn := range subs {
 		fn(out)

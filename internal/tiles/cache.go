@@ -1,13 +1,11 @@
 package tiles
 
 import (
-	"encoding/json"
 	"strconv"
 	"sync"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"sitrep/realtime"
 )
@@ -139,7 +137,10 @@ func (c *Cache) Apply(evs []realtime.Event) {
 		if len(ls) == 0 {
 			continue
 		}
-		bounds := eventBounds(ev, ls)
+		// Where the event puts the feature, as the layers draw it (a team
+		// at its last position, else at its base); decoded once per event
+		// for every subscriber. The old place is dropped through the ids.
+		place, placed := ev.Place()
 		for _, l := range ls {
 			c.epoch[l.Name]++
 			var drop []key
@@ -162,17 +163,10 @@ func (c *Cache) Apply(evs []realtime.Event) {
 					drop = append(drop, k)
 				}
 			}
-			if len(bounds) > 0 {
+			if placed {
 				for k := range c.byLayer[l.Name] {
-					e, ok := c.lru.Peek(k)
-					if !ok {
-						continue
-					}
-					for _, b := range bounds {
-						if e.bound.Intersects(b) {
-							drop = append(drop, k)
-							break
-						}
+					if e, ok := c.lru.Peek(k); ok && e.bound.Intersects(place) {
+						drop = append(drop, k)
 					}
 				}
 			}
@@ -186,40 +180,6 @@ func (c *Cache) Apply(evs []realtime.Event) {
 // actionReload is the event a large import sends for its layer instead of
 // one event per feature (registry.ActionReload).
 const actionReload = "reload"
-
-// eventBounds are the bounds of the event Feature's geometry and of the
-// layers' EventGeoms properties; none for deletes and features without
-// geometry.
-func eventBounds(ev realtime.Event, ls []*Layer) []orb.Bound {
-	if ev.Action == "delete" {
-		return nil
-	}
-	var f struct {
-		Geometry   json.RawMessage            `json:"geometry"`
-		Properties map[string]json.RawMessage `json:"properties"`
-	}
-	if json.Unmarshal(ev.Data, &f) != nil {
-		return nil
-	}
-	raws := []json.RawMessage{f.Geometry}
-	for _, l := range ls {
-		for _, p := range l.EventGeoms {
-			raws = append(raws, f.Properties[p])
-		}
-	}
-	var out []orb.Bound
-	for _, r := range raws {
-		if len(r) == 0 || string(r) == "null" {
-			continue
-		}
-		g, err := geojson.UnmarshalGeometry(r)
-		if err != nil || g.Geometry() == nil {
-			continue
-		}
-		out = append(out, g.Geometry().Bound())
-	}
-	return out
-}
 
 // Live is what the cache needs from the live stream (*realtime.Hub).
 type Live interface {

@@ -26,10 +26,7 @@ type Layer struct {
 	// Polygons simplifies geometries to one tile pixel before clipping.
 	Polygons         bool
 	MinZoom, MaxZoom int
-	// EventGeoms are further properties of an event's Feature whose
-	// geometries also place the feature (a team's last_position).
-	EventGeoms []string
-	Permission auth.Permission
+	Permission       auth.Permission
 	// Source, when set, makes the layer's tiles instead of the SQL above
 	// (the basemap: several MVT layers in one tile, from PostGIS or a
 	// PMTiles archive). Its tiles list no ids, so any event of Topic but a
@@ -75,8 +72,7 @@ var Layers = []*Layer{
 		Props: []Prop{s("name"), s("class"), n("capacity"), n("occupancy"), s("status"), b("synthetic")}},
 	{Name: "rescue_teams", Topic: "rescue_teams", Title: "救援队伍（最新位置）",
 		From: "rescue_teams t", ID: "t.id", Geom: "COALESCE(t.last_position, t.geom)", MinZoom: 0, MaxZoom: 18,
-		EventGeoms: []string{"last_position"},
-		Props:      []Prop{s("name"), s("kind"), s("status"), n("headcount"), {"observed_at", "t.observed_at::text", "String"}, b("synthetic")}},
+		Props: []Prop{s("name"), s("kind"), s("status"), n("headcount"), {"observed_at", "t.observed_at::text", "String"}, b("synthetic")}},
 	{Name: "supply_depots", Topic: "supply_depots", Title: "应急物资储备库",
 		From: "supply_depots t", ID: "t.id", Geom: "t.geom", MinZoom: 0, MaxZoom: 18,
 		Props: []Prop{s("name"), s("operator"), b("synthetic")}},
