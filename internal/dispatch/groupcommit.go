@@ -38,23 +38,30 @@ func (r *ingestReq) finish(res *Ingested, err error) {
 	close(r.done)
 }
 
-// groupCommit is the queue of batches and whether a group is committing.
+// maxGroups is how many groups commit at once. One group's transaction
+// runs on one PostgreSQL backend, one round trip at a time: with a single
+// group, one core waits on the other. Two overlap one's round trips with
+// the other's work; they serialise only where they must (teams both move,
+// locked in id order; the event counter, taken in the last round trip).
+const maxGroups = 2
+
+// groupCommit is the queue of batches and how many groups are committing.
 type groupCommit struct {
 	mu      sync.Mutex
 	queue   []*ingestReq
-	running bool
+	running int
 }
 
-// submit queues req; if no group is committing, this caller commits the
-// queue (its own batch included) at once.
+// submit queues req; if fewer than maxGroups are committing, this caller
+// commits the queue (its own batch included) at once.
 func (g *groupCommit) submit(s *Store, req *ingestReq) {
 	g.mu.Lock()
 	g.queue = append(g.queue, req)
-	if g.running {
+	if g.running >= maxGroups {
 		g.mu.Unlock()
 		return
 	}
-	g.running = true
+	g.running++
 	g.mu.Unlock()
 	g.lead(s)
 }
@@ -63,6 +70,11 @@ func (g *groupCommit) submit(s *Store, req *ingestReq) {
 // goroutine, so that this caller is answered as soon as its group is done.
 func (g *groupCommit) lead(s *Store) {
 	g.mu.Lock()
+	if len(g.queue) == 0 { // another group took it
+		g.running--
+		g.mu.Unlock()
+		return
+	}
 	n, take := 0, 0
 	for take < len(g.queue) && (take == 0 || n+len(g.queue[take].fixes) <= maxGroupFixes) {
 		n += len(g.queue[take].fixes)
@@ -76,7 +88,7 @@ func (g *groupCommit) lead(s *Store) {
 
 	g.mu.Lock()
 	if len(g.queue) == 0 {
-		g.running = false
+		g.running--
 		g.mu.Unlock()
 		return
 	}

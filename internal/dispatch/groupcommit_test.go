@@ -3,12 +3,16 @@ package dispatch
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
 	"sitrep/internal/api"
 	"sitrep/internal/journal"
 	"sitrep/internal/pgtest"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Batches committed as one group are each answered for their own fixes,
@@ -104,5 +108,83 @@ func TestGroupCommitFailedGroupRetriesAlone(t *testing.T) {
 	}
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'team_positions' AND actor_name = 'bad'`).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("%d audit rows for the bad batch (%v), want 0", n, err)
+	}
+}
+
+// Groups commit concurrently (maxGroups): batches for the same teams from
+// many callers at once, times shuffled, all commit without a deadlock; each
+// team ends at its latest fix, its events never take it back in time, and
+// no group is left counted as running.
+func TestConcurrentGroupsKeepEachTeamInOrder(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	s := NewStore(pool)
+	teams := []int64{newIndexedTeam(t, s, 87.0, 43.0), newIndexedTeam(t, s, 87.5, 43.5), newIndexedTeam(t, s, 87.2, 43.8)}
+	t0 := time.Now().Add(-48 * time.Hour).Truncate(time.Microsecond).UTC()
+	const callers, batches = 8, 12
+	errs := make(chan error, callers)
+	for c := range callers {
+		go func() {
+			r := rand.New(rand.NewPCG(uint64(c), 1))
+			for b := range batches {
+				var fixes []Fix
+				for _, team := range teams {
+					// Each (caller, batch) has its own second, so every fix
+					// is new; the order they arrive in is the scheduler's.
+					sec := r.IntN(1000)*100 + c*batches + b
+					lon, lat := 87.0+float64(sec)/1e6, 43.5
+					fixes = append(fixes, Fix{TeamID: team, Lon: &lon, Lat: &lat, ObservedAt: t0.Add(time.Duration(sec) * time.Second)})
+				}
+				if _, err := s.Ingest(ctx, journal.Actor{Name: "device"}, fixes); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range callers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, team := range teams {
+		var latest, at time.Time
+		if err := pool.QueryRow(ctx, `SELECT max(observed_at) FROM team_positions WHERE team_id = $1`, team).Scan(&latest); err != nil {
+			t.Fatal(err)
+		}
+		if err := pool.QueryRow(ctx, `SELECT observed_at FROM rescue_teams WHERE id = $1`, team).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		if !at.Equal(latest) {
+			t.Errorf("team %d at its fix of %v, want its latest %v", team, at, latest)
+		}
+		rows, err := pool.Query(ctx, `SELECT (data->'properties'->>'observed_at')::timestamptz FROM events
+			WHERE topic = 'rescue_teams' AND entity_id = $1 ORDER BY seq`, strconv.FormatInt(team, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		times, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(times); i++ {
+			if !times[i].After(times[i-1]) {
+				t.Fatalf("team %d: event %d at %v after one at %v", team, i, times[i], times[i-1])
+			}
+		}
+		if len(times) == 0 || !times[len(times)-1].Equal(latest) {
+			t.Errorf("team %d: last event not at its latest fix", team)
+		}
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM team_positions`).Scan(&n); err != nil || n != callers*batches*len(teams) {
+		t.Errorf("%d fixes stored (%v), want %d", n, err, callers*batches*len(teams))
+	}
+	s.positions.mu.Lock()
+	running, queued := s.positions.running, len(s.positions.queue)
+	s.positions.mu.Unlock()
+	if running != 0 || queued != 0 {
+		t.Errorf("after every batch: %d groups running, %d batches queued", running, queued)
 	}
 }
