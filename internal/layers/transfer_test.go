@@ -327,6 +327,12 @@ func TestImportReportsEveryBadRowWithItsLine(t *testing.T) {
 	if got := errorsAt(rep.Errors); !reflect.DeepEqual(got, wantCSV) {
 		t.Fatalf("CSV errors\n got %v\nwant %v\n%+v", got, wantCSV, rep.Errors)
 	}
+	for _, re := range rep.Errors {
+		// A CSV has lon and lat columns: no words about GeoJSON's order.
+		if strings.Contains(re.Detail, "GeoJSON") {
+			t.Errorf("CSV line %d: %q", re.Line, re.Detail)
+		}
+	}
 	if e.Count(`SELECT count(*) FROM sensitive_sites`) != 0 {
 		t.Fatal("dry run stored sites")
 	}

@@ -121,7 +121,7 @@ func geometryFault(ptr string, valid bool, reason string, swapped bool) *api.Fie
 		return &api.FieldError{Field: ptr, Detail: "几何无效：" + db.ValidityReason(reason)}
 	case swapped:
 		return &api.FieldError{Field: ptr + "/coordinates", Detail: "经纬度疑似写反：按原样在县外很远处，" +
-			"交换后落在县内；GeoJSON 的顺序是 [经度, 纬度]"}
+			"对调后落在县内；请把经度与纬度对调"}
 	}
 	return nil
 }

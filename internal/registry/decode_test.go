@@ -285,7 +285,7 @@ func TestDecodeChecksGeometry(t *testing.T) {
 		say      string
 	}{
 		{"a type the layer does not take", map[string]any{"type": "LineString", "coordinates": [][]float64{{87, 43}, {88, 44}}}, 422, "/geometry/type", "请用 Point、Polygon 之一"},
-		{"latitude out of range, looks swapped", pt(43.47, 91), 422, "/geometry/coordinates/1", "写成了 [纬度, 经度]"},
+		{"latitude out of range, looks swapped", pt(43.47, 91), 422, "/geometry/coordinates/1", "经纬度写反了"},
 		{"latitude below the pole", pt(87.41, -90.5), 422, "/geometry/coordinates/1", "±90° 以内"},
 		{"longitude out of range", pt(181, 43), 422, "/geometry/coordinates/0", "±180"},
 		{"an altitude", map[string]any{"type": "Point", "coordinates": []float64{87, 43, 900}}, 422, "/geometry/coordinates", "高程"},

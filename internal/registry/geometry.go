@@ -191,7 +191,9 @@ func checkPosition(pos []any, ptr string, errs *[]api.FieldError) {
 	if lat < -90 || lat > 90 {
 		d := "纬度须在 ±90° 以内"
 		if lon >= -90 && lon <= 90 {
-			d += "；该点像是写成了 [纬度, 经度]，GeoJSON 的顺序是 [经度, 纬度]"
+			// Said for every format a point can come in (GeoJSON [lon, lat],
+			// a CSV's lon and lat columns, WKT "POINT(lon lat)").
+			d += "；该点像是经纬度写反了，请把经度与纬度对调"
 		}
 		*errs = append(*errs, api.FieldError{Field: ptr + "/1", Detail: d})
 	}
