@@ -47,8 +47,8 @@ type eventMsg struct {
 }
 
 // encode is the wire form of the event with data as its "data". data is
-// PostgreSQL's jsonb text (valid JSON by construction), so it is appended
-// as it is: json.Marshal of a json.RawMessage would scan it again to
+// valid JSON by construction (PostgreSQL's jsonb text, or ours), so it is
+// appended as it is: json.Marshal of a json.RawMessage would scan it again to
 // validate and compact it, for every event the server relays.
 func (e *event) encode(action string, data []byte) ([]byte, error) {
 	head, err := json.Marshal(eventMsg{Type: "event", Seq: e.Seq, Topic: e.Topic, ID: e.EntityID,

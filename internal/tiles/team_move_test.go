@@ -7,9 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"sitrep/internal/auth"
-
 	"sitrep/internal/apitest"
+	"sitrep/internal/auth"
 )
 
 // A team is drawn at its last position: a fix that moves it into a cached
