@@ -96,7 +96,8 @@ func Boundaries() Snapshotter {
 			'type', 'Feature',
 			'id', code,
 			'geometry', ST_AsGeoJSON(geom, 6)::json,
-			'properties', properties || jsonb_build_object('code', code, 'name', name, 'is_county', is_county, 'attribution', attribution))
+			'properties', properties || jsonb_build_object('code', code, 'name', name, 'is_county', is_county, 'attribution', attribution,
+				'label_point', ST_AsGeoJSON(label, 6)::jsonb))
 		FROM admin_areas
 		WHERE $1::float8 IS NULL OR geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
 		ORDER BY is_county DESC, code`)

@@ -54,6 +54,11 @@ func (s *Store) Upsert(ctx context.Context, actor journal.Actor, areas []Area) e
 	_, err := journal.Write(ctx, s.pool, actor, func(tx pgx.Tx) ([]journal.Change, error) {
 		changes := make([]journal.Change, 0, len(areas))
 		for _, a := range areas {
+			if a.Properties == nil {
+				// Stored as jsonb null, it would turn the served properties
+				// (stored || the area's own) into an array.
+				a.Properties = map[string]any{}
+			}
 			props, err := json.Marshal(a.Properties)
 			if err != nil {
 				return nil, err
@@ -74,6 +79,11 @@ func (s *Store) Upsert(ctx context.Context, actor journal.Actor, areas []Area) e
 			}
 			changes = append(changes, journal.Change{Entity: "admin_areas", EntityID: a.Code, Action: "upsert",
 				After: map[string]any{"code": a.Code, "name": a.Name, "is_county": a.IsCounty}, Topic: "boundaries"})
+		}
+		// Where the names go depends on the county (neighbours are labelled
+		// near it): every area's label point, after every load.
+		if _, err := tx.Exec(ctx, `SELECT refresh_admin_area_labels()`); err != nil {
+			return nil, err
 		}
 		if s.AfterUpsert != nil {
 			more, err := s.AfterUpsert(ctx, tx, actor)
@@ -135,7 +145,8 @@ func (s *Store) Handler() http.Handler {
 					'type', 'Feature',
 					'id', code,
 					'geometry', ST_AsGeoJSON(geom, 6)::json,
-					'properties', properties || jsonb_build_object('code', code, 'name', name, 'is_county', is_county)
+					'properties', properties || jsonb_build_object('code', code, 'name', name, 'is_county', is_county,
+						'label_point', ST_AsGeoJSON(label, 6)::jsonb)
 				) ORDER BY is_county DESC, code), '[]'::json))
 			FROM admin_areas`, Attribution).Scan(&body)
 		if err != nil {

@@ -100,6 +100,12 @@ func ensureTemplate(t testing.TB, ctx context.Context) string {
 		t.Fatalf("create template: %v", err)
 	}
 	if _, err := db.Migrate(ctx, URLFor(t, name)); err != nil {
+		// A half-migrated template would be taken as current by every
+		// later test under this schema's name: drop it, so each reports
+		// the migration's error instead of a missing table.
+		if _, derr := conn.Exec(ctx, `DROP DATABASE `+pgx.Identifier{name}.Sanitize()+` WITH (FORCE)`); derr != nil {
+			t.Logf("drop the half-migrated template: %v", derr)
+		}
 		t.Fatalf("migrate template: %v", err)
 	}
 	return name

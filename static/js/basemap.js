@@ -107,8 +107,8 @@ export function basemapLayers(theme = THEMES.dark) {
 // Names of the county and its neighbours (the boundaries the wall always
 // has, with or without road data).
 function areaNames(theme) {
-  return { id: 'bm-area-names', type: 'symbol', source: 'boundaries', maxzoom: 11,
-    layout: { 'text-field': ['get', 'name'], 'text-font': FONT_BOLD, 'text-size': ['case', ['get', 'is_county'], 20, 16], 'symbol-placement': 'point' },
+  return { id: 'bm-area-names', type: 'symbol', source: 'boundary_labels', maxzoom: 11,
+    layout: { 'text-field': ['get', 'name'], 'text-font': FONT_BOLD, 'text-size': ['case', ['get', 'is_county'], 20, 16] },
     paint: { 'text-color': ['case', ['get', 'is_county'], theme.county, '#9aa7b6'], 'text-halo-color': theme.textHalo, 'text-halo-width': 2 } };
 }
 
@@ -185,7 +185,7 @@ export async function installBasemap(map, { before } = {}) {
   }
   // Names of the county and its neighbours sit over everything but the
   // operational points.
-  if (map.getSource('boundaries')) map.addLayer(areaNames(theme), before);
+  if (map.getSource('boundary_labels')) map.addLayer(areaNames(theme), before);
   return status;
 }
 

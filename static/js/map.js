@@ -29,7 +29,7 @@ export function createMap(container) {
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 160 }), 'bottom-left');
   const ready = new Promise((resolve) => map.once('load', resolve)).then(() => {
     installIcons(map, iconNames());
-    for (const name of [...STREAM_LAYERS, 'team_trails', 'draft_zones', 'draft_pin']) {
+    for (const name of [...STREAM_LAYERS, 'boundary_labels', 'team_trails', 'draft_zones', 'draft_pin']) {
       map.addSource(name, { type: 'geojson', data: EMPTY, attribution: name === 'boundaries' ? BOUNDARY_ATTRIBUTION : undefined });
     }
     map.addSource('population_tiles', { type: 'vector', url: `${location.origin}/tiles/population_cells.json` });
@@ -87,6 +87,11 @@ export function bindStore(map, store) {
       if (src?.tiles) src.setTiles(src.tiles);
     }, 2000);
   });
+  // Area names go at one point each (the server's label_point, inside the
+  // area): a polygon's own label is repeated in every tile it crosses.
+  store.on('boundaries', (layer) => map.getSource('boundary_labels')?.setData({ type: 'FeatureCollection',
+    features: [...layer.values()].filter((f) => f.properties.label_point)
+      .map((f) => ({ type: 'Feature', id: f.id, geometry: f.properties.label_point, properties: { name: f.properties.name, is_county: f.properties.is_county } })) }));
   let n = 0;
   onTick(() => { if (++n % 15 === 0) draw('rescue_teams', store.layer('rescue_teams')); });
   trackTrails(map, store);
