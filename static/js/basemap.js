@@ -105,11 +105,22 @@ export function basemapLayers(theme = THEMES.dark) {
 }
 
 // Names of the county and its neighbours (the boundaries the wall always
-// has, with or without road data).
+// has, with or without road data), one each at the server's label point.
+// The county's is always written: it gives way to nothing and blocks
+// nothing, drawn under the operational points, which stay readable over it
+// (zoomed out, the county is covered with them and its name would give way
+// to every one). A neighbour's may move round its point to find room.
 function areaNames(theme) {
-  return { id: 'bm-area-names', type: 'symbol', source: 'boundary_labels', maxzoom: 11,
-    layout: { 'text-field': ['get', 'name'], 'text-font': FONT_BOLD, 'text-size': ['case', ['get', 'is_county'], 20, 16] },
-    paint: { 'text-color': ['case', ['get', 'is_county'], theme.county, '#9aa7b6'], 'text-halo-color': theme.textHalo, 'text-halo-width': 2 } };
+  const paint = (colour) => ({ 'text-color': colour, 'text-halo-color': theme.textHalo, 'text-halo-width': 2 });
+  return [
+    { id: 'bm-area-names', type: 'symbol', source: 'boundary_labels', maxzoom: 11, filter: ['!', ['get', 'is_county']],
+      layout: { 'text-field': ['get', 'name'], 'text-font': FONT_BOLD, 'text-size': 16,
+        'text-variable-anchor': ['center', 'top', 'bottom', 'left', 'right'], 'text-radial-offset': 0.8 },
+      paint: paint('#9aa7b6') },
+    { id: 'bm-county-name', type: 'symbol', source: 'boundary_labels', maxzoom: 11, filter: ['get', 'is_county'],
+      layout: { 'text-field': ['get', 'name'], 'text-font': FONT_BOLD, 'text-size': 20, 'text-allow-overlap': true, 'text-ignore-placement': true },
+      paint: paint(theme.county) },
+  ];
 }
 
 // A route shield: a rounded box MapLibre stretches around the number.
@@ -185,7 +196,7 @@ export async function installBasemap(map, { before } = {}) {
   }
   // Names of the county and its neighbours sit over everything but the
   // operational points.
-  if (map.getSource('boundary_labels')) map.addLayer(areaNames(theme), before);
+  if (map.getSource('boundary_labels')) for (const l of areaNames(theme)) map.addLayer(l, before);
   return status;
 }
 
@@ -195,7 +206,7 @@ export function setBasemapTheme(map, name) {
   const theme = THEMES[name] || THEMES.dark;
   addShield(map, theme.shield);
   map.setPaintProperty('background', 'background-color', theme.background);
-  for (const l of [...basemapLayers(theme), areaNames(theme)]) {
+  for (const l of [...basemapLayers(theme), ...areaNames(theme)]) {
     if (!map.getLayer(l.id)) continue;
     for (const [k, v] of Object.entries(l.paint || {})) map.setPaintProperty(l.id, k, v);
   }
