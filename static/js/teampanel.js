@@ -9,7 +9,7 @@ import { esc } from './labels.js';
 import { can } from './roles.js';
 import { term, terms, options } from './vocab.js';
 import { age } from './time.js';
-import { haversine, positionAge, km } from './map.js';
+import { haversine, positionAge, km, mapPadding } from './map.js';
 import { RouteLine, roadCell } from './routeline.js';
 import { StagingPanel } from './staging.js';
 import { beijing } from './time.js';
@@ -78,6 +78,7 @@ export class TeamPanel {
       ]);
       this.nearest = teams.data.results;
       this.route?.clear();
+      this.frameOnce();
       const byRoad = teams.data.by === 'road';
       const sendN = this.box.querySelector('.send-n');
       if (sendN) sendN.textContent = sendN.textContent.replace(/派遣最(近|快)/, byRoad ? '派遣最快' : '派遣最近');
@@ -93,6 +94,20 @@ export class TeamPanel {
       sb.innerHTML = shelters.data.results.length ? `<table><tbody>${shelters.data.results.map((s) => `<tr><td>${esc(s.name)}</td>
         <td class="num">空位 ${s.properties.free}</td>${roadCell(s, km)}</tr>`).join('')}</tbody></table>` : '<p class="note">附近没有有空位的避难场所</p>';
     } catch (e) { this.box.querySelector('.near-teams').textContent = e.message; }
+  }
+
+  // Once per incident, the map shows the incident and the teams it would
+  // send: zoomed in on the incident alone, the officer could not see where
+  // the nearest teams are (tens of kilometres away in the county's hills).
+  frameOnce() {
+    const at = this.store.get('incidents', this.id)?.geometry?.coordinates;
+    const n = Number(this.box.querySelector('.n')?.value || 3);
+    const pts = this.nearest.slice(0, n).map((t) => t.geometry?.coordinates).filter(Boolean);
+    if (this.framed || !this.map || !at || !pts.length) return;
+    this.framed = true;
+    const xs = [at[0], ...pts.map((p) => p[0])], ys = [at[1], ...pts.map((p) => p[1])];
+    this.map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]],
+      { padding: mapPadding(this.map), maxZoom: 13, duration: 600 });
   }
 
   // The officer sees whom they send before it happens.
@@ -161,7 +176,9 @@ export class TeamPanel {
       if (tr.dataset.status !== p.status) {
         tr.dataset.status = p.status;
         tr.querySelector('.acts').innerHTML = this.canSend ? (NEXT_STATUS[p.status] || []).map((s) =>
-          `<button type="button" class="status" data-team="${esc(t.id)}" data-status="${s}">${esc(term('rescue_teams.status', s))}</button>`).join('') : '';
+          // "标为…": the button sets the next status; alone, its word read
+          // as the team's status now.
+          `<button type="button" class="status" data-team="${esc(t.id)}" data-status="${s}" title="把队伍状态改为${esc(term('rescue_teams.status', s))}">标为${esc(term('rescue_teams.status', s))}</button>`).join('') : '';
       }
     }
   }
