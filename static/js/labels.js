@@ -59,6 +59,13 @@ export class Labels {
   }
 }
 
+// clip shortens a name for a map label to n characters, ending in "…" when
+// it cut something: "消防救援大" alone would read as another word.
+export function clip(s, n) {
+  const chars = [...String(s ?? '')];
+  return chars.length > n ? chars.slice(0, n - 1).join('') + '…' : chars.join('');
+}
+
 export function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }

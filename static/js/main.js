@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { LiveStream } from './stream.js';
 import { FeatureStore } from './store.js';
 import { createMap, bindStore, fitCounty } from './map.js';
-import { Labels, esc } from './labels.js';
+import { Labels, esc, clip } from './labels.js';
 import { mountWall } from './wall.js';
 import { mountLegend } from './legend.js';
 import { startClock, age } from './time.js';
@@ -93,9 +93,9 @@ async function start() {
   // opens at. Overlapping labels give way to the more important (declutter.js).
   new Labels(maplibregl, map, store, 'incidents', (p) =>
     `${p.drill ? '<b class="drill-badge">演练</b>' : ''}<b>${p.grade ? GRADE_NUMERAL[p.grade] + '级' : '未定级'}</b>${p.level ? ` · ${GRADE_NUMERAL[p.level]}级响应` : ''}
-     <span>${esc(String(p.place || p.kind_label || '').slice(0, 14))}</span>`, { priority: (p) => 1000 + (p.overdue_count ? 500 : 0) + ({ I: 40, II: 30, III: 20, IV: 10 }[p.grade] || 0) });
+     <span>${esc(clip(p.place || p.kind_label, 14))}</span>`, { priority: (p) => 1000 + (p.overdue_count ? 500 : 0) + ({ I: 40, II: 30, III: 20, IV: 10 }[p.grade] || 0) });
   const teamLabels = new Labels(maplibregl, map, store, 'rescue_teams', (p) =>
-    `<b>${esc(String(p.name || '').replace(/〔[^〕]*〕$/, '').slice(0, 10))}</b> <span class="st st-${esc(p.status)}">${esc(term('rescue_teams.status', p.status))}</span>
+    `<b>${esc(clip(String(p.name || '').replace(/〔[^〕]*〕$/, ''), 12))}</b> <span class="st st-${esc(p.status)}">${esc(term('rescue_teams.status', p.status))}</span>
      <small class="age age-${p._stale}">${p._stale === 3 ? '驻地' : age(p._age_s)}</small>`, { minZoom: 9, priority: (p) => (p.status === 'available' ? 100 : 300) });
   teamLabels.every(15, store);
   new Labels(maplibregl, map, store, 'shelters', (p) =>

@@ -35,7 +35,7 @@ export class NewIncidentForm {
       <form class="incident-form" novalidate>
         <div class="two">
           <label class="field"><span>类型 *</span><select name="kind">${options('incident.kind', 'hazardous_chemicals', esc)}</select><span class="field-err" data-for="/kind"></span></label>
-          <label class="field"><span>发生时间（北京时间）</span><input name="occurred" placeholder="刚刚；或如 07:30、12-01 07:30" autocomplete="off"><span class="field-err" data-for="/occurred_at"></span></label>
+          <label class="field"><span>发生时间（北京时间）</span><input name="occurred" placeholder="留空即刚刚；或 07:30" title="可填 07:30、12-01 07:30 或 2026-12-01 07:30（北京时间）；留空表示刚刚" autocomplete="off"><span class="field-err" data-for="/occurred_at"></span></label>
         </div>
         <label class="field"><span>地点（地名或单位）</span><input name="place" autocomplete="off"><span class="field-err" data-for="/place"></span></label>
         <div class="row"><button type="button" class="pick-loc">在地图上点选位置</button><span class="loc note">未选位置：填写时单击地图即可定位</span></div>

@@ -21,7 +21,7 @@ export function mount(side, { store, map }) {
   side.innerHTML = `<section class="panel registry">
     <h2>登记维护</h2>
     <div class="tabs layers">${REGISTRY_LAYERS.map((l) => `<button type="button" data-layer="${l}">${LAYER_NAMES[l]}</button>`).join('')}</div>
-    <div class="row"><input type="search" class="q" placeholder="搜索名称、编码、企业…" aria-label="搜索">
+    <div class="row"><input type="search" class="q" placeholder="名称、编码或企业" aria-label="搜索名称、编码或企业">
       <select class="filter" aria-label="筛选"></select><button type="button" class="new">新建</button></div>
     <div class="list"><table><thead><tr><th>编号</th><th>名称</th><th class="k"></th></tr></thead><tbody></tbody></table></div>
     <p class="note shown"></p>
