@@ -128,7 +128,8 @@ func (c *Cache) Len() int {
 
 // Apply drops the tiles that the events change: for each event of a tiled
 // layer, every cached tile that held the feature (its old place) and every
-// one its new geometry meets. It is the realtime.Hub.OnEvents callback.
+// one its new place meets (Event.Place: a team's last position). It is the
+// realtime.Hub.OnEvents callback.
 func (c *Cache) Apply(evs []realtime.Event) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
